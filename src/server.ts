@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Authenticator } from './access/authorize';
 import { createApp } from './app';
 import type { Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
@@ -15,13 +16,18 @@ export interface RunningService {
   shutdown(reason: string): Promise<void>;
 }
 
+export interface ServiceOverrides {
+  /** Replaces the configured authenticators (tests). */
+  authenticators?: readonly Authenticator[];
+}
+
 /** config → database → migrate → seed (dev) → app → listen. */
-export async function startService(config: Config, log: Logger): Promise<RunningService> {
+export async function startService(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const openapi = await loadOpenApi(config.openapiPath);
   const database = await openDatabase(config, log);
   try {
     if (config.seedDemoData) await seedDirectoryForDevelopment(database.dataSource, log);
-    const app = createApp({ config, log, dataSource: database.dataSource, openapi, authenticators: [] });
+    const app = createApp({ config, log, dataSource: database.dataSource, openapi, authenticators: overrides.authenticators ?? [] });
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
