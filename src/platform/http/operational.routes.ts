@@ -32,7 +32,7 @@ export function operationalRouter(deps: { dataSource: DataSource; metrics: Metri
     res.type('application/json').send(specJson);
   });
 
-  router.use('/docs', docsRouter());
+  mountDocs(router);
   return router;
 }
 
@@ -52,14 +52,15 @@ async function pingDatabase(ds: DataSource): Promise<boolean> {
 }
 
 /** Swagger UI from the swagger-ui-dist package: served locally, no CDN. */
-function docsRouter(): Router {
-  const router = Router();
+function mountDocs(router: Router): void {
   const page = `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>CDOP case management API</title>
   <link rel="stylesheet" href="/docs/swagger-ui.css">
+  <link rel="icon" type="image/png" sizes="32x32" href="/docs/favicon-32x32.png">
+  <link rel="icon" type="image/png" sizes="16x16" href="/docs/favicon-16x16.png">
 </head>
 <body>
   <div id="swagger-ui"></div>
@@ -72,20 +73,18 @@ function docsRouter(): Router {
   const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout',
   validatorUrl: null, withCredentials: true });`;
-  router.get('/', (req, res, next) => {
-    if (req.originalUrl.split('?')[0] !== '/docs') return next();
+  router.get('/docs', (_req, res) => {
     res.type('html').send(page);
   });
-  router.get('/init.js', (_req, res) => {
+  router.get('/docs/init.js', (_req, res) => {
     res.type('application/javascript').send(init);
   });
   // Only the UI assets; the package's own index.html and petstore initializer are not served.
   const assets = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
   const dir = swaggerUiDist.getAbsoluteFSPath();
-  router.get('/:asset', (req, res, next) => {
+  router.get('/docs/:asset', (req, res, next) => {
     const asset = String(req.params.asset);
     if (!assets.has(asset)) return next();
     res.sendFile(path.join(dir, asset), { maxAge: '1h' });
   });
-  return router;
 }

@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('when the environment is empty, then development defaults apply and the embedded database is used', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ env: 'development', port: 3000, seedDemoData: true, bodyLimit: '1mb' });
+    expect(c.database.url).toBeUndefined();
+    expect(c.database.embeddedDir).toMatch(/\.data\/postgres$/);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('when a variable is malformed, then the error names it', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig({ BODY_LIMIT: 'lots' })).toThrow(/BODY_LIMIT/);
+    expect(() => loadConfig({ LOG_LEVEL: 'chatty' })).toThrow(ConfigError);
+  });
+
+  it('when NODE_ENV=production without DATABASE_URL, then it refuses to start', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: is required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cdop' }).seedDemoData).toBe(false);
+  });
+
+  it('when TRUST_PROXY is a number or list, then it is passed through as Express expects', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({}).trustProxy).toBe(false);
+  });
+});
