@@ -72,7 +72,7 @@ describe('create and read', () => {
     expect(res.body).toMatchObject({ ...worcestershire, version: 1 });
     expect(res.headers.etag).toBe('"v1"');
     expect(res.headers.location).toBe(`/v1/panels/${res.body.id}`);
-    const got = await request(t.app).get(res.headers.location).set(member);
+    const got = await request(t.app).get(String(res.headers.location)).set(member);
     expect(got.status).toBe(200);
     expect(got.headers.etag).toBe('"v1"');
     expect(got.body).toEqual(res.body);
