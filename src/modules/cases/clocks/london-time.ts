@@ -1,0 +1,107 @@
+/**
+ * Europe/London local dates, without a date library: Node ships full ICU, so
+ * Intl knows the UK's clock changes. Instants stay `Date` (UTC); a local date is
+ * a plain 'YYYY-MM-DD' string, so arithmetic on it can never be skewed by the
+ * time zone of the machine the service runs on.
+ */
+
+export const LONDON = 'Europe/London';
+
+/** A calendar date in Europe/London, 'YYYY-MM-DD'. */
+export type LocalDate = string;
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+// Reused: building a DateTimeFormat costs far more than formatting with one.
+// hourCycle h23, because some ICU versions print midnight as "24" with hour12: false.
+const londonParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: LONDON,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+interface Ymd {
+  year: number;
+  month: number; // 1–12
+  day: number;
+}
+
+export function parseLocalDate(date: LocalDate): Ymd {
+  const m = LOCAL_DATE.exec(date);
+  if (m) {
+    const ymd = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+    // Round-tripping through Date.UTC rejects 2026-02-30 and friends.
+    if (formatYmd(Date.UTC(ymd.year, ymd.month - 1, ymd.day)) === date) return ymd;
+  }
+  throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+}
+
+/** Formats the UTC calendar fields of an epoch value; used for day arithmetic only. */
+function formatYmd(epochMs: number): LocalDate {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+// Day arithmetic runs in UTC on purpose: a UTC day is always 24 hours long,
+// so adding days to a date never meets a clock change.
+function toUtcDay(date: LocalDate): number {
+  const { year, month, day } = parseLocalDate(date);
+  return Date.UTC(year, month - 1, day);
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return formatYmd(toUtcDay(date) + days * DAY_MS);
+}
+
+/** 0 = Sunday … 6 = Saturday, as Date#getDay. */
+export function dayOfWeek(date: LocalDate): number {
+  return new Date(toUtcDay(date)).getUTCDay();
+}
+
+function wallClock(instantMs: number): { ymd: LocalDate; wallMs: number } {
+  const parts: Record<string, string> = {};
+  for (const p of londonParts.formatToParts(instantMs)) parts[p.type] = p.value;
+  const ymd = `${parts.year}-${parts.month}-${parts.day}`;
+  const wallMs =
+    Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) +
+    (instantMs - Math.floor(instantMs / 1000) * 1000);
+  return { ymd, wallMs };
+}
+
+/** The London calendar date on which an instant falls (2026-06-30T23:30Z is 1 July in London). */
+export function londonDateOf(instant: Date): LocalDate {
+  assertValidInstant(instant);
+  return wallClock(instant.getTime()).ymd;
+}
+
+/** London's offset from UTC at an instant, in ms: 0 in GMT, 3 600 000 in BST. */
+function londonOffsetMs(instantMs: number): number {
+  return wallClock(instantMs).wallMs - instantMs;
+}
+
+/**
+ * The instant London's clocks read 00:00 on a date. UK clocks change at 01:00 UTC,
+ * so local midnight always exists and is never ambiguous; the second pass makes
+ * the answer right even when the first guess lands on the other side of a change.
+ */
+export function startOfLondonDay(date: LocalDate): Date {
+  const wall = toUtcDay(date);
+  const guess = wall - londonOffsetMs(wall);
+  return new Date(wall - londonOffsetMs(guess));
+}
+
+/** The last millisecond of a London day, as a UTC instant (22:59:59.999Z in BST, 23:59:59.999Z in GMT). */
+export function endOfLondonDay(date: LocalDate): Date {
+  return new Date(startOfLondonDay(addDays(date, 1)).getTime() - 1);
+}
+
+export function assertValidInstant(instant: Date): void {
+  if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
+    throw new RangeError('not a valid instant');
+  }
+}
