@@ -1,5 +1,6 @@
 // Every migration, in order. Listed explicitly (no globs) so tsc, swc and the
 // built dist all load the same set.
 import { Directory1764057600000 } from './1764057600000-directory';
+import { IdentityAndAudit1764144000000 } from './1764144000000-identity-and-audit';
 
-export const MIGRATIONS = [Directory1764057600000];
+export const MIGRATIONS = [Directory1764057600000, IdentityAndAudit1764144000000];

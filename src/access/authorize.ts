@@ -31,8 +31,24 @@ export function principalOf(req: Request): Principal {
  * The one permission check. Runs after OpenAPI validation matched the
  * operation, and enforces the operation's `x-permission`. An operation with
  * neither `x-permission` nor `x-public` is refused outright (fail closed).
+ * A signed-in caller refused for lack of permission is audited.
  */
-export function authorize(req: Request, _res: Response, next: NextFunction): void {
+export function authorize(onDenied: (req: Request, permission: string) => Promise<void>) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    check(req, res, (err?: unknown) => {
+      if (err instanceof AppError && err.status === 403) {
+        onDenied(req, String((req as Request & { openapi?: { schema?: OperationObject } }).openapi?.schema?.['x-permission'])).then(
+          () => next(err),
+          (auditErr: unknown) => next(auditErr),
+        );
+        return;
+      }
+      next(err);
+    });
+  };
+}
+
+function check(req: Request, _res: Response, next: (err?: unknown) => void): void {
   const op = (req as Request & { openapi?: { schema?: OperationObject } }).openapi?.schema;
   // Nothing in the contract matched: no handler behind this point may answer it.
   if (!op) return next(new AppError({ status: 404, code: 'ROUTE.NOT_FOUND', title: 'Not found', detail: 'No such resource or route.' }));

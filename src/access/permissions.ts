@@ -1,10 +1,15 @@
 /**
  * The one permission vocabulary. Every operation in the OpenAPI contract names
  * one of these in `x-permission`; a contract test proves the two agree.
+ * Machine clients' OAuth scopes use the same names.
  */
 export const PERMISSIONS = [
+  'self:read',
   'directory:read',
   'directory:write',
+  'users:read',
+  'users:write',
+  'audit:read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

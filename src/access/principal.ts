@@ -12,4 +12,10 @@ export interface Principal {
   panelIds: readonly string[];
   /** The agency this principal acts for (contributors and systems). */
   agencyId: string | null;
+  /** For people: the identity provider that vouched for them. */
+  idpId?: string;
+  /** For people: the name to greet them by (never logged). */
+  displayName?: string | null;
+  /** For systems: the OAuth scopes of the access token. */
+  scopes?: readonly string[];
 }

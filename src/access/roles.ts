@@ -12,17 +12,27 @@ export const ROLES = [
 
 export type Role = (typeof ROLES)[number];
 
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
 /** What each role may do. Row scoping (which panels, which agency) is applied separately, in repositories. */
 export const ROLE_PERMISSIONS = {
-  cdop_coordinator: ['directory:read', 'directory:write'],
-  panel_chair: ['directory:read'],
-  panel_member: ['directory:read'],
-  agency_contributor: ['directory:read'],
+  cdop_coordinator: ['self:read', 'directory:read', 'directory:write'],
+  panel_chair: ['self:read', 'directory:read'],
+  panel_member: ['self:read', 'directory:read'],
+  agency_contributor: ['self:read', 'directory:read'],
+  // A system's token narrows this further to the scopes its client was granted.
   hospital_system: ['directory:read'],
-  auditor: ['directory:read'],
-  administrator: ['directory:read', 'directory:write'],
+  auditor: ['self:read', 'directory:read', 'audit:read'],
+  administrator: ['self:read', 'directory:read', 'directory:write', 'users:read', 'users:write'],
 } as const satisfies Record<Role, readonly Permission[]>;
 
-export function permissionsOf(roles: readonly Role[]): Set<Permission> {
-  return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r]));
+/** The scopes a machine client may be registered with: whatever the hospital_system role can do. */
+export const CLIENT_SCOPES: readonly Permission[] = ROLE_PERMISSIONS.hospital_system;
+
+export function permissionsOf(roles: readonly Role[], scopes?: readonly string[]): Set<Permission> {
+  const all = new Set<Permission>(roles.flatMap((r) => ROLE_PERMISSIONS[r]));
+  if (!scopes) return all;
+  return new Set([...all].filter((p) => scopes.includes(p)));
 }

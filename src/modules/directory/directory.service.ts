@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { audit } from '../../audit';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorOf } from '../../platform/db/sql';
 import { inTransaction, type Tx } from '../../platform/db/transaction';
 import { explainMissedVersionedWrite } from '../../platform/db/versioned';
@@ -50,28 +51,41 @@ export function createDirectoryService(ds: DataSource): DirectoryService {
     listPanels: (q) => inTransaction(ds, (tx) => panels.listPanels(tx, q)),
     getPanel: (id) => inTransaction(ds, (tx) => getPanelIn(tx, id)),
     createPanel: (input) =>
-      command(ds, 'panel', async (tx) => getPanelIn(tx, await panels.insertPanel(tx, input))),
+      command(ds, 'panel', async (tx) => {
+        const id = await panels.insertPanel(tx, input);
+        await audit(tx, { action: 'directory.panel.create', resourceType: 'panel', resourceId: id });
+        return getPanelIn(tx, id);
+      }),
     updatePanel: (id, version, patch) =>
       command(ds, 'panel', async (tx) => {
         if (!(await panels.updatePanel(tx, id, version, patch))) await explainMissedVersionedWrite(tx, 'panels', id, 'The panel');
+        await audit(tx, { action: 'directory.panel.update', resourceType: 'panel', resourceId: id, details: { fields: Object.keys(patch).sort() } });
         return getPanelIn(tx, id);
       }),
     deletePanel: (id, version) =>
       command(ds, 'panel', async (tx) => {
         if (!(await panels.deletePanel(tx, id, version))) await explainMissedVersionedWrite(tx, 'panels', id, 'The panel');
+        await audit(tx, { action: 'directory.panel.delete', resourceType: 'panel', resourceId: id });
       }),
 
     listAgencies: (q) => inTransaction(ds, (tx) => agencies.listAgencies(tx, q)),
     getAgency: (id) => inTransaction(ds, (tx) => getAgencyIn(tx, id)),
-    createAgency: (input) => command(ds, 'agency', (tx) => agencies.insertAgency(tx, input)),
+    createAgency: (input) =>
+      command(ds, 'agency', async (tx) => {
+        const agency = await agencies.insertAgency(tx, input);
+        await audit(tx, { action: 'directory.agency.create', resourceType: 'agency', resourceId: agency.id });
+        return agency;
+      }),
     updateAgency: (id, version, patch) =>
       command(ds, 'agency', async (tx) => {
-        const updated = await agencies.updateAgency(tx, id, version, patch);
-        return updated ?? explainMissedVersionedWrite(tx, 'agencies', id, 'The agency');
+        const updated = (await agencies.updateAgency(tx, id, version, patch)) ?? (await explainMissedVersionedWrite(tx, 'agencies', id, 'The agency'));
+        await audit(tx, { action: 'directory.agency.update', resourceType: 'agency', resourceId: id, details: { fields: Object.keys(patch).sort() } });
+        return updated;
       }),
     deleteAgency: (id, version) =>
       command(ds, 'agency', async (tx) => {
         if (!(await agencies.deleteAgency(tx, id, version))) await explainMissedVersionedWrite(tx, 'agencies', id, 'The agency');
+        await audit(tx, { action: 'directory.agency.delete', resourceType: 'agency', resourceId: id });
       }),
   };
 }

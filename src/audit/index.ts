@@ -1,0 +1,6 @@
+// The audit module's public surface.
+export { audit, auditStandalone, actorOf } from './audit.writer';
+export { sealPending, verifyChain, type VerifyResult } from './audit.chain';
+export { startAuditSealer, type AuditSealer } from './audit.sealer';
+export { auditRouter } from './audit.routes';
+export type { AuditEntry, AuditActor, AuditOutcome } from './audit.types';
