@@ -10,7 +10,9 @@ const swc = [
 
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc },
+  // jose 6 ships ES modules only, which jest's CommonJS runtime cannot require: swc compiles it.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // One embedded PostgreSQL for the run (or TEST_DATABASE_URL), one database per worker.

@@ -1,24 +1,28 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { DataSource } from 'typeorm';
-import { authenticate, authorize, type Authenticator } from './access/authorize';
+import { authenticate, authorize } from './access/authorize';
+import type { Principal } from './access/principal';
+import { actorOf, auditRouter, auditStandalone } from './audit';
+import type { AuthMechanism } from './auth/auth.types';
 import type { Config } from './config';
 import { poolOf } from './platform/db/data-source';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler';
 import { createMetrics } from './platform/http/metrics';
 import { openApiValidator, type LoadedOpenApi } from './platform/http/openapi';
 import { operationalRouter } from './platform/http/operational.routes';
-import { requestContext } from './platform/http/request-context';
+import { requestContext, routeTemplate } from './platform/http/request-context';
 import type { Logger } from './platform/logger';
 import { createDirectoryService, directoryRouter } from './modules/directory';
+import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
   config: Config;
   log: Logger;
   dataSource: DataSource;
   openapi: LoadedOpenApi;
-  /** Tried in order; the first to recognise the request's credentials wins. */
-  authenticators: readonly Authenticator[];
+  /** SAML sessions, client tokens…: their authenticators are tried in order, the first to recognise the credentials wins. */
+  auth: readonly AuthMechanism[];
 }
 
 /**
@@ -46,14 +50,30 @@ export function createApp(deps: AppDeps): Express {
       type: ['application/json', 'application/*+json'],
     }),
   );
+  // SAML's POST binding and the OAuth token endpoint are form-encoded.
+  app.use(express.urlencoded({ extended: false, limit: deps.config.bodyLimit, parameterLimit: 50 }));
 
   app.use(operationalRouter({ dataSource: deps.dataSource, metrics, openapi: deps.openapi.bundled }));
 
-  app.use(authenticate(deps.authenticators));
+  for (const m of deps.auth) for (const mw of m.before ?? []) app.use(mw);
+  app.use(authenticate(deps.auth.flatMap((m) => m.authenticators ?? [])));
   app.use(openApiValidator(deps.openapi.dereferenced, { validateResponses: deps.config.validateResponses }));
-  app.use(authorize);
+  app.use(
+    authorize((req, permission) =>
+      auditStandalone(deps.dataSource, {
+        action: 'access.denied',
+        outcome: 'denied',
+        reason: `missing permission ${permission}`,
+        details: { method: req.method, route: routeTemplate(req) },
+        actor: actorOf(req.ctx.principal as Principal | undefined),
+      }),
+    ),
+  );
 
+  for (const m of deps.auth) for (const router of m.routers ?? []) app.use(router);
   app.use(directoryRouter(createDirectoryService(deps.dataSource)));
+  app.use(usersRouter(createUsersService(deps.dataSource)));
+  app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

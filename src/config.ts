@@ -31,9 +31,23 @@ const schema = z
       .regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb, 512kb or 1000b')
       .default('1mb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+    AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
     SEED_DEMO_DATA: booleanFromEnv.optional(),
     OPENAPI_VALIDATE_RESPONSES: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().default('false'),
+    PUBLIC_BASE_URL: z
+      .string()
+      .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an absolute http(s) URL without query or fragment')
+      .optional(),
+    SAML_IDPS_FILE: z.string().min(1).optional(),
+    SAML_SP_KEY_FILE: z.string().min(1).optional(),
+    SAML_SP_CERT_FILE: z.string().min(1).optional(),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SESSION_IDLE_TIMEOUT_MIN: z.coerce.number().int().min(1).max(1440).default(30),
+    SESSION_ABSOLUTE_TIMEOUT_H: z.coerce.number().int().min(1).max(168).default(10),
+    DEV_IDP: booleanFromEnv.optional(),
+    ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(300),
+    ACCESS_TOKEN_SIGNING_KEY_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -41,6 +55,32 @@ const schema = z
         code: 'custom',
         path: ['DATABASE_URL'],
         message: 'is required when NODE_ENV=production (the embedded database is for development only)',
+      });
+    }
+    if (Boolean(env.SAML_SP_KEY_FILE) !== Boolean(env.SAML_SP_CERT_FILE)) {
+      ctx.addIssue({ code: 'custom', path: ['SAML_SP_CERT_FILE'], message: 'SAML_SP_KEY_FILE and SAML_SP_CERT_FILE go together' });
+    }
+    if (env.NODE_ENV === 'production') {
+      // Single sign-on: what development generates for itself must be provided in production.
+      if (!env.PUBLIC_BASE_URL?.startsWith('https://')) {
+        ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when NODE_ENV=production and must be an https:// URL' });
+      }
+      for (const name of ['SESSION_SECRET', 'SAML_SP_KEY_FILE', 'SAML_SP_CERT_FILE'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+      }
+      if (env.DEV_IDP === true) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DEV_IDP'],
+          message: 'must not be true when NODE_ENV=production: the development identity provider signs anyone in',
+        });
+      }
+    }
+    if (env.NODE_ENV === 'production' && !env.ACCESS_TOKEN_SIGNING_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ACCESS_TOKEN_SIGNING_KEY_FILE'],
+        message: 'is required when NODE_ENV=production (a PKCS#8 PEM EC P-256 key that signs agency systems\' access tokens)',
       });
     }
   });
@@ -61,10 +101,36 @@ export type Config = Readonly<{
   logLevel: string;
   bodyLimit: string;
   shutdownTimeoutMs: number;
+  auditSealIntervalMs: number;
   seedDemoData: boolean;
   validateResponses: boolean;
   trustProxy: boolean | number | string;
   openapiPath: string;
+  /** Where browsers reach this service (SAML ACS URLs and our SP entity id derive from it); no trailing slash. */
+  publicBaseUrl: string;
+  saml: Readonly<{
+    /** JSON list of identity providers (see src/auth/saml/idp-registry.ts). */
+    idpsFile: string | undefined;
+    /** Our SP signing key and certificate; absent outside production: generated (kept under keysDir in development). */
+    spKeyFile: string | undefined;
+    spCertFile: string | undefined;
+    /** The built-in development IdP (never in production). */
+    devIdp: boolean;
+    keysDir: string;
+  }>;
+  session: Readonly<{
+    /** Absent outside production: generated (kept under saml.keysDir in development). */
+    secret: string | undefined;
+    idleTimeoutMin: number;
+    absoluteTimeoutH: number;
+  }>;
+  /** Access tokens issued to agency systems by POST /oauth2/token. */
+  accessTokens: Readonly<{
+    ttlS: number;
+    /** PKCS#8 PEM, EC P-256 (ES256). Absent outside production: generated (kept in generatedKeyFile in development, in memory in tests). */
+    signingKeyFile: string | undefined;
+    generatedKeyFile: string;
+  }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -91,10 +157,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS,
     seedDemoData: e.SEED_DEMO_DATA ?? e.NODE_ENV === 'development',
     validateResponses: e.OPENAPI_VALIDATE_RESPONSES,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     openapiPath: path.join(projectRoot(), 'openapi', 'openapi.yaml'),
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    saml: Object.freeze({
+      idpsFile: e.SAML_IDPS_FILE ? path.resolve(projectRoot(), e.SAML_IDPS_FILE) : undefined,
+      spKeyFile: e.SAML_SP_KEY_FILE ? path.resolve(projectRoot(), e.SAML_SP_KEY_FILE) : undefined,
+      spCertFile: e.SAML_SP_CERT_FILE ? path.resolve(projectRoot(), e.SAML_SP_CERT_FILE) : undefined,
+      devIdp: e.DEV_IDP ?? e.NODE_ENV === 'development',
+      keysDir: path.join(projectRoot(), '.data', 'keys'),
+    }),
+    session: Object.freeze({
+      secret: e.SESSION_SECRET,
+      idleTimeoutMin: e.SESSION_IDLE_TIMEOUT_MIN,
+      absoluteTimeoutH: e.SESSION_ABSOLUTE_TIMEOUT_H,
+    }),
+    accessTokens: Object.freeze({
+      ttlS: e.ACCESS_TOKEN_TTL_S,
+      signingKeyFile: e.ACCESS_TOKEN_SIGNING_KEY_FILE ? path.resolve(projectRoot(), e.ACCESS_TOKEN_SIGNING_KEY_FILE) : undefined,
+      generatedKeyFile: path.join(projectRoot(), '.data', 'keys', 'access-token-es256.pem'),
+    }),
   });
 }
 

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Authenticator } from './access/authorize';
 import { createApp } from './app';
+import { startAuditSealer } from './audit';
+import { createAuthMechanisms } from './auth';
+import type { AuthMechanism } from './auth/auth.types';
 import type { Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
 import { loadOpenApi } from './platform/http/openapi';
@@ -17,8 +19,8 @@ export interface RunningService {
 }
 
 export interface ServiceOverrides {
-  /** Replaces the configured authenticators (tests). */
-  authenticators?: readonly Authenticator[];
+  /** Replaces the configured authentication mechanisms (tests). */
+  auth?: readonly AuthMechanism[];
 }
 
 /** config → database → migrate → seed (dev) → app → listen. */
@@ -27,7 +29,9 @@ export async function startService(config: Config, log: Logger, overrides: Servi
   const database = await openDatabase(config, log);
   try {
     if (config.seedDemoData) await seedDirectoryForDevelopment(database.dataSource, log);
-    const app = createApp({ config, log, dataSource: database.dataSource, openapi, authenticators: overrides.authenticators ?? [] });
+    const auth = overrides.auth ?? (await createAuthMechanisms({ config, log, dataSource: database.dataSource }));
+    const app = createApp({ config, log, dataSource: database.dataSource, openapi, auth });
+    const sealer = startAuditSealer(database.dataSource, log, config.auditSealIntervalMs);
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
@@ -50,6 +54,8 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         }, config.shutdownTimeoutMs);
         await closed;
         clearTimeout(timer);
+        for (const m of auth) await m.close?.();
+        await sealer.stop();
         await database.close();
         log.info('shutdown complete');
       })());

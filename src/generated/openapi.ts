@@ -188,6 +188,271 @@ export interface paths {
         patch: operations["updateAgency"];
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who am I
+         * @description The signed-in person (or calling system), their roles, permissions, panels and agency.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List users, ordered by identity provider and NameID */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /** Get a user */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disable or enable a user, or change their panels and agency
+         * @description Needs `If-Match`. Disabling ends the user's sessions immediately.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the audit trail, newest first
+         * @description Auditors only. The search itself is audited.
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit hash chain
+         * @description Recomputes every link. Returns ok with the counts sealed and unsealed, or the first broken link (an edited, deleted or inserted event).
+         */
+        get: operations["verifyAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an access token for an agency system
+         * @description OAuth 2.0 client credentials grant with `private_key_jwt` client
+         *     authentication, as on the NHS API platform. A registered agency system
+         *     (see `npm run client:create`) signs a short-lived client assertion with
+         *     its private key and receives an access token with the requested scopes.
+         *
+         *     Errors are problem documents that also carry the OAuth `error` and
+         *     `error_description` members: 400 `invalid_request`, `invalid_scope` or
+         *     `unsupported_grant_type`; 401 `invalid_client` for any problem with the
+         *     client or its assertion (unknown or disabled client, algorithm not
+         *     allowed, bad signature, wrong `aud`, expired or too long-lived, missing
+         *     or reused `jti`, `sub` ≠ `iss`). Every success and refusal is audited.
+         */
+        post: operations["requestAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/saml/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Our SAML service provider metadata (signed)
+         * @description What an identity provider's administrator imports to trust this service:
+         *     our entity id (this URL), our request-signing certificate, and one
+         *     assertion consumer service URL per registered identity provider. The
+         *     document carries an enveloped RSA-SHA256 XML signature by our SP key.
+         */
+        get: operations["getSamlMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/saml/{idpId}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
+                idpId: components["parameters"]["IdpId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Sign in through an identity provider (SAML 2.0)
+         * @description Redirects the browser to the identity provider with a signed
+         *     `AuthnRequest` (HTTP-Redirect binding, RSA-SHA256). The request id is
+         *     remembered for 10 minutes: the IdP's response must answer it.
+         *     After sign-in the browser lands on `RelayState`, or `/v1/me`.
+         */
+        get: operations["startSamlLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/saml/{idpId}/acs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
+                idpId: components["parameters"]["IdpId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assertion consumer service (SAML 2.0 HTTP-POST binding)
+         * @description Where the identity provider posts its signed response. Beyond the
+         *     signature (the assertion itself must be signed, RSA-SHA256 or stronger;
+         *     SHA-1 is refused), the service checks that the response answers a
+         *     request it issued to this IdP (`InResponseTo`), that `Destination` and
+         *     the subject's `Recipient` are this URL, that the response and assertion
+         *     issuer are this IdP, that the audience is this service, the validity
+         *     window (60 s clock skew at most), that the assertion was not used
+         *     before, and refuses any DOCTYPE and any XML comment inside the assertion.
+         *
+         *     On success the person is created or refreshed (roles from the IdP's
+         *     attributes at every sign-in; no mapped role, no sign-in), a new session
+         *     starts (new id: the cookie `cdop.sid`, HttpOnly, SameSite=Lax, Secure
+         *     in production) and the browser is sent to `RelayState` or `/v1/me`.
+         */
+        post: operations["consumeSamlAssertion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/saml/{idpId}/slo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
+                idpId: components["parameters"]["IdpId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Single logout landing (SAML 2.0 HTTP-Redirect binding)
+         * @description Where an identity provider with single logout sends the browser, after
+         *     `POST /auth/logout` or to sign the person out from the IdP's side. Any
+         *     session this browser holds here is ended, and a short page says so.
+         *     The SAML message itself is not needed to end a session and is not processed.
+         */
+        get: operations["completeSamlLogout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Ends the session of the signed-in person (its row is deleted and the
+         *     cookie cleared). Like every state-changing request made with a session
+         *     cookie, it needs the session's CSRF token in `X-CSRF-Token` (403
+         *     `AUTH.CSRF` without it). Without a session it does nothing and answers 204.
+         *     When the person's identity provider supports single logout, the answer
+         *     is 200 with the IdP URL to visit so that they are signed out there too.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -316,6 +581,176 @@ export interface components {
             contactEmail?: string | null;
             active?: boolean;
         };
+        /** @enum {string} */
+        Role: "cdop_coordinator" | "panel_chair" | "panel_member" | "agency_contributor" | "hospital_system" | "auditor" | "administrator";
+        /** @description The caller, as the service sees them. */
+        Me: {
+            /** @enum {string} */
+            kind: "user" | "client";
+            /** Format: uuid */
+            id: string;
+            displayName?: string | null;
+            idpId?: string | null;
+            roles: components["schemas"]["Role"][];
+            permissions: string[];
+            panelIds: string[];
+            /** Format: uuid */
+            agencyId: string | null;
+            /** @description For a signed-in person, the token to send as `X-CSRF-Token` on state-changing requests. */
+            csrfToken?: string | null;
+        };
+        /** @description A person who signs in through one of the configured identity providers. */
+        User: {
+            /** Format: uuid */
+            id: string;
+            idpId: string;
+            nameId: string;
+            displayName: string | null;
+            email: string | null;
+            roles: components["schemas"]["Role"][];
+            panelIds: string[];
+            /** Format: uuid */
+            agencyId: string | null;
+            disabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+            version: number;
+        };
+        UserPage: {
+            items: components["schemas"]["User"][];
+            nextCursor: string | null;
+        };
+        /** @description What an administrator may change. Roles come from the identity provider at each sign-in and are not edited here. */
+        UserUpdate: {
+            /** @description Disabling ends the user's sessions at once and refuses their next sign-in. */
+            disabled?: boolean;
+            panelIds?: string[];
+            /** Format: uuid */
+            agencyId?: string | null;
+        };
+        /** @description One audit event. Never carries personal data, only ids and codes. */
+        AuditEvent: {
+            id: number;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @enum {string} */
+            actorType: "user" | "client" | "anonymous" | "system";
+            actorId: string | null;
+            idpId: string | null;
+            /**
+             * @example auth.login
+             * @example case.read
+             * @example directory.agency.update
+             */
+            action: string;
+            resourceType: string | null;
+            resourceId: string | null;
+            /** @enum {string} */
+            outcome: "success" | "denied" | "failure";
+            reason: string | null;
+            requestId: string | null;
+            purpose: string | null;
+            /** @description Codes, ids and counts about the event; never personal data. */
+            details: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Whether the event is already linked into the hash chain. */
+            sealed: boolean;
+        };
+        AuditEventPage: {
+            items: components["schemas"]["AuditEvent"][];
+            nextCursor: string | null;
+        };
+        /** @description The result of recomputing the audit hash chain. */
+        AuditVerifyResult: {
+            ok: boolean;
+            /** @description Links verified (before the first broken one, if any). */
+            sealed: number;
+            /** @description Events not yet linked (normally only those written in the last second or two). */
+            unsealed: number;
+            /** @description The first fault found. */
+            brokenAt?: {
+                seq: number | null;
+                eventId: string | null;
+                problem: string;
+            };
+        };
+        /**
+         * @description An OAuth 2.0 client credentials request (RFC 6749 §4.4) authenticated with
+         *     a signed JWT client assertion (RFC 7523 `private_key_jwt`).
+         *
+         *     The assertion is a JWS signed with the client's registered private key
+         *     (RS256, RS384, RS512, PS256, ES256 or ES384; the header's `kid` names the
+         *     registered key, and may be left out when only one is registered) with the claims:
+         *     `iss` and `sub` = your `client_id`; `aud` = this endpoint's URL; `jti` = a
+         *     new unique value for every request (a `jti` is accepted once); `exp` in
+         *     the future and at most 5 minutes after `iat` (or after now).
+         *
+         *     Parameters not listed here are ignored (RFC 6749 §3.2); a parameter sent
+         *     twice is refused.
+         */
+        TokenRequest: {
+            /** @enum {string} */
+            grant_type: "client_credentials";
+            /** @enum {string} */
+            client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+            /** @description The signed JWT (JWS compact serialization). */
+            client_assertion: string;
+            /**
+             * @description Space-separated scopes, each registered for the client. Absent or empty, every scope the client is registered for.
+             * @example directory:read
+             */
+            scope?: string;
+            /** @description Optional; when sent, it must equal the assertion's `iss`. */
+            client_id?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An RFC 6749 §5.1 access token response. The token is a short-lived JWT; present it as `Authorization: Bearer <access_token>`. */
+        TokenResponse: {
+            /** @description Opaque to the client. Keep it secret and never log it. */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description Seconds until the token expires; then request a new one with a new assertion. */
+            expires_in: number;
+            /**
+             * @description The granted scopes, space-separated.
+             * @example directory:read
+             */
+            scope: string;
+        };
+        /**
+         * @description A problem document (RFC 9457) that is also an OAuth 2.0 error response
+         *     (RFC 6749 §5.2): `error` and `error_description` are extension members.
+         *     `code` is one of `OAUTH.INVALID_REQUEST`, `OAUTH.INVALID_CLIENT`,
+         *     `OAUTH.INVALID_SCOPE` or `OAUTH.UNSUPPORTED_GRANT_TYPE`.
+         */
+        OAuthProblem: components["schemas"]["Problem"] & {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_client" | "invalid_scope" | "unsupported_grant_type";
+            /** @description What was wrong, for the client's developers. Never quotes the assertion. */
+            error_description: string;
+        };
+        /** @description A SAML message as the HTTP-POST binding sends it (an HTML form the IdP makes the browser submit). */
+        SamlPostBinding: {
+            /** @description The base64-encoded `samlp:Response`. */
+            SAMLResponse: string;
+            /** @description Echoed back by the IdP; used as the landing path only when it is a path on this site. */
+            RelayState?: string;
+        } & {
+            [key: string]: string;
+        };
+        /** @description The local session has ended; the browser should visit `singleLogoutUrl` to sign out at the identity provider too. */
+        SingleLogout: {
+            /**
+             * Format: uri
+             * @description The IdP's single logout endpoint with a signed `LogoutRequest` (HTTP-Redirect binding).
+             */
+            singleLogoutUrl: string;
+        };
     };
     responses: {
         /** @description An unexpected fault. The body carries only the request id. */
@@ -350,6 +785,16 @@ export interface components {
         };
         /** @description Signed in, but without the permission this operation needs. */
         Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A dependency (such as the database) is unavailable. */
+        ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -418,6 +863,37 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description No identity provider with this id (`SAML.UNKNOWN_IDP`). A browser gets a short HTML page. */
+        UnknownIdp: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+                "text/html": string;
+            };
+        };
+        /**
+         * @description Sign-in refused. The problem `code` says why: `SAML.MALFORMED`,
+         *     `SAML.DOCTYPE_FORBIDDEN`, `SAML.COMMENT_FORBIDDEN`, `SAML.WEAK_ALGORITHM`,
+         *     `SAML.SIGNATURE_INVALID`, `SAML.ASSERTION_UNSIGNED`, `SAML.REPLAY`,
+         *     `SAML.IN_RESPONSE_TO`, `SAML.AUDIENCE`, `SAML.WRONG_DESTINATION`,
+         *     `SAML.WRONG_RECIPIENT`, `SAML.WRONG_ISSUER`, `SAML.EXPIRED`,
+         *     `SAML.NOT_YET_VALID`, `SAML.STATUS`, `SAML.NO_ROLE`, `SAML.USER_DISABLED`
+         *     or `SAML.INVALID`. Every refusal is audited with that code. A browser
+         *     (`Accept: text/html`) gets a short HTML page instead.
+         */
+        SamlRefused: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+                "text/html": string;
+            };
+        };
     };
     parameters: {
         /** @description Opaque cursor from the previous page's `nextCursor`. */
@@ -428,6 +904,9 @@ export interface components {
         /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
         IfMatch: string;
         AgencyId: components["schemas"]["Uuid"];
+        UserId: string;
+        /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
+        IdpId: string;
     };
     requestBodies: never;
     headers: {
@@ -581,6 +1060,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createPanel: {
@@ -614,6 +1094,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPanel: {
@@ -642,6 +1123,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deletePanel: {
@@ -673,6 +1155,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             428: components["responses"]["PreconditionRequired"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updatePanel: {
@@ -714,6 +1197,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             428: components["responses"]["PreconditionRequired"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAgencies: {
@@ -745,6 +1229,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAgency: {
@@ -778,6 +1263,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAgency: {
@@ -806,6 +1292,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteAgency: {
@@ -837,6 +1324,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             428: components["responses"]["PreconditionRequired"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateAgency: {
@@ -877,6 +1365,423 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             428: components["responses"]["PreconditionRequired"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                idpId?: string;
+                disabled?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+                "application/merge-patch+json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The user as changed. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: number;
+                actorId?: string;
+                action?: string;
+                resourceType?: string;
+                resourceId?: string;
+                outcome?: "success" | "denied" | "failure";
+                /** @description Events at or after this instant. */
+                from?: string;
+                /** @description Events before this instant. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    verifyAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification result (a broken chain is reported here, not as an error). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    requestAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description An access token. */
+            200: {
+                headers: {
+                    /** @description Always `no-store`. */
+                    "Cache-Control"?: "no-store";
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The request is malformed (`invalid_request`), asks for a scope the client does not hold (`invalid_scope`), or uses another grant type (`unsupported_grant_type`). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["OAuthProblem"];
+                };
+            };
+            /** @description Client authentication failed (`invalid_client`). */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["OAuthProblem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSamlMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SAML 2.0 metadata (`md:EntityDescriptor`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/samlmetadata+xml": string;
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startSamlLogin: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Where to land after signing in: a path on this site such as `/v1/me`
+                 *     (at most 80 characters). Absolute or scheme-relative URLs, backslashes
+                 *     and whitespace are refused (400 `AUTH.RELAY_STATE_INVALID`).
+                 */
+                RelayState?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
+                idpId: components["parameters"]["IdpId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the identity provider's single sign-on endpoint. */
+            302: {
+                headers: {
+                    /** @description The IdP URL with `SAMLRequest`, `RelayState`, `SigAlg` and `Signature`. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `RelayState` is not a path on this site (`AUTH.RELAY_STATE_INVALID`), or a parameter is malformed. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
+            404: components["responses"]["UnknownIdp"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    consumeSamlAssertion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
+                idpId: components["parameters"]["IdpId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SamlPostBinding"];
+            };
+        };
+        responses: {
+            /** @description Signed in. The new session cookie is set. */
+            303: {
+                headers: {
+                    /** @description `RelayState` when it is a path on this site, otherwise `/v1/me`. */
+                    Location?: string;
+                    /** @description `cdop.sid`: HttpOnly; SameSite=Lax; Path=/; Secure in production. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["SamlRefused"];
+            404: components["responses"]["UnknownIdp"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    completeSamlLogout: {
+        parameters: {
+            query?: {
+                SAMLResponse?: string;
+                SAMLRequest?: string;
+                RelayState?: string;
+                SigAlg?: string;
+                Signature?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
+                idpId: components["parameters"]["IdpId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["UnknownIdp"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's CSRF token (from `GET /v1/me`). Required when a session cookie is sent. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out here; visit `singleLogoutUrl` to sign out at the identity provider. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleLogout"];
+                };
+            };
+            /** @description Signed out (or there was no session). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description A session cookie was sent without its CSRF token (`AUTH.CSRF`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
+import { createAuthMechanisms, type AuthMechanism } from '../../src/auth';
 import { loadConfig, type Config } from '../../src/config';
 import { loadOpenApi, type LoadedOpenApi } from '../../src/platform/http/openapi';
 import { createLogger, type Logger } from '../../src/platform/logger';
@@ -42,19 +43,35 @@ export function capturingLogger(level = 'info'): { log: Logger; lines: string[] 
   return { log: createLogger(level, stream), lines };
 }
 
+export interface TestAppOptions {
+  /**
+   * Use the service's real authentication mechanisms (createAuthMechanisms:
+   * client tokens, and SAML sessions when present) instead of the
+   * x-test-principal header, for the suites that test authentication itself
+   * and for checks that need every real route mounted.
+   */
+  realAuth?: boolean;
+}
+
 /** The app in-process on the worker's migrated database, with responses validated against the contract. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(env);
   const { log, lines } = capturingLogger(config.logLevel);
   const ds = await openTestDataSource(config.database.url);
   openapi ??= loadOpenApi(config.openapiPath);
-  const app = createApp({ config, log, dataSource: ds, openapi: await openapi, authenticators: [testAuthenticator] });
+  const auth: AuthMechanism[] = options.realAuth
+    ? await createAuthMechanisms({ config, log, dataSource: ds })
+    : [{ authenticators: [testAuthenticator] }];
+  const app = createApp({ config, log, dataSource: ds, openapi: await openapi, auth });
   return {
     app,
     ds,
     config,
     logLines: lines,
     reset: () => truncateAll(ds),
-    close: () => ds.destroy(),
+    close: async () => {
+      for (const m of auth) await m.close?.();
+      await ds.destroy();
+    },
   };
 }

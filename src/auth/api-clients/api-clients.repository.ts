@@ -1,0 +1,113 @@
+import type { DataSource } from 'typeorm';
+import type { JSONWebKeySet } from 'jose' with { 'resolution-mode': 'import' };
+import { poolOf } from '../../platform/db/data-source';
+import { sql } from '../../platform/db/sql';
+import type { Tx } from '../../platform/db/transaction';
+
+export interface ApiClient {
+  /** api_clients.id: the principal id and the access token's `sub` */
+  id: string;
+  /** the public OAuth client_id (`iss` and `sub` of its assertions) */
+  clientId: string;
+  name: string;
+  agencyId: string;
+  scopes: string[];
+  /** public keys only */
+  jwks: JSONWebKeySet;
+  disabled: boolean;
+  createdAt: string;
+}
+
+interface ApiClientRow {
+  id: string;
+  client_id: string;
+  name: string;
+  agency_id: string;
+  scopes: string[];
+  jwks: JSONWebKeySet;
+  disabled_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, client_id, name, agency_id, scopes, jwks, disabled_at, created_at';
+
+function toClient(r: ApiClientRow): ApiClient {
+  return {
+    id: r.id,
+    clientId: r.client_id,
+    name: r.name,
+    agencyId: r.agency_id,
+    scopes: r.scopes,
+    jwks: r.jwks,
+    disabled: r.disabled_at !== null,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+export async function findClientByClientId(tx: Tx, clientId: string): Promise<ApiClient | undefined> {
+  const { rows } = await sql<ApiClientRow>(tx, `SELECT ${COLUMNS} FROM api_clients WHERE client_id = $1`, [clientId]);
+  return rows[0] && toClient(rows[0]);
+}
+
+/**
+ * The bearer authenticator's per-request check that the token's client is
+ * still registered and enabled: one primary-key lookup, run on the pool
+ * outside a transaction (one round trip rather than BEGIN/SELECT/COMMIT;
+ * about 0.2 ms here against 0.3 ms through TypeORM's query runner).
+ */
+export async function findEnabledClientById(ds: DataSource, id: string): Promise<Pick<ApiClient, 'clientId' | 'agencyId' | 'scopes'> | undefined> {
+  const { rows } = await poolOf(ds).query<{ client_id: string; agency_id: string; scopes: string[] }>(
+    'SELECT client_id, agency_id, scopes FROM api_clients WHERE id = $1 AND disabled_at IS NULL',
+    [id],
+  );
+  const r = rows[0];
+  return r && { clientId: r.client_id, agencyId: r.agency_id, scopes: r.scopes };
+}
+
+export async function insertClient(
+  tx: Tx,
+  c: { clientId: string; name: string; agencyId: string; scopes: readonly string[]; jwks: JSONWebKeySet },
+): Promise<ApiClient> {
+  const { rows } = await sql<ApiClientRow>(
+    tx,
+    `INSERT INTO api_clients (client_id, name, agency_id, scopes, jwks) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [c.clientId, c.name, c.agencyId, c.scopes, JSON.stringify(c.jwks)],
+  );
+  return toClient(rows[0]!);
+}
+
+/** Returns the disabled client's id, or undefined when there is no such enabled client. */
+export async function disableClient(tx: Tx, clientId: string): Promise<string | undefined> {
+  const { rows } = await sql<{ id: string }>(
+    tx,
+    'UPDATE api_clients SET disabled_at = now() WHERE client_id = $1 AND disabled_at IS NULL RETURNING id',
+    [clientId],
+  );
+  return rows[0]?.id;
+}
+
+/**
+ * Records an assertion's jti until it expires. False when the client has used
+ * it before. ON CONFLICT DO NOTHING rather than catching the unique violation:
+ * the transaction stays usable, and a concurrent use of the same jti waits for
+ * the first to commit and then finds it, so exactly one of them succeeds.
+ */
+export async function recordAssertionJti(tx: Tx, clientId: string, jti: string, expiresAtEpochS: number): Promise<boolean> {
+  const { rowCount } = await sql(
+    tx,
+    `INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES ($1, $2, to_timestamp($3))
+     ON CONFLICT (client_id, jti) DO NOTHING`,
+    [clientId, jti, expiresAtEpochS],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Opportunistic pruning at each token request: only this client's expired
+ * rows, found through the primary key's client_id prefix, so no sweeper job
+ * and no full scan. A client that stops calling leaves at most the jtis of
+ * its last few minutes.
+ */
+export async function pruneExpiredJtis(tx: Tx, clientId: string): Promise<void> {
+  await sql(tx, 'DELETE FROM client_assertion_jtis WHERE client_id = $1 AND expires_at < now()', [clientId]);
+}

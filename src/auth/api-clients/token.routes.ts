@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import { parseTokenRequest, TOKEN_PATH, type TokenRequest } from './token-request';
+import { TokenRefusal } from './token.errors';
+import type { TokenService } from './token.service';
+
+async function parseOrRefuse(service: TokenService, body: unknown): Promise<TokenRequest> {
+  try {
+    return parseTokenRequest(body);
+  } catch (err) {
+    throw err instanceof TokenRefusal ? await service.refused(err) : err;
+  }
+}
+
+/**
+ * Runs before authentication and OpenAPI validation: a malformed token
+ * request is refused here with the RFC 6749 error it calls for (and audited),
+ * so only well-formed requests reach the validator.
+ */
+export function tokenRequestGuard(service: TokenService): Router {
+  const r = Router();
+  r.post(TOKEN_PATH, async (req, _res, next) => {
+    // A body of another media type gets the validator's 415; no body at all is a request without its parameters.
+    if (req.headers['content-type'] !== undefined && !req.is('application/x-www-form-urlencoded')) return next();
+    await parseOrRefuse(service, req.body);
+    next();
+  });
+  return r;
+}
+
+/** POST /oauth2/token: OAuth 2.0 client credentials with a private_key_jwt client assertion. */
+export function tokenRouter(service: TokenService): Router {
+  const r = Router();
+  r.post(TOKEN_PATH, async (req, res) => {
+    const issued = await service.issue(await parseOrRefuse(service, req.body));
+    // RFC 6749 §5.1: token responses must not be cached.
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    res.json(issued);
+  });
+  return r;
+}

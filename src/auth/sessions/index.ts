@@ -1,0 +1,4 @@
+// The sessions module's public surface.
+export { sessionAuthenticator, sessionCsrfToken } from './session.authenticator';
+export { createSessionLayer, regenerateSession, saveSession, endSession, cookieOptions, SESSION_COOKIE } from './session.middleware';
+export { endSessionsOfUser } from './sessions.repository';
