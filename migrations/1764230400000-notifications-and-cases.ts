@@ -32,12 +32,16 @@ export class NotificationsAndCases1764230400000 implements MigrationInterface {
         local_authority_code  text NOT NULL,
         expected_death        text NOT NULL,
         category              smallint CHECK (category BETWEEN 1 AND 10),
+        held_since            timestamptz,
+        merged_into_case_id   uuid REFERENCES cases (id),
         notified_at           timestamptz NOT NULL,
         created_at            timestamptz NOT NULL DEFAULT now(),
         updated_at            timestamptz NOT NULL DEFAULT now(),
         version               integer NOT NULL DEFAULT 1,
         CHECK ((child_nhs_number IS NULL) <> (child_nhs_exception IS NULL)),
-        CHECK ((panel_id IS NULL) = (reference IS NULL))
+        CHECK ((panel_id IS NULL) = (reference IS NULL)),
+        CHECK ((hold_reason IS NULL) = (held_since IS NULL)),
+        CHECK (merged_into_case_id IS NULL OR (status = 'closed' AND merged_into_case_id <> id AND hold_reason IS NULL))
       );
       CREATE UNIQUE INDEX cases_child_nhs_number_key ON cases (child_nhs_number) WHERE child_nhs_number IS NOT NULL;
       CREATE INDEX cases_demographic_idx ON cases (child_date_of_birth, date_of_death);
@@ -47,6 +51,8 @@ export class NotificationsAndCases1764230400000 implements MigrationInterface {
       COMMENT ON TABLE cases IS 'One row per child death. Current status stored alongside the append-only case_actions log and changed in the same transaction. Identifying child fields are special-category personal data: never logged.';
       COMMENT ON COLUMN cases.child_match_key IS 'Normalised names (lower case, no diacritics or punctuation) used to match notifications without an NHS number.';
       COMMENT ON COLUMN cases.hold_reason IS 'Set while the review waits for an inquest, criminal proceedings or a safeguarding review; lifted explicitly.';
+      COMMENT ON COLUMN cases.held_since IS 'When the current hold was placed; NULL when not on hold.';
+      COMMENT ON COLUMN cases.merged_into_case_id IS 'Set when this case was a duplicate merged into another (its notifications moved there and it was closed); cleared by unmerge. A notification matching a merged case belongs to this target.';
 
       CREATE TABLE case_actions (
         id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -61,6 +67,13 @@ export class NotificationsAndCases1764230400000 implements MigrationInterface {
       );
       CREATE INDEX case_actions_case_idx ON case_actions (case_id, id);
       COMMENT ON TABLE case_actions IS 'Append-only history of everything done to a case (notified, attached notification, status changes, holds, merges). The case status is the to_status of the latest action.';
+      CREATE FUNCTION case_actions_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'the case action log is append-only (% on %)', TG_OP, TG_TABLE_NAME
+          USING ERRCODE = 'insufficient_privilege';
+      END $$;
+      CREATE TRIGGER case_actions_append_only BEFORE UPDATE OR DELETE ON case_actions
+        FOR EACH ROW EXECUTE FUNCTION case_actions_refuse_change();
 
       CREATE TABLE notifications (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -135,7 +148,8 @@ export class NotificationsAndCases1764230400000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DROP TABLE idempotency_keys; DROP TABLE case_flags; DROP TABLE case_deadlines; DROP TABLE case_agencies;
-      DROP TABLE notifications; DROP TABLE case_actions; DROP TABLE cases; DROP TABLE case_reference_counters;
+      DROP TABLE notifications; DROP TABLE case_actions; DROP FUNCTION case_actions_refuse_change(); DROP TABLE cases;
+      DROP TABLE case_reference_counters;
     `);
   }
 }

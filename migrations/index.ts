@@ -2,5 +2,6 @@
 // built dist all load the same set.
 import { Directory1764057600000 } from './1764057600000-directory';
 import { IdentityAndAudit1764144000000 } from './1764144000000-identity-and-audit';
+import { NotificationsAndCases1764230400000 } from './1764230400000-notifications-and-cases';
 
-export const MIGRATIONS = [Directory1764057600000, IdentityAndAudit1764144000000];
+export const MIGRATIONS = [Directory1764057600000, IdentityAndAudit1764144000000, NotificationsAndCases1764230400000];

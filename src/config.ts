@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './platform/project-root';
+import { loadDeadlineRules, type DeadlineRule } from './modules/cases/clocks';
 
 /**
  * The whole configuration, parsed once from the environment at start-up.
@@ -32,6 +34,8 @@ const schema = z
       .default('1mb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+    DEADLINE_RULES_FILE: z.string().min(1).optional(),
+    IDEMPOTENCY_RETENTION_H: z.coerce.number().int().min(24).max(24 * 90).default(48),
     SEED_DEMO_DATA: booleanFromEnv.optional(),
     OPENAPI_VALIDATE_RESPONSES: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().default('false'),
@@ -102,6 +106,9 @@ export type Config = Readonly<{
   bodyLimit: string;
   shutdownTimeoutMs: number;
   auditSealIntervalMs: number;
+  /** Statutory and local clocks: the defaults with DEADLINE_RULES_FILE applied. */
+  deadlineRules: readonly DeadlineRule[];
+  idempotencyRetentionHours: number;
   seedDemoData: boolean;
   validateResponses: boolean;
   trustProxy: boolean | number | string;
@@ -135,6 +142,21 @@ export type Config = Readonly<{
 
 export class ConfigError extends Error {}
 
+function readDeadlineRules(file: string | undefined): readonly DeadlineRule[] {
+  if (!file) return loadDeadlineRules(undefined);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(path.resolve(projectRoot(), file), 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  DEADLINE_RULES_FILE: cannot read ${file} as JSON (${(err as Error).message})`);
+  }
+  try {
+    return loadDeadlineRules(json);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  DEADLINE_RULES_FILE: ${(err as Error).message}`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -158,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.BODY_LIMIT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     auditSealIntervalMs: e.AUDIT_SEAL_INTERVAL_MS,
+    deadlineRules: readDeadlineRules(e.DEADLINE_RULES_FILE),
+    idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_H,
     seedDemoData: e.SEED_DEMO_DATA ?? e.NODE_ENV === 'development',
     validateResponses: e.OPENAPI_VALIDATE_RESPONSES,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

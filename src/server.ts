@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { startAuditSealer } from './audit';
+import { purgeIdempotencyKeys } from './platform/idempotency/idempotency';
 import { createAuthMechanisms } from './auth';
 import type { AuthMechanism } from './auth/auth.types';
 import type { Config } from './config';
@@ -32,6 +33,13 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     const auth = overrides.auth ?? (await createAuthMechanisms({ config, log, dataSource: database.dataSource }));
     const app = createApp({ config, log, dataSource: database.dataSource, openapi, auth });
     const sealer = startAuditSealer(database.dataSource, log, config.auditSealIntervalMs);
+    // Hourly housekeeping: Idempotency-Keys past their retention.
+    const housekeeping = setInterval(() => {
+      purgeIdempotencyKeys(database.dataSource, config.idempotencyRetentionHours).catch((err: unknown) =>
+        log.warn({ err }, 'idempotency key purge failed'),
+      );
+    }, 3_600_000);
+    housekeeping.unref();
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
@@ -55,6 +63,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         await closed;
         clearTimeout(timer);
         for (const m of auth) await m.close?.();
+        clearInterval(housekeeping);
         await sealer.stop();
         await database.close();
         log.info('shutdown complete');

@@ -10,6 +10,9 @@ export const PERMISSIONS = [
   'users:read',
   'users:write',
   'audit:read',
+  'notifications:write',
+  'cases:read',
+  'cases:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -18,14 +18,15 @@ export function isRole(value: unknown): value is Role {
 
 /** What each role may do. Row scoping (which panels, which agency) is applied separately, in repositories. */
 export const ROLE_PERMISSIONS = {
-  cdop_coordinator: ['self:read', 'directory:read', 'directory:write'],
-  panel_chair: ['self:read', 'directory:read'],
-  panel_member: ['self:read', 'directory:read'],
-  agency_contributor: ['self:read', 'directory:read'],
+  cdop_coordinator: ['self:read', 'directory:read', 'directory:write', 'notifications:write', 'cases:read', 'cases:write'],
+  panel_chair: ['self:read', 'directory:read', 'cases:read'],
+  panel_member: ['self:read', 'directory:read', 'cases:read'],
+  agency_contributor: ['self:read', 'directory:read', 'notifications:write'],
   // A system's token narrows this further to the scopes its client was granted.
-  hospital_system: ['directory:read'],
+  hospital_system: ['directory:read', 'notifications:write'],
   auditor: ['self:read', 'directory:read', 'audit:read'],
-  administrator: ['self:read', 'directory:read', 'directory:write', 'users:read', 'users:write'],
+  // Administrators see only the unassigned queue of cases (row scoping), to route them to a panel.
+  administrator: ['self:read', 'directory:read', 'directory:write', 'users:read', 'users:write', 'cases:read', 'cases:write'],
 } as const satisfies Record<Role, readonly Permission[]>;
 
 /** The scopes a machine client may be registered with: whatever the hospital_system role can do. */

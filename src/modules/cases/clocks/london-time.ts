@@ -95,6 +95,19 @@ export function startOfLondonDay(date: LocalDate): Date {
   return new Date(wall - londonOffsetMs(guess));
 }
 
+/**
+ * The instant London's clocks read `HH:MM` on a date. In the hour that does not
+ * exist (spring forward) this lands an hour later; in the hour that happens
+ * twice (autumn) it takes the first.
+ */
+export function londonLocalInstant(date: LocalDate, time: string): Date {
+  const m = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!m) throw new RangeError('time must be HH:MM');
+  const wall = toUtcDay(date) + (Number(m[1]) * 60 + Number(m[2])) * 60_000;
+  const guess = wall - londonOffsetMs(wall - 3_600_000);
+  return new Date(wall - londonOffsetMs(guess));
+}
+
 /** The last millisecond of a London day, as a UTC instant (22:59:59.999Z in BST, 23:59:59.999Z in GMT). */
 export function endOfLondonDay(date: LocalDate): Date {
   return new Date(startOfLondonDay(addDays(date, 1)).getTime() - 1);
