@@ -12,8 +12,11 @@ import { createMetrics } from './platform/http/metrics';
 import { openApiValidator, type LoadedOpenApi } from './platform/http/openapi';
 import { operationalRouter } from './platform/http/operational.routes';
 import { requestContext, routeTemplate } from './platform/http/request-context';
+import { rejectUnsafeText } from './platform/http/text-safety';
 import type { Logger } from './platform/logger';
+import { casesRouter, createCasesService } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
+import { createNotificationsService, notificationsRouter } from './modules/notifications';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
   );
   // SAML's POST binding and the OAuth token endpoint are form-encoded.
   app.use(express.urlencoded({ extended: false, limit: deps.config.bodyLimit, parameterLimit: 50 }));
+  app.use(rejectUnsafeText);
 
   app.use(operationalRouter({ dataSource: deps.dataSource, metrics, openapi: deps.openapi.bundled }));
 
@@ -73,6 +77,8 @@ export function createApp(deps: AppDeps): Express {
   for (const m of deps.auth) for (const router of m.routers ?? []) app.use(router);
   app.use(directoryRouter(createDirectoryService(deps.dataSource)));
   app.use(usersRouter(createUsersService(deps.dataSource)));
+  app.use(notificationsRouter(createNotificationsService(deps.dataSource, deps.config.deadlineRules)));
+  app.use(casesRouter(createCasesService(deps.dataSource, { rules: deps.config.deadlineRules })));
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

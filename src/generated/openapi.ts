@@ -453,6 +453,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Notify the CDOP of a child's death
+         * @description Accepts the national notification form from a signed-in coordinator or agency contributor, or from an agency
+         *     system with the `notifications:write` scope (which must send an `Idempotency-Key`).
+         *
+         *     Every death becomes exactly one case: a notification of a death already notified (same NHS number or, without
+         *     one, the same names, date of birth and date of death) is attached to the existing case as another notifier.
+         *     Twins are never merged. An uncertain match creates the case and raises a `POSSIBLE_DUPLICATE` flag for a
+         *     coordinator. The case goes to the panel covering the child's local authority of residence, or to the unassigned
+         *     queue when none does.
+         */
+        post: operations["createNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the cases the caller may see, most recent death first
+         * @description Only cases the caller may see are listed: panel members, chairs and coordinators see the cases of their panels;
+         *     administrators see the unassigned queue. Sorted by date of death (newest first), then id; keyset pagination.
+         *     `child` is included only for callers who may identify the child (coordinators; administrators for the queue).
+         */
+        get: operations["listCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a case, with its hold, flags, clocks and the actions the caller may take
+         * @description 404 for a case the caller may not see (never 403, which would confirm it exists). Panel members and chairs get
+         *     the case anonymised: no `child`, the age at death instead of the date of birth.
+         */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Assign a case to a panel, or correct whether the death was expected and its category
+         * @description Needs `If-Match` with the ETag from a GET; 428 without it, 412 when the case changed since. Assigning a panel
+         *     (`panelId`) is for a case in the unassigned queue, by an administrator or a CDOP coordinator of that panel; it
+         *     issues the case reference. Every change is recorded in the case history. Answers 204 when the change moved the
+         *     case out of what the caller may see (an administrator routing a case out of the queue).
+         */
+        patch: operations["updateCase"];
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the case through its review, place or lift a hold, dismiss a flag, merge or unmerge a duplicate
+         * @description The action is checked against the case's current state, which is locked for the length of the command, so of
+         *     two conflicting actions sent at once one succeeds and the other gets 409. A disallowed action is 409
+         *     `CASE.ACTION_NOT_ALLOWED` listing `allowedActions`; an action blocked by an open flag (e.g. closing a case flagged
+         *     POSSIBLE_DUPLICATE) is 409 `CASE.BLOCKED_BY_FLAG` naming the flag. Each action is appended to the case history
+         *     and audited.
+         *
+         *     `merge_duplicate` moves this case's notifications (and the agencies they named) onto the target case, resolves the
+         *     flag and closes this case; `unmerge` moves exactly those notifications back, reopens the flag and restores the
+         *     status this case had.
+         */
+        post: operations["performCaseAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The case's action log, oldest first
+         * @description Who did what and when, with the status before and after. Free text only for coordinators.
+         */
+        get: operations["getCaseHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The notifications of the death, in the order received
+         * @description The notifier agency, dates and how each joined the case; the full form only for coordinators.
+         */
+        get: operations["listCaseNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -469,7 +622,7 @@ export interface components {
             };
         };
         FieldError: {
-            /** @description Where the offending value is, e.g. `body.localAuthorities[0]`, `query.limit`, `header.if-match`. */
+            /** @description Where the offending value is, e.g. `body.localAuthorities[0]`, `query.limit`, `headers.if-match`. */
             field: string;
             message: string;
             code?: string;
@@ -751,6 +904,428 @@ export interface components {
              */
             singleLogoutUrl: string;
         };
+        /**
+         * @description Why there is no NHS number (one of the two reasons recorded nationally).
+         * @enum {string}
+         */
+        NhsNumberException: "child_non_resident_in_england" | "nhs_number_not_currently_available";
+        PersonName: {
+            givenName: string;
+            familyName: string;
+        };
+        Address: {
+            lines: string[];
+            town?: string;
+            /** @description UK postcode, e.g. `WR1 1AA`. */
+            postcode: string;
+        };
+        /** @description The child who died. */
+        Child: {
+            /** @description 10 digits, spaces allowed (`943 476 5919`); checked with Modulus 11. Give either this or `nhsNumberExceptionReason`. */
+            nhsNumber?: string;
+            nhsNumberExceptionReason?: components["schemas"]["NhsNumberException"];
+            name: components["schemas"]["PersonName"];
+            /** @description Other names the child was known by. */
+            alternativeNames?: components["schemas"]["PersonName"][];
+            /** Format: date */
+            dateOfBirth: string;
+            /** @enum {string} */
+            sex: "male" | "female" | "indeterminate" | "not_known";
+            /**
+             * @description NHS ethnic category code (A–S), Z for "Not stated", or 99 for "Not known".
+             * @enum {string}
+             */
+            ethnicity: "A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "J" | "K" | "L" | "M" | "N" | "P" | "R" | "S" | "Z" | "99";
+            address: components["schemas"]["Address"];
+            gpPracticeOdsCode?: string;
+            /** @description ONS GSS code of the local authority where the child normally lived; routes the case to a panel. */
+            localAuthorityOfResidence: string;
+        };
+        ParentalResponsibility: {
+            name: components["schemas"]["PersonName"];
+            /** @enum {string} */
+            relationship: "mother" | "father" | "step_parent" | "grandparent" | "other_relative" | "foster_carer" | "local_authority" | "other";
+            address?: components["schemas"]["Address"];
+        };
+        Place: {
+            /** @enum {string} */
+            type: "home" | "other_private_residence" | "hospital_ward" | "emergency_department" | "neonatal_unit" | "paediatric_intensive_care" | "hospice" | "public_place" | "abroad" | "other";
+            detail?: string;
+        };
+        Death: {
+            /** Format: date */
+            dateOfDeath: string;
+            /** @description Local (Europe/London) time, HH:MM, where known. */
+            timeOfDeath?: string;
+            placeOfDeath: components["schemas"]["Place"];
+            placeOfFatalEvent?: components["schemas"]["Place"];
+            /**
+             * @description Whether the death was expected ("anticipated as a significant possibility 24 hours before").
+             * @enum {string}
+             */
+            expected: "expected" | "unexpected" | "not_known";
+            jointAgencyResponse: {
+                triggered: boolean;
+                reasons?: ("external_cause" | "sudden_unexplained" | "custody_or_detained" | "suspicious_circumstances" | "unattended_stillbirth")[];
+            };
+            /** @enum {string} */
+            postMortem: "yes" | "no" | "not_known";
+            /** @description As certified, where known (Ia, Ib, Ic, II). */
+            causeOfDeath?: {
+                ia?: string;
+                ib?: string;
+                ic?: string;
+                ii?: string;
+            };
+            circumstances?: string;
+            suspectedStillbirthAtHome?: boolean;
+        };
+        /** @description An agency that knew the child; it will be asked for a reporting form. */
+        AgencyInvolved: {
+            /** Format: uuid */
+            agencyId: string;
+            contactName?: string;
+            /** Format: email */
+            contactEmail?: string;
+            contactPhone?: string;
+            involvement?: string;
+        };
+        /** @description Who notified the death. */
+        Notifier: {
+            /** Format: uuid */
+            agencyId: string;
+            name: string;
+            role?: string;
+            /** Format: email */
+            email?: string;
+            phone?: string;
+        };
+        /** @description The national notification form of a child's death. */
+        NotificationCreate: {
+            child: components["schemas"]["Child"];
+            parentalResponsibility?: components["schemas"]["ParentalResponsibility"][];
+            death: components["schemas"]["Death"];
+            /** @description Other reviews or investigations under way. */
+            otherInvestigations?: string;
+            /** @description The alert question: concerns the CDOP should know about now. */
+            alert?: {
+                hasConcerns: boolean;
+                details?: string;
+            };
+            agenciesInvolved: components["schemas"]["AgencyInvolved"][];
+            notifier: components["schemas"]["Notifier"];
+            /**
+             * Format: date
+             * @description The date of notification.
+             */
+            notifiedOn: string;
+        };
+        /** @description What became of a notification. */
+        NotificationReceipt: {
+            /** Format: uuid */
+            notificationId: string;
+            /** Format: uuid */
+            caseId: string;
+            /** @description Null while the case waits in the unassigned queue (no panel covers the local authority). */
+            caseReference: string | null;
+            /** @enum {string} */
+            outcome: "case_created" | "attached_to_existing_case";
+            /** @description Cases that may be the same death; a coordinator will merge or dismiss. */
+            possibleDuplicateOf: string[];
+        };
+        /**
+         * @description Where the review stands: notified → gathering_information → child_death_review_meeting (optional) →
+         *     ready_for_panel → scheduled_for_panel → reviewed → closed. A closed case can be reopened.
+         * @enum {string}
+         */
+        CaseStatus: "notified" | "gathering_information" | "child_death_review_meeting" | "ready_for_panel" | "scheduled_for_panel" | "reviewed" | "closed";
+        /**
+         * @description Why the review is waiting.
+         * @enum {string}
+         */
+        HoldReason: "awaiting_inquest" | "criminal_proceedings" | "safeguarding_review";
+        /** @description The child's age at death, shown to everyone who may see the case (instead of the date of birth). */
+        AgeAtDeath: {
+            days: number;
+            /**
+             * @description The reporting band: 0–27 days, 28–364 days, 1–4, 5–9, 10–14 or 15–17 years (completed years).
+             * @enum {string}
+             */
+            band: "0-27_days" | "28-364_days" | "1-4_years" | "5-9_years" | "10-14_years" | "15-17_years";
+        };
+        /** @enum {string} */
+        Sex: "male" | "female" | "indeterminate" | "not_known";
+        /**
+         * @description Whether the death was expected ("anticipated as a significant possibility 24 hours before").
+         * @enum {string}
+         */
+        ExpectedDeath: "expected" | "unexpected" | "not_known";
+        /**
+         * @description The category of death (1–10, hierarchical: where several fit, the lowest number). Null until known.
+         *     1 deliberately inflicted injury, abuse or neglect; 2 suicide or deliberate self-inflicted harm; 3 trauma and other
+         *     external factors; 4 malignancy; 5 acute medical or surgical condition; 6 chronic medical condition; 7 chromosomal,
+         *     genetic and congenital anomalies; 8 perinatal/neonatal event; 9 infection; 10 sudden unexpected, unexplained death.
+         */
+        Category: number | null;
+        /**
+         * @description Identifying details of the child. Present only for CDOP coordinators of the case's panel and, for cases in the
+         *     unassigned queue, administrators. Panel members and chairs review cases anonymised and never receive this object.
+         */
+        ChildIdentity: {
+            nhsNumber: string | null;
+            /** @enum {string|null} */
+            nhsNumberExceptionReason: "child_non_resident_in_england" | "nhs_number_not_currently_available" | null;
+            givenName: string;
+            familyName: string;
+            alternativeNames?: {
+                givenName: string;
+                familyName: string;
+            }[];
+            /** Format: date */
+            dateOfBirth: string;
+            /** @description As given on the first notification (single case only, not in lists). */
+            address?: {
+                lines: string[];
+                town?: string;
+                postcode: string;
+            };
+        };
+        /** @description A case in a list. `child` (without the address) only for callers who may identify the child. */
+        CaseSummary: {
+            id: components["schemas"]["Uuid"];
+            reference: string | null;
+            panelId: components["schemas"]["Uuid"] | null;
+            status: components["schemas"]["CaseStatus"];
+            holdReason: components["schemas"]["HoldReason"] | null;
+            mergedIntoCaseId: components["schemas"]["Uuid"] | null;
+            /** Format: date */
+            dateOfDeath: string;
+            ageAtDeath: components["schemas"]["AgeAtDeath"];
+            sex: components["schemas"]["Sex"];
+            expectedDeath: components["schemas"]["ExpectedDeath"];
+            category: components["schemas"]["Category"];
+            /** Format: date-time */
+            notifiedAt: string;
+            overdue: boolean;
+            openFlags: {
+                id: components["schemas"]["Uuid"];
+                type: string;
+            }[];
+            version: number;
+            child?: components["schemas"]["ChildIdentity"];
+        };
+        CasePage: {
+            items: components["schemas"]["CaseSummary"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description A statutory or local clock of the case, computed from the configured rules (Europe/London, bank holidays). */
+        CaseDeadline: {
+            /** @example panel_review_target */
+            ruleId: string;
+            label: string;
+            /** @description The event that started the clock (date_of_death, notified_at, forms_requested_at…). */
+            startsFrom: string;
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description The last instant that still counts as on time.
+             */
+            dueAt: string;
+            /**
+             * Format: date
+             * @description The day it is due, London time.
+             */
+            dueDate: string;
+            /** Format: date-time */
+            metAt: string | null;
+            /**
+             * @description `stopped`: the case was closed before the clock was met; it no longer counts as overdue.
+             * @enum {string}
+             */
+            status: "pending" | "overdue" | "met" | "met_late" | "stopped";
+        };
+        /**
+         * @description A command on a case. Which are allowed depends on the status, a hold, open flags and the caller: `GET /v1/cases/{caseId}`
+         *     lists them in `allowedActions`.
+         *
+         *     | action | from | to |
+         *     |---|---|---|
+         *     | `request_information` | notified | gathering_information (starts the agency reporting forms clock) |
+         *     | `convene_review_meeting` | gathering_information | child_death_review_meeting |
+         *     | `mark_ready_for_panel` | gathering_information, child_death_review_meeting | ready_for_panel |
+         *     | `schedule_for_panel` | ready_for_panel | scheduled_for_panel |
+         *     | `unschedule` | scheduled_for_panel | ready_for_panel |
+         *     | `record_panel_review` | scheduled_for_panel | reviewed (meets the panel review target) |
+         *     | `close` | reviewed | closed |
+         *     | `reopen` | closed (not merged) | gathering_information; `reason` required |
+         *     | `place_hold` / `lift_hold` | any open status | unchanged; `holdReason` required to place. A hold blocks progress until lifted. |
+         *     | `dismiss_flag` / `restore_flag` | any open status | unchanged; `flagId` required, `reason` required to dismiss |
+         *     | `merge_duplicate` | any open status | closed; `flagId` of an open POSSIBLE_DUPLICATE flag linking this case and the target |
+         *     | `unmerge` | closed (merged) | the status before the merge; `reason` required |
+         * @enum {string}
+         */
+        CaseAction: "request_information" | "convene_review_meeting" | "mark_ready_for_panel" | "schedule_for_panel" | "unschedule" | "record_panel_review" | "close" | "reopen" | "place_hold" | "lift_hold" | "dismiss_flag" | "restore_flag" | "merge_duplicate" | "unmerge";
+        /**
+         * @description A flag raised on the case by a rule, with the rule's id and version and the evidence that fired it, so the panel
+         *     sees why. While open, a flag can block actions (`blocks`).
+         */
+        CaseFlag: {
+            id: components["schemas"]["Uuid"];
+            /** @example POSSIBLE_DUPLICATE */
+            type: string;
+            /** @enum {string} */
+            status: "open" | "dismissed" | "resolved";
+            /** @example notification.duplicate_match */
+            ruleId: string;
+            ruleVersion: number;
+            /** @description What the rule saw (never personal data), e.g. `{ "matchedOn": ["name", "date_of_birth"] }`. */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** @description The other case (e.g. the possible duplicate); null when none or when the caller may not see it. */
+            relatedCaseId: components["schemas"]["Uuid"] | null;
+            /** Format: date-time */
+            raisedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description The actions this flag blocks while open. */
+            blocks: components["schemas"]["CaseAction"][];
+        };
+        /**
+         * @description One child's death under review. Everyone who may see the case gets its status, hold, flags, clocks and the child's
+         *     age at death; only CDOP coordinators of the case's panel (and administrators, for the unassigned queue) also get
+         *     `child`, the identifying details. Panel members and chairs review the case anonymised, by its reference.
+         */
+        Case: {
+            id: components["schemas"]["Uuid"];
+            /** @description Per panel and year, e.g. `WOR-2026-0042`; null while the case waits in the unassigned queue. */
+            reference: string | null;
+            /** @description Null while the case waits in the unassigned queue. */
+            panelId: components["schemas"]["Uuid"] | null;
+            status: components["schemas"]["CaseStatus"];
+            /** @description Set while the review waits; progress is blocked until the hold is lifted. */
+            hold: {
+                reason: components["schemas"]["HoldReason"];
+                /** Format: date-time */
+                since: string;
+            } | null;
+            /** @description Set when this case was merged into another as a duplicate (it is then closed). */
+            mergedIntoCaseId: components["schemas"]["Uuid"] | null;
+            /** Format: date */
+            dateOfDeath: string;
+            ageAtDeath: components["schemas"]["AgeAtDeath"];
+            sex: components["schemas"]["Sex"];
+            /** @description ONS GSS code of the local authority where the child normally lived. */
+            localAuthorityCode: string;
+            expectedDeath: components["schemas"]["ExpectedDeath"];
+            category: components["schemas"]["Category"];
+            /** Format: date-time */
+            notifiedAt: string;
+            /** @description True when an open clock is past due (never for a closed case). */
+            overdue: boolean;
+            deadlines: components["schemas"]["CaseDeadline"][];
+            flags: components["schemas"]["CaseFlag"][];
+            /** @description The actions the caller may take now (empty for callers who may only read). */
+            allowedActions: components["schemas"]["CaseAction"][];
+            notificationCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            child?: components["schemas"]["ChildIdentity"];
+        };
+        /**
+         * @description Changes to a case (merge semantics). `panelId` assigns a case waiting in the unassigned queue to a panel (an
+         *     administrator, or a CDOP coordinator of that panel) and gives it its reference; a case already assigned cannot be
+         *     moved (409). `expectedDeath` and `category` correct what the notification or the panel recorded.
+         */
+        CaseUpdate: {
+            panelId?: components["schemas"]["Uuid"];
+            expectedDeath?: components["schemas"]["ExpectedDeath"];
+            category?: components["schemas"]["Category"];
+        };
+        /**
+         * @description A command on the case. Which fields each action takes: `reopen`, `dismiss_flag` and `unmerge` require `reason`;
+         *     `place_hold` requires `holdReason`; `dismiss_flag`, `restore_flag` and `merge_duplicate` require `flagId`;
+         *     `merge_duplicate` takes `targetCaseId` (default: the other case of the flag). `note` is accepted by every action.
+         *     A field the action does not take is refused (400). `reason` and `note` are shown only to coordinators.
+         */
+        CaseActionRequest: {
+            action: components["schemas"]["CaseAction"];
+            reason?: string;
+            holdReason?: components["schemas"]["HoldReason"];
+            note?: string;
+            flagId?: components["schemas"]["Uuid"];
+            targetCaseId?: components["schemas"]["Uuid"];
+        };
+        /**
+         * @description The action is not possible now. `CASE.ACTION_NOT_ALLOWED`: the status, a hold or the case's state does not allow it;
+         *     `CASE.BLOCKED_BY_FLAG`: an open flag blocks it (`flag` names it). Both list the actions that are allowed.
+         *     Other codes: `CASE.ALREADY_ASSIGNED`, `CASE.TARGET_MERGED`, `CASE.FLAG_NOT_APPLICABLE`.
+         */
+        CaseActionConflict: components["schemas"]["Problem"] & {
+            allowedActions?: components["schemas"]["CaseAction"][];
+            flag?: {
+                id: components["schemas"]["Uuid"];
+                type: string;
+            };
+        };
+        /** @description One entry of the case's append-only action log. */
+        CaseHistoryEntry: {
+            /** @description Increases with every action recorded. */
+            id: number;
+            /** @description A CaseAction, or a system action (`notify`, `attach_notification`, `assign_panel`, `correct_details`, `merged_into`, `absorbed_duplicate`, `duplicate_unmerged`). */
+            action: string;
+            fromStatus: components["schemas"]["CaseStatus"] | null;
+            toStatus: components["schemas"]["CaseStatus"];
+            actor: {
+                /** @enum {string} */
+                type: "user" | "client" | "system" | "anonymous";
+                id: string | null;
+            };
+            /** Format: date-time */
+            occurredAt: string;
+            /**
+             * @description Details of the action: ids, codes and what changed (e.g. `movedNotificationIds`, `metDeadlines`). Free text
+             *     (`reason`, `note`) only for coordinators; never the child's details.
+             */
+            payload: {
+                [key: string]: unknown;
+            };
+        };
+        CaseHistoryPage: {
+            items: components["schemas"]["CaseHistoryEntry"][];
+            nextCursor: string | null;
+        };
+        /** @description One notification of the death. `form`, the notification as received, only for callers who may identify the child. */
+        CaseNotification: {
+            id: components["schemas"]["Uuid"];
+            notifierAgency: {
+                id: components["schemas"]["Uuid"];
+                name: string;
+                type: string;
+            };
+            /** Format: date */
+            notifiedOn: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * @description How it joined the case.
+             * @enum {string}
+             */
+            match: "new_case" | "nhs_number" | "demographics" | "merged";
+            /** @description The notification form as received (see NotificationCreate). */
+            form?: {
+                [key: string]: unknown;
+            };
+        };
+        CaseNotificationPage: {
+            items: components["schemas"]["CaseNotification"][];
+            nextCursor: string | null;
+        };
     };
     responses: {
         /** @description An unexpected fault. The body carries only the request id. */
@@ -894,6 +1469,16 @@ export interface components {
                 "text/html": string;
             };
         };
+        /** @description The request is well-formed but cannot be processed as sent (for example an Idempotency-Key reused with a different body). */
+        UnprocessableEntity: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Opaque cursor from the previous page's `nextCursor`. */
@@ -907,6 +1492,12 @@ export interface components {
         UserId: string;
         /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
         IdpId: string;
+        /**
+         * @description A unique key per command, chosen by the caller (a UUID is ideal). Required for agency systems, optional for people.
+         *     The same key with the same body returns the first response again; with a different body, 422; while the first
+         *     request is still being processed, 409. Keys are kept per client for at least 24 hours.
+         */
+        IdempotencyKey: string;
     };
     requestBodies: never;
     headers: {
@@ -1783,6 +2374,285 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+        };
+    };
+    createNotification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per command, chosen by the caller (a UUID is ideal). Required for agency systems, optional for people.
+                 *     The same key with the same body returns the first response again; with a different body, 422; while the first
+                 *     request is still being processed, 409. Keys are kept per client for at least 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded. `outcome` says whether a case was created or the notification joined an existing one. */
+            201: {
+                headers: {
+                    /** @description The case. */
+                    Location?: string;
+                    /** @description Present (true) when this is the stored response to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCases: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description One or more statuses (repeat the parameter). */
+                status?: components["schemas"]["CaseStatus"][];
+                panelId?: components["schemas"]["Uuid"];
+                /** @description true for the unassigned queue only, false for assigned cases only. */
+                unassigned?: boolean;
+                /** @description true for cases with an open clock past due; false for the others. */
+                overdue?: boolean;
+                /** @description true for cases with an open flag (of `flagType`, when given); false for cases with none. */
+                flagged?: boolean;
+                /** @description Restrict `flagged` to one type of flag (implies `flagged=true` when `flagged` is absent). */
+                flagType?: string;
+                /** @description Inclusive. */
+                dateOfDeathFrom?: string;
+                /** @description Inclusive. */
+                dateOfDeathTo?: string;
+                category?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of cases. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseUpdate"];
+                "application/merge-patch+json": components["schemas"]["CaseUpdate"];
+            };
+        };
+        responses: {
+            /** @description The case as changed. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Changed; the case is no longer visible to the caller. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    performCaseAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. The case as it is now. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The action is not possible in the case's current state. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CaseActionConflict"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCaseHistory: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the history. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseHistoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCaseNotifications: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

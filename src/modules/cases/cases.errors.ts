@@ -1,0 +1,30 @@
+import { AppError, badRequest, conflict, notFound } from '../../platform/http/problem';
+import type { CaseAction } from './case-workflow';
+
+// One message for "does not exist" and "not yours": a 404 must not confirm that a case exists.
+export const caseNotFound = () => notFound('The case', 'CASE.NOT_FOUND');
+export const targetCaseNotFound = () => notFound('The target case', 'CASE.NOT_FOUND');
+
+export const actionNotAllowed = (detail: string, allowedActions: CaseAction[]) =>
+  conflict('CASE.ACTION_NOT_ALLOWED', detail, { allowedActions });
+export const blockedByFlag = (detail: string, flag: { id: string; type: string }, allowedActions: CaseAction[]) =>
+  conflict('CASE.BLOCKED_BY_FLAG', detail, { flag, allowedActions });
+export const flagNotApplicable = (detail: string, allowedActions: CaseAction[]) =>
+  conflict('CASE.FLAG_NOT_APPLICABLE', detail, { allowedActions });
+export const targetMerged = () =>
+  conflict('CASE.TARGET_MERGED', 'The target case was itself merged into another case; merge into that one instead.');
+export const alreadyAssigned = () =>
+  conflict('CASE.ALREADY_ASSIGNED', 'The case is already assigned to a panel; it cannot be moved to another.');
+export const mergedCaseNotAssignable = () =>
+  conflict('CASE.ACTION_NOT_ALLOWED', 'The case was merged into another as a duplicate; it cannot be assigned.');
+
+export const unknownPanel = () =>
+  badRequest('Unknown panel.', [{ field: 'body.panelId', message: 'no such panel' }], 'CASE.UNKNOWN_PANEL');
+export const unknownFlag = () =>
+  badRequest('No such flag on this case.', [{ field: 'body.flagId', message: 'no such flag on this case' }], 'CASE.UNKNOWN_FLAG');
+export const wrongTarget = () =>
+  badRequest('The target is not the case the flag relates to.', [
+    { field: 'body.targetCaseId', message: 'is not the other case of the flag' },
+  ], 'CASE.WRONG_TARGET');
+
+export const isCaseNotFound = (err: unknown): err is AppError => err instanceof AppError && err.code === 'CASE.NOT_FOUND';
