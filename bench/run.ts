@@ -37,6 +37,8 @@ const HELP = `Usage: npm run bench -- [options]     (or: npx tsx bench/run.ts [o
   --rounds N              rounds per side, at least 2                    env BENCH_ROUNDS (default duration/2, 3..7)
   --warmup S              warm-up seconds per side, not measured         env BENCH_WARMUP_S (default duration/5, 1..3)
   --pool-max N            database pool size of both sides               env BENCH_POOL_MAX (default 10, the app's default)
+  --rate N                fixed offered load, req/s per side (diagnostic: compares CPU µs/req of two code
+                          versions at the same load; targets are not judged)            env BENCH_RATE
   --check-targets         exit 2 when a scenario misses its speed targets
   --list                  list scenarios and exit
 
@@ -78,6 +80,7 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | 'help' | 'list'
         rounds: { type: 'string' },
         warmup: { type: 'string' },
         'pool-max': { type: 'string' },
+        rate: { type: 'string' },
         'check-targets': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -110,7 +113,9 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | 'help' | 'list'
       rounds,
       roundSeconds: Math.max(1, Math.round(durationS / rounds)),
       warmupSeconds: positive('--warmup', values.warmup ?? env.BENCH_WARMUP_S, defaultWarmup, { min: 0, max: 60 }),
+      warmupExplicit: (values.warmup ?? env.BENCH_WARMUP_S) !== undefined,
       poolMax: positive('--pool-max', values['pool-max'] ?? env.BENCH_POOL_MAX, 10, { max: 50 }),
+      ...((values.rate ?? env.BENCH_RATE) ? { rate: positive('--rate', values.rate ?? env.BENCH_RATE, 0, { max: 100_000 }) } : {}),
     },
   };
 }
@@ -146,8 +151,12 @@ async function smokeTest(scenario: Scenario, side: Side, baseUrl: string): Promi
   }
 }
 
-async function runScenario(scenario: Scenario, db: BenchDatabase, settings: RunSettings, signal: AbortSignal): Promise<ScenarioReport> {
+async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: RunSettings, signal: AbortSignal): Promise<ScenarioReport> {
   const startedAt = new Date().toISOString();
+  // A scenario may ask for a longer warm-up than the default (slow candidates need more requests before the JIT settles).
+  const settings: RunSettings = runSettings.warmupExplicit
+    ? runSettings
+    : { ...runSettings, warmupSeconds: Math.max(runSettings.warmupSeconds, scenario.minWarmupSeconds ?? 0) };
   console.log(`\n-- ${scenario.name}: starting baseline and candidate servers`);
   const children: ServerChild[] = [];
   try {
@@ -158,6 +167,7 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, settings: RunS
       children.push(child);
       servers[side] = child;
     }
+    await scenario.setup?.({ db: db.client, databaseUrl: db.url, urls: { baseline: servers.baseline.url, candidate: servers.candidate.url } });
     for (const side of SIDES) await smokeTest(scenario, side, servers[side].url);
 
     const load = async (side: Side, durationS: number) => {
@@ -165,7 +175,7 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, settings: RunS
       await scenario.reset(db.client);
       await sleep(SETTLE_MS);
       const cpuBefore = await servers[side].cpuMicros();
-      const stats = await runLoad(scenario, { url: servers[side].url, connections: settings.connections, durationS, signal });
+      const stats = await runLoad(scenario, { url: servers[side].url, connections: settings.connections, durationS, rate: settings.rate, signal });
       const cpu = (await servers[side].cpuMicros()) - cpuBefore;
       stats.serverCpuUsPerRequest = stats.completed > 0 ? Math.round(cpu / stats.completed) : null;
       return stats;
@@ -193,7 +203,7 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, settings: RunS
         const stats = await load(side, settings.roundSeconds);
         rounds[side].push(stats);
         console.log(`   round ${i}/${settings.rounds} ${side.padEnd(9)} ${describeRun(stats)}`);
-        const problem = await scenario.verify?.(db.client, stats.completed - stats.unexpectedStatus);
+        const problem = await scenario.verify?.(db.client, stats.completed - stats.unexpectedStatus, side);
         if (problem) problems.push(`${side}, round ${i}: ${problem}`);
       }
     }
@@ -224,7 +234,8 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, settings: RunS
       baseline,
       candidate,
       ratio,
-      targets: checkTargets(scenario.targets, settings, ratio.reqPerSec, candidate.median.p99Ms),
+      // At a fixed rate both sides serve the same req/s: the targets (stated for a closed loop) are not judged.
+      targets: settings.rate ? null : checkTargets(scenario.targets, settings, ratio.reqPerSec, candidate.median.p99Ms),
       valid: problems.length === 0,
       problems,
     };

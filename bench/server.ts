@@ -13,6 +13,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isSide } from './lib/scenario';
+import { countRequest, installSqlCounter, sqlCountReport } from './lib/sql-count';
 import { findScenario } from './scenarios';
 
 export type ChildMessage =
@@ -33,8 +34,17 @@ async function main(): Promise<void> {
   if (!databaseUrl) throw new Error('BENCH_CHILD_DATABASE_URL is not set');
   const poolMax = Number(process.env.BENCH_POOL_MAX ?? '10');
 
+  // Diagnostics (BENCH_COUNT_SQL=1): SQL statements per HTTP request, printed when the server stops.
+  const countSql = process.env.BENCH_COUNT_SQL === '1';
+  if (countSql) installSqlCounter();
   const handle = await scenario.sides[side].start({ databaseUrl, poolMax });
-  const server = http.createServer(handle.handler);
+  const handler: http.RequestListener = countSql
+    ? (req, res) => {
+        countRequest();
+        handle.handler(req, res);
+      }
+    : handle.handler;
+  const server = http.createServer(handler);
   server.keepAliveTimeout = 5_000; // as src/server.ts
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -46,6 +56,7 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    if (countSql) console.error(sqlCountReport(`${scenario.name} ${side}`));
     setTimeout(() => process.exit(0), STOP_TIMEOUT_MS).unref();
     server.close();
     server.closeAllConnections();

@@ -45,11 +45,23 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/**
+ * Diagnostics: BENCH_PROFILE_SIDE=candidate (or baseline) runs that side under
+ * `node --cpu-prof`; the .cpuprofile is written to BENCH_PROFILE_DIR (default
+ * bench/results/profiles) when the server stops. Summarise it with
+ * `npx tsx bench/profile-summary.ts <file>`.
+ */
+function profileArgs(side: Side): string[] {
+  if (process.env.BENCH_PROFILE_SIDE !== side) return [];
+  const dir = path.resolve(process.env.BENCH_PROFILE_DIR ?? path.join(BENCH_DIR, 'results', 'profiles'));
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'];
+}
+
 /** Starts `bench/server.ts <scenario> <side>` under tsx and waits (bounded) until it listens. */
 export async function startServerChild(scenario: string, side: Side, databaseUrl: string, poolMax: number): Promise<ServerChild> {
   const child = fork(SERVER_ENTRY, [scenario, side], {
     cwd: PROJECT_ROOT, // `--import tsx` resolves from here
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profileArgs(side)],
     // NODE_ENV for libraries that read it (Express's `env` setting); the app itself reads config, not the environment.
     env: { ...process.env, NODE_ENV: 'production', BENCH_CHILD_DATABASE_URL: databaseUrl, BENCH_POOL_MAX: String(poolMax) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -41,6 +41,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   durationS: number;
+  /** Fixed offered load in req/s (autocannon overallRate); absent: closed loop, as fast as the connections go. */
+  rate?: number;
   signal?: AbortSignal;
 }
 
@@ -67,6 +69,7 @@ export async function runLoad(scenario: Scenario, o: LoadOptions): Promise<RunSt
         duration: o.durationS,
         pipelining: 1,
         timeout: 10,
+        ...(o.rate ? { overallRate: o.rate } : {}),
         requests: [
           {
             setupRequest: (req) => {

@@ -12,6 +12,10 @@ export const MAX_FAILURE_RATE = 0.01;
 
 export interface RunSettings {
   connections: number;
+  /** --warmup (or BENCH_WARMUP_S) was given: it overrides a scenario's minWarmupSeconds. */
+  warmupExplicit?: boolean;
+  /** Fixed offered load (req/s per side, autocannon overallRate); absent: as fast as the connections go. */
+  rate?: number;
   rounds: number;
   roundSeconds: number;
   warmupSeconds: number;
@@ -181,7 +185,7 @@ export function formatScenario(r: ScenarioReport): string {
   lines.push('');
   lines.push(`== ${r.scenario}: ${r.description}`);
   lines.push(
-    `   ${s.connections} connections, pool ${s.poolMax}; ${s.warmupSeconds} s warm-up, then ${s.rounds} rounds × ${s.roundSeconds} s per side, ` +
+    `   ${s.connections} connections${s.rate ? ` at a fixed ${s.rate} req/s` : ''}, pool ${s.poolMax}; ${s.warmupSeconds} s warm-up, then ${s.rounds} rounds × ${s.roundSeconds} s per side, ` +
       'alternating baseline/candidate; medians of rounds',
   );
   const header = ['side', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'non-2xx', 'errors', 'fail %', 'req/s by round'];
@@ -208,7 +212,7 @@ export function formatScenario(r: ScenarioReport): string {
   );
   lines.push(`   baseline:  ${r.baseline.label}`);
   lines.push(`   candidate: ${r.candidate.label}`);
-  if (!r.targets) lines.push('   targets: none for this scenario');
+  if (!r.targets) lines.push(s.rate ? '   targets: not judged at a fixed rate' : '   targets: none for this scenario');
   else {
     const t = r.targets;
     const parts = t.results.map((x) => `${x.name} ${x.limit}: ${x.measured.toFixed(x.name.includes('ratio') ? 3 : 0)} ${x.pass ? 'PASS' : 'MISS'}`);

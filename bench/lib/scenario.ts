@@ -52,6 +52,16 @@ export interface Targets {
   connections?: number;
 }
 
+/** What a scenario's optional setup() gets, in the parent, once both servers listen. */
+export interface SetupContext {
+  /** A connection to the run's database (as reset/verify get). */
+  db: Client;
+  /** The run's database URL (contains the password: never print or store it). */
+  databaseUrl: string;
+  /** Base URLs of the running servers (http://127.0.0.1:port). */
+  urls: Record<Side, string>;
+}
+
 export interface Scenario {
   /** Used on the command line (--scenario) and in result file names. */
   name: string;
@@ -65,9 +75,20 @@ export interface Scenario {
   request(seq: number): BenchRequest;
   /** Any other status counts as a failure (more than 1% of failures invalidates the run). */
   expectedStatus: number;
+  /**
+   * Optional, in the parent, after both servers started and before the smoke test: seed what
+   * the requests refer to and obtain credentials the way a production caller does (e.g. an
+   * access token from the candidate's own token endpoint).
+   */
+  setup?(ctx: SetupContext): Promise<void>;
   /** Before every load run (warm-up and each round, either side): bring the database back to the starting state. */
   reset(db: Client): Promise<void>;
-  /** After a measured run: a problem description if the database does not show the work the responses claim. */
-  verify?(db: Client, succeeded: number): Promise<string | undefined>;
+  /** After a measured run of `side`: a problem description if the database does not show the work the responses claim. */
+  verify?(db: Client, succeeded: number, side: Side): Promise<string | undefined>;
   targets?: Targets;
+  /**
+   * Warm-up per side, in seconds, at least (unless --warmup is given): a candidate that serves a few
+   * hundred requests a second needs longer than the default for its hot code to be optimised.
+   */
+  minWarmupSeconds?: number;
 }

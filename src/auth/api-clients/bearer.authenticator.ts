@@ -6,11 +6,42 @@ import { permissionsOf } from '../../access/roles';
 import { auditStandalone } from '../../audit';
 import { AppError } from '../../platform/http/problem';
 import { routeTemplate } from '../../platform/http/request-context';
-import { InvalidAccessToken, type AccessTokens } from './access-tokens';
+import { CLOCK_TOLERANCE_S, InvalidAccessToken, type AccessTokenClaims, type AccessTokens } from './access-tokens';
 import { findEnabledClientById } from './api-clients.repository';
 
 // RFC 6750 §2.1 b64token.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** Tokens whose signature and claims have been verified, kept until they expire; at most this many. */
+const VERIFIED_TOKENS_MAX = 5_000;
+
+/**
+ * Remembers tokens this process has verified, so a client presenting the same
+ * token on every request pays for the ES256 verification once (it is the
+ * largest CPU cost of authenticating a request). Equivalent to verifying each
+ * time: the signing key, issuer and audience are fixed for the life of the
+ * process, so a signature that verified once always verifies; the only check
+ * that depends on the time, expiry, is repeated on every use exactly as jose
+ * makes it (exp > now − tolerance), and an expired entry is dropped and the
+ * token verified afresh (which then refuses it as TOKEN.EXPIRED). Only tokens
+ * that verified are kept, so a caller cannot fill the cache without valid
+ * tokens, and it is bounded (oldest first out). The client's enabled state and
+ * scopes are not cached: they are read on every request.
+ */
+export function verifiedTokenCache(tokens: AccessTokens, max = VERIFIED_TOKENS_MAX): (token: string) => Promise<AccessTokenClaims> {
+  const verified = new Map<string, AccessTokenClaims>();
+  return async (token) => {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.exp > Math.floor(Date.now() / 1000) - CLOCK_TOLERANCE_S) return hit;
+      verified.delete(token);
+    }
+    const claims = await tokens.verify(token);
+    if (verified.size >= max) verified.delete(verified.keys().next().value!);
+    verified.set(token, claims);
+    return claims;
+  };
+}
 
 /**
  * `Authorization: Bearer <access token>` from an agency system. Requests
@@ -23,7 +54,8 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * instance, and the token's scopes are narrowed to what the client holds now.
  */
 export function bearerAuthenticator(deps: { dataSource: DataSource; tokens: AccessTokens }): Authenticator {
-  const { dataSource: ds, tokens } = deps;
+  const { dataSource: ds } = deps;
+  const verify = verifiedTokenCache(deps.tokens);
 
   async function refuse(req: Request, err: InvalidAccessToken): Promise<never> {
     await auditStandalone(ds, {
@@ -46,7 +78,7 @@ export function bearerAuthenticator(deps: { dataSource: DataSource; tokens: Acce
 
     let claims;
     try {
-      claims = await tokens.verify(token);
+      claims = await verify(token);
     } catch (err) {
       if (err instanceof InvalidAccessToken) return refuse(req, err);
       throw err;
