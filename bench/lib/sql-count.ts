@@ -1,15 +1,19 @@
+import net from 'node:net';
 import pg from 'pg';
 
 /**
  * Diagnostics for one server child (BENCH_COUNT_SQL=1): counts the SQL
- * statements its pg clients send (every pg round trip goes through
- * Client.prototype.query: pool.query, TypeORM's driver, connect-pg-simple) and
- * the HTTP requests it answers, and prints statements per request by kind
- * when it stops. Costs a little CPU: do not compare req/s of a counted run.
+ * statements its pg clients send (every statement goes through
+ * Client.prototype.query: pool.query, TypeORM's driver, connect-pg-simple),
+ * the writes to database sockets (round trips: statements pipelined together
+ * go out in one write) and the HTTP requests it answers, and prints them per
+ * request, statements by kind, when it stops. Costs a little CPU: do not compare req/s of a counted run.
  */
 const byStatement = new Map<string, number>();
 let statements = 0;
 let requests = 0;
+/** Writes to database sockets: one per round trip (statements sent together go out in one write). */
+let databaseWrites = 0;
 
 function kindOf(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 90);
@@ -28,6 +32,13 @@ export function installSqlCounter(): void {
     }
     return original.apply(this, args);
   };
+  // Every socket write (write or writev) goes through _writeGeneric; the server's own sockets have .server.
+  const sock = net.Socket.prototype as unknown as { _writeGeneric: (...args: unknown[]) => unknown; server?: unknown };
+  const writeGeneric = sock._writeGeneric;
+  sock._writeGeneric = function countedWrite(this: { server?: unknown }, ...args: unknown[]) {
+    if (!this.server) databaseWrites++;
+    return writeGeneric.apply(this, args);
+  };
 }
 
 export function countRequest(): void {
@@ -35,7 +46,11 @@ export function countRequest(): void {
 }
 
 export function sqlCountReport(label: string): string {
-  const lines = [`${label}: ${requests} HTTP requests, ${statements} SQL statements (${requests ? (statements / requests).toFixed(2) : '-'} per request)`];
+  const per = (n: number) => (requests ? (n / requests).toFixed(2) : '-');
+  const lines = [
+    `${label}: ${requests} HTTP requests, ${statements} SQL statements (${per(statements)} per request), ` +
+      `${databaseWrites} database round trips (${per(databaseWrites)} per request)`,
+  ];
   for (const [k, n] of [...byStatement].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
     lines.push(`  ${(requests ? n / requests : 0).toFixed(3).padStart(7)}/req  ${String(n).padStart(7)}  ${k}`);
   }
