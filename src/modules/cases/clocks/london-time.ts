@@ -63,14 +63,31 @@ export function dayOfWeek(date: LocalDate): number {
   return new Date(toUtcDay(date)).getUTCDay();
 }
 
-function wallClock(instantMs: number): { ymd: LocalDate; wallMs: number } {
+/**
+ * London's offset from UTC is constant within any UTC hour (the UK changes its
+ * clocks at 01:00 UTC), so it is looked up once per hour through Intl and
+ * remembered: formatToParts is by far the slowest step of date handling here
+ * and the intake computes several London dates per request.
+ */
+const HOUR_MS = 3_600_000;
+const OFFSET_CACHE_MAX = 50_000;
+const offsetByHour = new Map<number, number>();
+
+function offsetOfHour(hour: number): number {
+  const cached = offsetByHour.get(hour);
+  if (cached !== undefined) return cached;
+  const instantMs = hour * HOUR_MS;
   const parts: Record<string, string> = {};
   for (const p of londonParts.formatToParts(instantMs)) parts[p.type] = p.value;
-  const ymd = `${parts.year}-${parts.month}-${parts.day}`;
-  const wallMs =
-    Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) +
-    (instantMs - Math.floor(instantMs / 1000) * 1000);
-  return { ymd, wallMs };
+  const wallMs = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  if (offsetByHour.size >= OFFSET_CACHE_MAX) offsetByHour.clear();
+  offsetByHour.set(hour, wallMs - instantMs);
+  return wallMs - instantMs;
+}
+
+function wallClock(instantMs: number): { ymd: LocalDate; wallMs: number } {
+  const wallMs = instantMs + offsetOfHour(Math.floor(instantMs / HOUR_MS));
+  return { ymd: formatYmd(wallMs), wallMs };
 }
 
 /** The London calendar date on which an instant falls (2026-06-30T23:30Z is 1 July in London). */
