@@ -311,10 +311,20 @@ export const intake: Scenario = {
   },
 
   async reset(db) {
-    await db.query(
-      `TRUNCATE cases, notifications, case_actions, case_agencies, case_deadlines, case_flags, case_reference_counters,
-                idempotency_keys, ${BASELINE_TABLE} RESTART IDENTITY CASCADE`,
-    );
+    // Requests the load generator gave up waiting for may still be finishing in the server: a
+    // TRUNCATE that meets one can deadlock (its locks are taken table by table), so it is retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.query(
+          `TRUNCATE cases, notifications, case_actions, case_agencies, case_deadlines, case_flags, case_reference_counters,
+                    idempotency_keys, ${BASELINE_TABLE} RESTART IDENTITY CASCADE`,
+        );
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
     // audit_events is append-only (a trigger refuses TRUNCATE): it grows through the run, as in production.
     const { rows } = await db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM audit_events');
     auditMark = Number(rows[0]?.id ?? 0);

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/principal';
-import { audit } from '../../audit';
-import { inTransaction, type Tx } from '../../platform/db/transaction';
-import { fingerprint, runIdempotent, type IdempotentOutcome } from '../../platform/idempotency/idempotency';
+import { auditRequestColumns } from '../../audit';
+import { fingerprint, settleIdempotencyAnswer, type IdempotentOutcome } from '../../platform/idempotency/idempotency';
+import { inTransaction } from '../../platform/db/transaction';
 import { badRequest, type FieldError } from '../../platform/http/problem';
 import { computeCaseDeadlines, londonDateOf, londonLocalInstant, startOfLondonDay, type DeadlineRule } from '../cases/clocks';
 import { candidateBirthDates, compareChildren, matchKey, RULE_ID, RULE_VERSION, type ChildIdentity } from './duplicate-match';
@@ -21,35 +21,41 @@ export function createNotificationsService(ds: DataSource, rules: readonly Deadl
   return {
     async notify(principal, body, idempotencyKey) {
       const now = new Date();
-      // Validate before claiming the key: a request refused for bad input leaves nothing to replay.
+      // Validate before anything reaches the database: a request refused for bad input leaves nothing to replay.
       const valid = validateNotification(body, now);
       if (principal.kind === 'client' && !idempotencyKey) {
         throw badRequest('Agency systems must send an Idempotency-Key with each notification.', [
           { field: 'headers.idempotency-key', message: 'is required for agency systems', code: 'required' },
         ], 'IDEMPOTENCY.KEY_REQUIRED');
       }
-      const intake = async (tx: Tx) => ({ status: 201, body: await recordNotification(tx, principal, body, valid, rules, now) });
-      if (!idempotencyKey) {
-        return { ...(await inTransaction(ds, intake)), replayed: false };
+      assertOwnAgency(principal, body);
+      const command = intakeCommand(principal, body, valid, rules, now, idempotencyKey);
+      // One statement settles a new death and a child known by NHS number.
+      let answer = await repo.runIntake(ds, command);
+      if (answer.result === 'decide') {
+        // A child who may be the same by name and dates: look again inside a transaction, whose
+        // locks keep other notifications of this child out until the decision is written.
+        answer = await inTransaction(ds, async (tx) => {
+          const found = await repo.runIntake(tx, command);
+          return found.result === 'decide' ? repo.runIntake(tx, { ...command, decision: decide(childIdentity(body, valid), found) }) : found;
+        });
       }
-      return runIdempotent(
-        ds,
-        { scope: `${principal.kind}:${principal.id}`, key: idempotencyKey, fingerprint: fingerprint('POST', '/v1/notifications', body) },
-        intake,
-      );
+      switch (answer.result) {
+        case 'done':
+          return { status: answer.status, body: answer.body, replayed: false };
+        case 'unknown_agencies':
+          throw unknownAgencies(body, answer.missing);
+        case 'decide':
+          throw new Error('intake: the candidates changed while their locks were held');
+        default:
+          return settleIdempotencyAnswer<NotificationReceipt>(answer);
+      }
     },
   };
 }
 
-async function recordNotification(
-  tx: Tx,
-  principal: Principal,
-  n: NotificationCreate,
-  { nhsNumber, ageAtDeathDays }: ValidatedChild,
-  rules: readonly DeadlineRule[],
-  now: Date,
-): Promise<NotificationReceipt> {
-  const child: ChildIdentity = {
+function childIdentity(n: NotificationCreate, { nhsNumber }: ValidatedChild): ChildIdentity {
+  return {
     nhsNumber,
     givenName: n.child.name.givenName,
     familyName: n.child.name.familyName,
@@ -57,66 +63,90 @@ async function recordNotification(
     dateOfBirth: n.child.dateOfBirth,
     dateOfDeath: n.death.dateOfDeath,
   };
-  const involved = mergeAgencies(n);
-  assertOwnAgency(principal, n);
+}
 
-  await repo.lockDeath(tx, `death:${child.dateOfBirth}:${child.dateOfDeath}`, nhsNumber);
-  const found = await repo.lookUpForIntake(tx, {
-    nhsNumber,
-    birthDates: candidateBirthDates(child.dateOfBirth),
-    dateOfDeath: child.dateOfDeath,
-    localAuthority: n.child.localAuthorityOfResidence,
-    agencyIds: [n.notifier.agencyId, ...involved.map((a) => a.agency_id)],
-  });
-  if (found.missingAgencyIds.length) throw unknownAgencies(n, found.missingAgencyIds);
-
-  const row: repo.NotificationRow = {
-    notifierAgencyId: n.notifier.agencyId,
-    notifiedOn: n.notifiedOn,
-    submittedByType: principal.kind,
-    submittedById: principal.id,
-    payload: n,
-    agencies: involved,
+/** Everything the intake statement needs except the decision on a match, which comes only if it finds candidates. */
+function intakeCommand(
+  principal: Principal,
+  n: NotificationCreate,
+  { nhsNumber, ageAtDeathDays }: ValidatedChild,
+  rules: readonly DeadlineRule[],
+  now: Date,
+  idempotencyKey: string | undefined,
+): repo.IntakeCommand {
+  const agencies = mergeAgencies(n);
+  return {
+    idempotency: idempotencyKey
+      ? { scope: `${principal.kind}:${principal.id}`, key: idempotencyKey, fingerprint: fingerprint('POST', '/v1/notifications', n) }
+      : null,
+    lookup: {
+      nhsNumber,
+      dateOfBirth: n.child.dateOfBirth,
+      dateOfDeath: n.death.dateOfDeath,
+      birthDates: candidateBirthDates(n.child.dateOfBirth),
+      localAuthority: n.child.localAuthorityOfResidence,
+      agencyIds: [n.notifier.agencyId, ...agencies.map((a) => a.agency_id)],
+    },
+    decision: null,
+    case: {
+      year: Number(londonDateOf(now).slice(0, 4)),
+      nhsNumber,
+      nhsException: nhsNumber ? null : (n.child.nhsNumberExceptionReason ?? null),
+      givenName: n.child.name.givenName,
+      familyName: n.child.name.familyName,
+      matchKey: matchKey(n.child.name.givenName, n.child.name.familyName),
+      dateOfBirth: n.child.dateOfBirth,
+      sex: n.child.sex,
+      dateOfDeath: n.death.dateOfDeath,
+      ageAtDeathDays,
+      localAuthority: n.child.localAuthorityOfResidence,
+      expectedDeath: n.death.expected,
+      notifiedAt: now,
+    },
+    notification: {
+      notifierAgencyId: n.notifier.agencyId,
+      notifiedOn: n.notifiedOn,
+      submittedByType: principal.kind,
+      submittedById: principal.id,
+      payload: n,
+      agencies,
+    },
+    deadlines: caseDeadlines(n, rules, now),
+    audit: auditRequestColumns(principal),
   };
+}
 
-  const same = found.nhsMatch
-    ? { candidate: found.nhsMatch, match: 'nhs_number' as const }
-    : found.candidates
-        .map((candidate) => ({ candidate, verdict: compareChildren(child, candidate) }))
-        .filter((x) => x.verdict.kind === 'same')
-        .map((x) => ({ candidate: x.candidate, match: 'demographics' as const }))[0];
+/**
+ * The duplicate rules applied to what the lookup found: the same child → attach
+ * (an NHS number match first); otherwise a new case, flagged POSSIBLE_DUPLICATE
+ * against each uncertain match.
+ */
+function decide(child: ChildIdentity, found: { nhsMatch: repo.CaseCandidate | null; candidates: repo.CaseCandidate[]; signature: string }): repo.IntakeDecision {
+  const { signature } = found;
+  if (found.nhsMatch) return { kind: 'attach', caseId: found.nhsMatch.id, match: 'nhs_number', signature };
+  const verdicts = found.candidates.map((candidate) => ({ candidate, verdict: compareChildren(child, candidate) }));
+  const same = verdicts.find((x) => x.verdict.kind === 'same');
+  if (same) return { kind: 'attach', caseId: same.candidate.id, match: 'demographics', signature };
+  const possibles = verdicts.filter((x) => x.verdict.kind === 'possible');
+  return {
+    kind: 'create',
+    signature,
+    possibleDuplicateOf: possibles.map((p) => p.candidate.id),
+    flags: possibles.map(({ candidate, verdict }) => ({
+      type: 'POSSIBLE_DUPLICATE',
+      rule_id: RULE_ID,
+      rule_version: RULE_VERSION,
+      evidence: verdict.kind === 'possible' ? { matchedOn: verdict.matchedOn, differences: verdict.differences } : {},
+      related_case_id: candidate.id,
+    })),
+  };
+}
 
-  if (same) {
-    const attached = await repo.attachNotification(tx, same.candidate.id, same.match, row, nhsNumber);
-    await audit(
-      tx,
-      { action: 'notification.create', resourceType: 'notification', resourceId: attached.notificationId, details: { match: same.match } },
-      { action: 'case.attach_notification', resourceType: 'case', resourceId: same.candidate.id },
-    );
-    return {
-      notificationId: attached.notificationId,
-      caseId: same.candidate.id,
-      caseReference: attached.reference,
-      outcome: 'attached_to_existing_case',
-      possibleDuplicateOf: [],
-    };
-  }
-
-  const possibles = found.candidates
-    .map((candidate) => ({ candidate, verdict: compareChildren(child, candidate) }))
-    .filter((x) => x.verdict.kind === 'possible');
-  const flags: repo.FlagRow[] = possibles.map(({ candidate, verdict }) => ({
-    type: 'POSSIBLE_DUPLICATE',
-    rule_id: RULE_ID,
-    rule_version: RULE_VERSION,
-    evidence: verdict.kind === 'possible' ? { matchedOn: verdict.matchedOn, differences: verdict.differences } : {},
-    related_case_id: candidate.id,
-  }));
-
+function caseDeadlines(n: NotificationCreate, rules: readonly DeadlineRule[], now: Date): repo.DeadlineRow[] {
   const deathInstant = n.death.timeOfDeath
     ? londonLocalInstant(n.death.dateOfDeath, n.death.timeOfDeath)
     : startOfLondonDay(n.death.dateOfDeath);
-  const deadlines = computeCaseDeadlines({ date_of_death: deathInstant, notified_at: now }, rules).map((d) => {
+  return computeCaseDeadlines({ date_of_death: deathInstant, notified_at: now }, rules).map((d) => {
     const rule = rules.find((r) => r.id === d.ruleId)!;
     return {
       rule_id: d.ruleId,
@@ -128,46 +158,6 @@ async function recordNotification(
       met_at: d.ruleId === NOTIFICATION_FORM_RULE ? now.toISOString() : null,
     };
   });
-
-  const created = await repo.insertCaseWithNotification(
-    tx,
-    {
-      panelId: found.panelId,
-      year: Number(londonDateOf(now).slice(0, 4)),
-      nhsNumber,
-      nhsException: nhsNumber ? null : (n.child.nhsNumberExceptionReason ?? null),
-      givenName: child.givenName,
-      familyName: child.familyName,
-      matchKey: matchKey(child.givenName, child.familyName),
-      dateOfBirth: child.dateOfBirth,
-      sex: n.child.sex,
-      dateOfDeath: child.dateOfDeath,
-      ageAtDeathDays,
-      localAuthority: n.child.localAuthorityOfResidence,
-      expectedDeath: n.death.expected,
-      notifiedAt: now,
-    },
-    row,
-    deadlines,
-    flags,
-  );
-  await audit(
-    tx,
-    { action: 'notification.create', resourceType: 'notification', resourceId: created.notificationId, details: { match: 'new_case' } },
-    {
-      action: 'case.create',
-      resourceType: 'case',
-      resourceId: created.caseId,
-      details: { assigned: found.panelId !== null, possibleDuplicates: flags.length },
-    },
-  );
-  return {
-    notificationId: created.notificationId,
-    caseId: created.caseId,
-    caseReference: created.reference,
-    outcome: 'case_created',
-    possibleDuplicateOf: possibles.map((p) => p.candidate.id),
-  };
 }
 
 /** One entry per agency, contacts from repeated entries kept together. */

@@ -23,6 +23,13 @@ beforeEach(async () => {
 
 const coordinator = () => as(principal('cdop_coordinator'));
 const count = async (table: string) => (await t.ds.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n as number;
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 const post = (body: unknown, who = coordinator(), key?: string) => {
   const r = request(t.app).post('/v1/notifications').set(who);
   if (key) r.set('Idempotency-Key', key);
@@ -231,7 +238,36 @@ describe('exactly once', () => {
     expect(await count('notifications')).toBe(1);
   });
 
-  it('when a request with the key is still in flight, then 409', async () => {
+  it('when a request with the key is still in flight, then 409; once it has finished, its response is replayed', async () => {
+    const p = principal('cdop_coordinator');
+    await post(notification(dir), as(p)); // the panel's reference counter row now exists
+    // Hold the counter row, so the next new case of the panel waits inside its transaction.
+    const holder = t.ds.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query(`SELECT * FROM case_reference_counters FOR UPDATE`);
+      const body = notification(dir, { nhsNumber: nhsNumberFrom(4242), givenName: 'Waiting' });
+      const first = post(body, as(p), 'key-inflight').then((r) => r);
+      await waitFor(async () => (await t.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%intake_notification%'`))[0].n === 1);
+      const same = await post(body, as(p), 'key-inflight');
+      expect(same.status).toBe(409);
+      expect(same.body.code).toBe('IDEMPOTENCY.IN_FLIGHT');
+      await holder.rollbackTransaction();
+      const done = await first;
+      expect(done.status).toBe(201);
+      const replay = await post(body, as(p), 'key-inflight');
+      expect(replay.status).toBe(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toEqual(done.body);
+      expect(await count('cases')).toBe(2);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+  });
+
+  it('when an older instance of the service has claimed the key (in_flight row), then 409', async () => {
     const p = principal('cdop_coordinator');
     const body = notification(dir);
     await t.ds.query(`INSERT INTO idempotency_keys (scope, key, request_hash, status) VALUES ($1, 'key-inflight', $2, 'in_flight')`, [
@@ -241,6 +277,7 @@ describe('exactly once', () => {
     const res = await post(body, as(p), 'key-inflight');
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('IDEMPOTENCY.IN_FLIGHT');
+    expect(await count('cases')).toBe(0);
   });
 
   it('when a request fails validation, then its key is not consumed', async () => {
@@ -272,6 +309,32 @@ describe('exactly once', () => {
     expect(new Set(results.map((r) => r.body.caseId)).size).toBe(1);
     expect(await count('cases')).toBe(1);
     expect(await count('notifications')).toBe(100);
+  });
+
+  it('when 30 notifications of a child without an NHS number arrive at once, then one case with 29 attached by name and dates', async () => {
+    const system = as(principal('hospital_system', { agencyId: dir.hospitalId }));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => post(notification(dir, { nhsNumber: null, givenName: i % 2 ? 'AMELIA' : 'Amelia' }), system, `nameless-${i}`)),
+    );
+    expect(results.map((r) => r.status).every((s) => s === 201)).toBe(true);
+    expect(results.filter((r) => r.body.outcome === 'case_created')).toHaveLength(1);
+    expect(new Set(results.map((r) => r.body.caseId)).size).toBe(1);
+    expect(await count('cases')).toBe(1);
+    expect(await t.ds.query(`SELECT match, count(*)::int AS n FROM notifications GROUP BY match ORDER BY match`)).toEqual([
+      { match: 'demographics', n: 29 },
+      { match: 'new_case', n: 1 },
+    ]);
+    expect(await count('case_flags')).toBe(0);
+  });
+
+  it('when near misses of one child arrive at once, then each later case is flagged against every earlier one, never merged', async () => {
+    const names = ['Amelia', 'Amelie', 'Amalia', 'Emelia']; // every pair one or two edits apart
+    const results = await Promise.all(names.map((givenName, i) => post(notification(dir, { nhsNumber: null, givenName }), coordinator(), `near-miss-key-${i}`)));
+    expect(results.map((r) => [r.status, r.body.outcome, r.body.code])).toEqual(names.map(() => [201, 'case_created', undefined]));
+    const flagged = results.map((r) => r.body.possibleDuplicateOf.length).sort();
+    // Serialised by the death's lock: the k-th case to land sees the k−1 before it (each pair is a near miss).
+    expect(flagged).toEqual([0, 1, 2, 3]);
+    expect(await count('case_flags')).toBe(6);
   });
 
   it('when 20 different deaths for one panel arrive at once, then they get 20 distinct consecutive references', async () => {
