@@ -79,3 +79,18 @@ export async function accessTokenFor(app: Express, client: TestClient, tokenUrl:
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.access_token as string;
 }
+
+/**
+ * Sends the request again until it answers `status` (at most `limitMs`) and
+ * returns that response; fails with the last status otherwise. For changes an
+ * instance learns of by notification, shortly after they commit.
+ */
+export async function untilStatus(send: () => Promise<request.Response>, status: number, limitMs = 5000, everyMs = 20): Promise<request.Response> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const res = await send();
+    if (res.status === status) return res;
+    if (Date.now() >= deadline) throw new Error(`expected ${status} within ${limitMs} ms, still ${res.status}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

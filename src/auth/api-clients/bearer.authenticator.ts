@@ -7,7 +7,8 @@ import { auditStandalone } from '../../audit';
 import { AppError } from '../../platform/http/problem';
 import { routeTemplate } from '../../platform/http/request-context';
 import { CLOCK_TOLERANCE_S, InvalidAccessToken, type AccessTokenClaims, type AccessTokens } from './access-tokens';
-import { findEnabledClientById } from './api-clients.repository';
+import { findEnabledClientById, type EnabledClient } from './api-clients.repository';
+import { clientCache, type ClientCache } from './client-cache';
 
 // RFC 6750 §2.1 b64token.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -26,7 +27,7 @@ const VERIFIED_TOKENS_MAX = 5_000;
  * token verified afresh (which then refuses it as TOKEN.EXPIRED). Only tokens
  * that verified are kept, so a caller cannot fill the cache without valid
  * tokens, and it is bounded (oldest first out). The client's enabled state and
- * scopes are not cached: they are read on every request.
+ * scopes are not part of it: they are checked on every request (see below).
  */
 export function verifiedTokenCache(tokens: AccessTokens, max = VERIFIED_TOKENS_MAX): (token: string) => Promise<AccessTokenClaims> {
   const verified = new Map<string, AccessTokenClaims>();
@@ -43,19 +44,58 @@ export function verifiedTokenCache(tokens: AccessTokens, max = VERIFIED_TOKENS_M
   };
 }
 
+export type FindEnabledClient = (ds: DataSource, id: string) => Promise<EnabledClient | undefined>;
+
+export interface BearerAuthenticatorDeps {
+  dataSource: DataSource;
+  tokens: AccessTokens;
+  /**
+   * The client lookups, kept exact by api_clients change notifications (see
+   * index.ts, which feeds it). Absent: a cache that is never usable, so every
+   * request looks the client up.
+   */
+  clients?: ClientCache<EnabledClient | undefined>;
+  /** Tests: count the lookups. */
+  findClient?: FindEnabledClient;
+}
+
 /**
  * `Authorization: Bearer <access token>` from an agency system. Requests
  * without a bearer token are left to the other authenticators; a bearer token
  * that is malformed, forged, expired, or whose client has since been disabled
  * is refused with 401 and audited.
  *
- * The client is looked up on every request (one primary-key query, ~0.2 ms)
- * rather than cached: disabling a client then takes effect at once on every
- * instance, and the token's scopes are narrowed to what the client holds now.
+ * Every request checks that the token's client is still enabled and narrows
+ * the token's scopes to what the client holds now, but the client's row is not
+ * read every time: each instance caches the lookup (enabled with its scopes, or
+ * not enabled) by client id, and PostgreSQL says when to forget it. A trigger
+ * on api_clients NOTIFYs `api_clients_changed` with the id of every inserted,
+ * updated or deleted row, whoever makes the change (the service, `npm run
+ * client:create -- --disable`, an operator's own SQL), and each instance's
+ * listener evicts that id. Disabling a client therefore still takes effect at
+ * once on every instance:
+ * - a notification is delivered only after the disabling transaction has
+ *   committed (and only once the commit is visible to new queries), so the
+ *   lookup that follows the eviction reads the disabled row; a lookup already
+ *   under way when a notification arrives may have read the row before the
+ *   commit, so its result is used for its own request but not kept;
+ * - a request that read the cache just before the notification arrived is
+ *   still served, exactly as a request that read the row just before the
+ *   commit was without the cache. The only difference is how long the
+ *   notification takes to travel from PostgreSQL to the instance;
+ * - the cache is used only while the listener is connected and LISTENing: it is
+ *   emptied when the connection is lost and again once LISTEN is back in place,
+ *   and in between every request reads the row as before. A connection that
+ *   fails without a word (half-open TCP) is caught by the listener's heartbeat
+ *   within a few seconds (src/platform/db/listener.ts);
+ * - as a last bound, entries are dropped after 60 s, and at most 10 000 are
+ *   kept (oldest first out).
  */
-export function bearerAuthenticator(deps: { dataSource: DataSource; tokens: AccessTokens }): Authenticator {
+export function bearerAuthenticator(deps: BearerAuthenticatorDeps): Authenticator {
   const { dataSource: ds } = deps;
   const verify = verifiedTokenCache(deps.tokens);
+  const clients = deps.clients ?? clientCache<EnabledClient | undefined>();
+  const findClient = deps.findClient ?? findEnabledClientById;
 
   async function refuse(req: Request, err: InvalidAccessToken): Promise<never> {
     await auditStandalone(ds, {
@@ -83,7 +123,7 @@ export function bearerAuthenticator(deps: { dataSource: DataSource; tokens: Acce
       if (err instanceof InvalidAccessToken) return refuse(req, err);
       throw err;
     }
-    const client = await findEnabledClientById(ds, claims.sub);
+    const client = await clients.get(claims.sub, () => findClient(ds, claims.sub));
     if (!client || client.clientId !== claims.client_id) {
       return refuse(req, new InvalidAccessToken('CLIENT.DISABLED', 'The client this token was issued to is disabled.', claims.sub));
     }

@@ -8,7 +8,7 @@ import { jose } from '../../../src/auth/api-clients/jose';
 import { newPkcs8Pem } from '../../../src/auth/api-clients/signing-keys';
 import { startTestApp, type TestApp } from '../../support/app';
 import {
-  accessTokenFor, goodClaims, insertTestAgency, registerTestClient, signAssertion, tokenRequest, unsecuredJwt, type TestClient,
+  accessTokenFor, goodClaims, insertTestAgency, registerTestClient, signAssertion, tokenRequest, unsecuredJwt, untilStatus, type TestClient,
 } from '../../support/api-clients';
 
 // Who may call:
@@ -285,6 +285,8 @@ describe('Authorization: Bearer', () => {
     const token = await accessTokenFor(t.app, client, tokenUrl);
     expect((await request(t.app).get('/v1/agencies').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     await disableClient(t.ds, client.clientId);
+    // Refused as soon as the api_clients_changed notification reaches the instance (see bearer.authenticator.ts).
+    await untilStatus(() => request(t.app).get('/v1/agencies').set('Authorization', `Bearer ${token}`), 401);
     await expectInvalidToken(`Bearer ${token}`, 'CLIENT.DISABLED');
   });
 
