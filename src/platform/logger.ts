@@ -22,18 +22,70 @@ export const REDACT_PATHS = [
   ...[...PERSONAL_FIELDS, ...SECRET_FIELDS].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
 ];
 
+export const REDACTED = '[redacted]';
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
+  const logger = pino(
     {
       level,
       base: { service: 'cdop-api' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      formatters: { level: (label) => ({ level: label }) },
+      // REDACT_PATHS, applied by redactLogObject to every logged object, and below to every child
+      // logger's bindings (pino's own `redact` engine spends about 40 µs a line on these wildcard paths).
+      formatters: { level: (label) => ({ level: label }), log: redactLogObject },
       serializers: { err: safeErrorSerializer },
     },
     destination,
   );
+  // Children are created from this instance (and inherit this method), so every level of child is covered.
+  const child = logger.child;
+  logger.child = function redactedChild(this: Logger, bindings, options) {
+    return child.call(this, redactLogObject(bindings), options);
+  } as Logger['child'];
+  return logger;
+}
+
+const SENSITIVE_KEYS = new Set([...PERSONAL_FIELDS, ...SECRET_FIELDS]);
+/** The paths of REDACT_PATHS that are not "a sensitive key at any of the first three levels". */
+const EXACT_PATHS = [['req', 'headers', 'authorization'], ['req', 'headers', 'cookie'], ['res', 'headers', 'set-cookie']];
+
+/**
+ * REDACT_PATHS applied to a logged object: a key of PERSONAL_FIELDS or
+ * SECRET_FIELDS at depth 0, 1 or 2 (array indices count as keys, as `*` does
+ * in the paths), and the exact header paths, get the value "[redacted]". The
+ * caller's object is never modified: only the objects on the way to a
+ * redacted value are copied (none when nothing is redacted, the usual case).
+ * Errors are not descended into: the err serializer keeps only an allow-list
+ * of fields (none of them sensitive), so their other properties never reach
+ * the log anyway.
+ */
+export function redactLogObject<T extends object>(obj: T): T {
+  return redactLevel(obj as unknown as Record<string, unknown>, 0, '', '') as unknown as T;
+}
+
+function redactLevel(value: Record<string, unknown>, depth: number, k0: string, k1: string): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    let out = v;
+    if (SENSITIVE_KEYS.has(key) || (depth === 2 && EXACT_PATHS.some((p) => p[0] === k0 && p[1] === k1 && p[2] === key))) {
+      // As pino's engine: a key present is censored, even when undefined, except at the top level, where
+      // pino leaves undefined values out of the line altogether.
+      if (depth > 0 || v !== undefined) out = REDACTED;
+    } else if (depth < 2 && typeof v === 'object' && v !== null && !(v instanceof Error) && !ArrayBuffer.isView(v)) {
+      out = redactLevel(v as Record<string, unknown>, depth + 1, depth === 0 ? key : k0, depth === 1 ? key : '');
+    }
+    if (out !== v) {
+      copy ??= shallowCopy(value);
+      copy[key] = out;
+    }
+  }
+  return copy ?? value;
+}
+
+function shallowCopy(value: Record<string, unknown>): Record<string, unknown> {
+  if (Array.isArray(value)) return value.slice() as unknown as Record<string, unknown>;
+  return Object.assign(Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>, value);
 }
 
 const ERROR_FIELDS = ['type', 'message', 'stack', 'code', 'status', 'constraint', 'table', 'column', 'routine', 'severity'] as const;

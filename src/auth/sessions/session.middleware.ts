@@ -44,7 +44,10 @@ export function createSessionLayer(deps: { config: Config; log: Logger; dataSour
     cookie: cookieOptions(config),
   });
   return {
-    middleware,
+    // A request with an Authorization header (an agency system's bearer token) is never
+    // authenticated by a session and never starts one (sessionAuthenticator), so it skips the
+    // cookie parsing, signing and store lookup altogether.
+    middleware: (req, res, next) => (req.headers.authorization === undefined ? middleware(req, res, next) : next()),
     close: async () => {
       await store.close();
     },

@@ -1,6 +1,7 @@
 import { bundle, dereference } from '@apidevtools/json-schema-ref-parser';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { RequestHandler } from 'express';
+import { memoiseValidatorRouteMatchers } from './route-matcher-cache';
 
 export type OpenApiDocument = Record<string, unknown> & {
   paths: Record<string, Record<string, unknown>>;
@@ -48,6 +49,7 @@ export function operations(doc: OpenApiDocument): { path: string; method: string
  * properties and query parameters are refused.
  */
 export function openApiValidator(doc: OpenApiDocument, opts: { validateResponses: boolean }): RequestHandler[] {
+  memoiseValidatorRouteMatchers();
   return OpenApiValidator.middleware({
     apiSpec: structuredClone(doc) as never, // the validator annotates the document it is given
     validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
