@@ -7,6 +7,7 @@
  *
  * See bench/README.md.
  */
+import { postgresCpuMicros } from './lib/db-cpu';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -129,7 +130,7 @@ const int = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 function describeRun(s: RunStats): string {
   return (
     `${int.format(s.reqPerSec).padStart(7)} req/s  p50 ${String(s.latencyMs.p50).padStart(3)} ms  p99 ${String(s.latencyMs.p99).padStart(4)} ms  ` +
-    `CPU ${String(s.serverCpuUsPerRequest ?? '-').padStart(5)} µs/req  non-2xx ${s.non2xx}  errors ${s.errors}`
+    `CPU ${String(s.serverCpuUsPerRequest ?? '-').padStart(5)} µs/req  DB CPU ${String(s.dbCpuUsPerRequest ?? '-').padStart(5)} µs/req  non-2xx ${s.non2xx}  errors ${s.errors}`
   );
 }
 
@@ -175,9 +176,13 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
       await scenario.reset(db.client);
       await sleep(SETTLE_MS);
       const cpuBefore = await servers[side].cpuMicros();
+      const dbCpuBefore = postgresCpuMicros();
       const stats = await runLoad(scenario, { url: servers[side].url, connections: settings.connections, durationS, rate: settings.rate, signal });
       const cpu = (await servers[side].cpuMicros()) - cpuBefore;
+      const dbCpuAfter = postgresCpuMicros();
       stats.serverCpuUsPerRequest = stats.completed > 0 ? Math.round(cpu / stats.completed) : null;
+      stats.dbCpuUsPerRequest =
+        stats.completed > 0 && dbCpuBefore !== null && dbCpuAfter !== null ? Math.round((dbCpuAfter - dbCpuBefore) / stats.completed) : null;
       return stats;
     };
 

@@ -29,6 +29,8 @@ export interface RunStats {
    * requests but spends about the same CPU on each.
    */
   serverCpuUsPerRequest: number | null;
+  /** CPU time of the PostgreSQL processes per completed request, in µs (bench/lib/db-cpu.ts); set by the runner. */
+  dbCpuUsPerRequest: number | null;
 }
 
 /** Share of requests that failed: an unexpected status (any non-2xx among them) or a socket error/timeout. */
@@ -111,5 +113,6 @@ export async function runLoad(scenario: Scenario, o: LoadOptions): Promise<RunSt
     timeouts: result.timeouts,
     statusCodes,
     serverCpuUsPerRequest: null,
+    dbCpuUsPerRequest: null,
   };
 }

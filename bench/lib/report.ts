@@ -25,7 +25,7 @@ export interface RunSettings {
 export interface SideReport {
   label: string;
   /** Medians over the measured rounds. */
-  median: { reqPerSec: number; p50Ms: number; p99Ms: number; cpuUsPerRequest: number };
+  median: { reqPerSec: number; p50Ms: number; p99Ms: number; cpuUsPerRequest: number; dbCpuUsPerRequest: number | null };
   totals: {
     completed: number;
     ok: number;
@@ -105,6 +105,9 @@ export function summariseSide(label: string, rounds: RunStats[], warmup: RunStat
       p50Ms: median(rounds.map((r) => r.latencyMs.p50)),
       p99Ms: median(rounds.map((r) => r.latencyMs.p99)),
       cpuUsPerRequest: median(rounds.flatMap((r) => (r.serverCpuUsPerRequest === null ? [] : [r.serverCpuUsPerRequest]))),
+      dbCpuUsPerRequest: rounds.some((r) => r.dbCpuUsPerRequest === null)
+        ? null
+        : median(rounds.map((r) => r.dbCpuUsPerRequest as number)),
     },
     totals,
     failureRate: failureRate(totals),
@@ -188,7 +191,7 @@ export function formatScenario(r: ScenarioReport): string {
     `   ${s.connections} connections${s.rate ? ` at a fixed ${s.rate} req/s` : ''}, pool ${s.poolMax}; ${s.warmupSeconds} s warm-up, then ${s.rounds} rounds × ${s.roundSeconds} s per side, ` +
       'alternating baseline/candidate; medians of rounds',
   );
-  const header = ['side', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'non-2xx', 'errors', 'fail %', 'req/s by round'];
+  const header = ['side', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'DB CPU µs/req', 'non-2xx', 'errors', 'fail %', 'req/s by round'];
   const rows = (['baseline', 'candidate'] as const satisfies readonly Side[]).map((side) => {
     const x = r[side];
     return [
@@ -197,6 +200,7 @@ export function formatScenario(r: ScenarioReport): string {
       String(x.median.p50Ms),
       String(x.median.p99Ms),
       String(x.median.cpuUsPerRequest),
+      String(x.median.dbCpuUsPerRequest ?? '-'),
       String(x.totals.non2xx),
       String(x.totals.errors),
       pct(x.failureRate),

@@ -28,8 +28,11 @@ export function memoiseValidatorRouteMatchers(): void {
   const original = ptr.pathToRegexp;
   const cache = new Map<string, unknown>();
   const memoised = ((path: unknown, options?: Record<string, unknown>) => {
-    if (typeof path !== 'string') return original(path, options);
-    const key = `${path}\u0000${JSON.stringify(options ?? null)}`;
+    // The validator passes { sensitive, strict }; anything else is compiled as before.
+    if (typeof path !== 'string' || (options && Object.keys(options).some((k) => k !== 'sensitive' && k !== 'strict'))) {
+      return original(path, options);
+    }
+    const key = `${options?.sensitive ? 1 : 0}${options?.strict ? 1 : 0}${path}`;
     let hit = cache.get(key);
     if (hit === undefined) {
       hit = original(path, options);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { londonDateOf, startOfLondonDay } from '../../../src/modules/cases/clocks/london-time';
+import { londonDateOf, parseLocalDate, startOfLondonDay } from '../../../src/modules/cases/clocks/london-time';
 
 /** Intl's own answer, with no caching: the reference the cached offsets must agree with. */
 const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -31,5 +31,24 @@ describe('London dates with the per-hour offset cache', () => {
     expect(startOfLondonDay('2026-03-30').toISOString()).toBe('2026-03-29T23:00:00.000Z');
     expect(startOfLondonDay('2026-10-25').toISOString()).toBe('2026-10-24T23:00:00.000Z');
     expect(startOfLondonDay('2026-10-26').toISOString()).toBe('2026-10-26T00:00:00.000Z');
+  });
+});
+
+describe('parseLocalDate', () => {
+  it.each([
+    ['2024-02-29', true],
+    ['2026-02-28', true],
+    ['2026-12-31', true],
+    ['2026-02-29', false],
+    ['2026-02-30', false],
+    ['2026-04-31', false],
+    ['2026-13-01', false],
+    ['2026-00-10', false],
+    ['2026-01-00', false],
+    ['0050-01-01', false],
+    ['2026-1-01', false],
+  ])('when given %s, then it is accepted: %s', (date, ok) => {
+    if (ok) expect(parseLocalDate(date)).toEqual({ year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8)) });
+    else expect(() => parseLocalDate(date)).toThrow(RangeError);
   });
 });

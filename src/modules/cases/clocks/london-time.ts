@@ -36,8 +36,9 @@ export function parseLocalDate(date: LocalDate): Ymd {
   const m = LOCAL_DATE.exec(date);
   if (m) {
     const ymd = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
-    // Round-tripping through Date.UTC rejects 2026-02-30 and friends.
-    if (formatYmd(Date.UTC(ymd.year, ymd.month - 1, ymd.day)) === date) return ymd;
+    // Day 0 of the next month is the last day of this one: rejects 2026-02-30 and friends.
+    // (Date.UTC maps years 0–99 to 1900–1999, so those are refused as before.)
+    if (ymd.year >= 100 && ymd.month >= 1 && ymd.month <= 12 && ymd.day >= 1 && ymd.day <= new Date(Date.UTC(ymd.year, ymd.month, 0)).getUTCDate()) return ymd;
   }
   throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
 }
