@@ -37,8 +37,8 @@ import type { BenchRequest, Scenario, ServerContext, ServerHandle, SetupContext 
  * createAuthMechanisms: SAML sessions + bearer tokens, and the audit sealer
  * running), NODE_ENV=production with throwaway key files, request logs at
  * info to a null stream, response validation off. Every request goes through
- * bearer verification (ES256 + client lookup), OpenAPI validation,
- * authorization, the form rules, the Idempotency-Key claim, the death locks,
+ * bearer verification (ES256 + the client check), OpenAPI validation,
+ * authorization, the form rules, the Idempotency-Key check, the death locks,
  * dedupe lookup, the case write, audit and the idempotent response.
  *
  * Baseline: bare Express 5 + express.json() + one pg.Pool INSERT of the same
