@@ -186,6 +186,30 @@ describe('one case per death', () => {
   });
 });
 
+describe('the intake function (intake_notification)', () => {
+  it('when a decision comes with a signature that no longer describes the candidates, then it answers decide again and writes nothing', async () => {
+    const first = await post(notification(dir, { nhsNumber: null }));
+    expect(first.status).toBe(201);
+    const before = { cases: await count('cases'), notifications: await count('notifications'), audit: await count('audit_events') };
+    const call = async (decision: unknown) =>
+      (
+        await t.ds.query(`SELECT intake_notification($1::jsonb) AS answer`, [
+          JSON.stringify({
+            idempotency: null,
+            lookup: { nhsNumber: null, dateOfBirth: '2025-03-14', dateOfDeath: '2026-11-02', birthDates: ['2025-03-14'], localAuthority: 'E10000034', agencyIds: [] },
+            decision,
+          }),
+        ])
+      )[0].answer;
+    const stale = await call({ kind: 'create', signature: 'stale', flags: [], possibleDuplicateOf: [] });
+    expect(stale).toMatchObject({ result: 'decide', nhsMatch: null, candidates: [{ id: first.body.caseId, givenName: 'Amelia' }] });
+    expect(stale.signature).toMatch(/^[0-9a-f]{32}$/);
+    const undecided = await call(null);
+    expect(undecided).toEqual(stale); // no decision yet: the same candidates, the same signature
+    expect({ cases: await count('cases'), notifications: await count('notifications'), audit: await count('audit_events') }).toEqual(before);
+  });
+});
+
 describe('after a merge', () => {
   it('when a notification matches a case merged away as a duplicate, then it joins the case it was merged into', async () => {
     const coordinatorOfPanel = as(principal('cdop_coordinator', { panelIds: [dir.panelId] }));
