@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { startAuditSealer } from './audit';
+import { startAuditSealer, type AuditSealer } from './audit';
 import { purgeIdempotencyKeys } from './platform/idempotency/idempotency';
 import { createAuthMechanisms } from './auth';
 import type { AuthMechanism } from './auth/auth.types';
@@ -28,13 +28,17 @@ export interface ServiceOverrides {
 export async function startService(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const openapi = await loadOpenApi(config.openapiPath);
   const database = await openDatabase(config, log);
+  // What has started so far, stopped again if start-up fails part-way (e.g. the port is taken).
+  let auth: readonly AuthMechanism[] = [];
+  let sealer: AuditSealer | undefined;
+  let housekeeping: NodeJS.Timeout | undefined;
   try {
     if (config.seedDemoData) await seedDirectoryForDevelopment(database.dataSource, log);
-    const auth = overrides.auth ?? (await createAuthMechanisms({ config, log, dataSource: database.dataSource }));
+    auth = overrides.auth ?? (await createAuthMechanisms({ config, log, dataSource: database.dataSource }));
     const app = createApp({ config, log, dataSource: database.dataSource, openapi, auth });
-    const sealer = startAuditSealer(database.dataSource, log, config.auditSealIntervalMs);
+    sealer = startAuditSealer(database.dataSource, log, config.auditSealIntervalMs);
     // Hourly housekeeping: Idempotency-Keys past their retention.
-    const housekeeping = setInterval(() => {
+    housekeeping = setInterval(() => {
       purgeIdempotencyKeys(database.dataSource, config.idempotencyRetentionHours).catch((err: unknown) =>
         log.warn({ err }, 'idempotency key purge failed'),
       );
@@ -64,12 +68,15 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         clearTimeout(timer);
         for (const m of auth) await m.close?.();
         clearInterval(housekeeping);
-        await sealer.stop();
+        await sealer?.stop();
         await database.close();
         log.info('shutdown complete');
       })());
     return { server, database, url, shutdown };
   } catch (err) {
+    clearInterval(housekeeping);
+    await sealer?.stop().catch(() => undefined);
+    for (const m of auth) await m.close?.().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw err;
   }
