@@ -80,6 +80,14 @@ export class IntakeInOneStatement1764316800000 implements MigrationInterface {
       COMMENT ON FUNCTION idempotency_complete(text, text, text, integer, jsonb) IS
         'Last statement of an idempotent command: stores its response with the key, in the command''s transaction.';
 
+      CREATE FUNCTION intake_candidate(x cases) RETURNS jsonb
+      LANGUAGE sql STABLE AS $fn$
+        SELECT jsonb_build_object('id', x.id, 'reference', x.reference, 'nhsNumber', x.child_nhs_number,
+                 'givenName', x.child_given_name, 'familyName', x.child_family_name,
+                 'dateOfBirth', x.child_date_of_birth::text, 'dateOfDeath', x.date_of_death::text)
+      $fn$;
+      COMMENT ON FUNCTION intake_candidate(cases) IS 'A case as the intake''s duplicate rules see it (CaseCandidate in notifications.repository.ts).';
+
       CREATE FUNCTION intake_notification(p jsonb) RETURNS jsonb
       LANGUAGE plpgsql VOLATILE AS $fn$
       DECLARE
@@ -115,14 +123,9 @@ export class IntakeInOneStatement1764316800000 implements MigrationInterface {
 
         SELECT
           -- A case merged into another as a duplicate answers for its target.
-          (SELECT jsonb_build_object('id', x.id, 'reference', x.reference, 'nhsNumber', x.child_nhs_number,
-                    'givenName', x.child_given_name, 'familyName', x.child_family_name,
-                    'dateOfBirth', x.child_date_of_birth::text, 'dateOfDeath', x.date_of_death::text)
-             FROM cases x
+          (SELECT intake_candidate(x) FROM cases x
             WHERE x.id = (SELECT COALESCE(m.merged_into_case_id, m.id) FROM cases m WHERE nhs IS NOT NULL AND m.child_nhs_number = nhs)),
-          (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'reference', x.reference, 'nhsNumber', x.child_nhs_number,
-                    'givenName', x.child_given_name, 'familyName', x.child_family_name,
-                    'dateOfBirth', x.child_date_of_birth::text, 'dateOfDeath', x.date_of_death::text) ORDER BY x.created_at, x.id), '[]'::jsonb)
+          (SELECT coalesce(jsonb_agg(intake_candidate(x) ORDER BY x.created_at, x.id), '[]'::jsonb)
              FROM (SELECT * FROM cases
                     WHERE child_date_of_birth = ANY (ARRAY(SELECT jsonb_array_elements_text(lk->'birthDates'))::date[])
                       AND merged_into_case_id IS NULL
@@ -253,6 +256,7 @@ export class IntakeInOneStatement1764316800000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DROP FUNCTION intake_notification(jsonb);
+      DROP FUNCTION intake_candidate(cases);
       DROP FUNCTION idempotency_complete(text, text, text, integer, jsonb);
       DROP FUNCTION idempotency_begin(text, text, text);
     `);
