@@ -22,7 +22,7 @@ export const REDACT_PATHS = [
   ...[...PERSONAL_FIELDS, ...SECRET_FIELDS].flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
 ];
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const logger = pino(

@@ -46,7 +46,7 @@ export function fingerprint(method: string, route: string, body: unknown): strin
 }
 
 /** JSON with object keys sorted, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
