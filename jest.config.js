@@ -19,5 +19,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   maxWorkers: 2,
+  // Coverage of the application code, summarised at the end of every run (the full report in coverage/).
+  collectCoverage: true,
+  collectCoverageFrom: ['src/**/*.ts', '!src/generated/**', '!src/main.ts', '!src/cli/**'],
+  coverageReporters: ['text-summary', 'lcov'],
   testTimeout: 30000,
 };

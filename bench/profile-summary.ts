@@ -48,13 +48,16 @@ export function packageOf(url: string, fn: string): string {
 }
 
 function main(): void {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
       top: { type: 'string', default: '40' },
       'skip-s': { type: 'string', default: '0' },
       /** also list functions by inclusive (self + callees) time, and µs per request when --requests is given */
       inclusive: { type: 'boolean', default: false },
       requests: { type: 'string' },
-    } });
+    },
+  });
   const file = positionals[0];
   if (!file) throw new Error('usage: profile-summary <file.cpuprofile> [--top N]');
   const p = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
@@ -89,9 +92,16 @@ function main(): void {
   const ms = (us: number) => `${(us / 1000).toFixed(0).padStart(7)} ms`;
   console.log(`${path.basename(file)}: ${ms(total)} sampled, ${ms(busy)} busy (idle excluded; % of busy)`);
   console.log('\nself time by package');
-  for (const [k, us] of [...pkgs].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${pct(us)} ${ms(us)}  ${k}`);
+  for (const [k, us] of [...pkgs]
+    .filter(([k]) => k !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 30))
+    console.log(`${pct(us)} ${ms(us)}  ${k}`);
   console.log('\ntop functions by self time');
-  for (const [k, us] of [...fns].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
+  for (const [k, us] of [...fns]
+    .filter(([k]) => !k.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(values.top))) {
     console.log(`${pct(us)} ${ms(us)}  ${k}`);
   }
   if (!values.inclusive) return;

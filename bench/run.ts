@@ -143,7 +143,12 @@ function statusSummary(s: RunStats): string {
 /** One request to each side before any load: a wrong status here would make the whole run meaningless. */
 async function smokeTest(scenario: Scenario, side: Side, baseUrl: string): Promise<void> {
   const r = nextRequest(scenario);
-  const res = await fetch(`${baseUrl}${r.path}`, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${baseUrl}${r.path}`, {
+    method: r.method,
+    headers: r.headers,
+    body: r.body,
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await res.text();
   if (res.status !== scenario.expectedStatus) {
     throw new Error(
@@ -168,7 +173,11 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
       children.push(child);
       servers[side] = child;
     }
-    await scenario.setup?.({ db: db.client, databaseUrl: db.url, urls: { baseline: servers.baseline.url, candidate: servers.candidate.url } });
+    await scenario.setup?.({
+      db: db.client,
+      databaseUrl: db.url,
+      urls: { baseline: servers.baseline.url, candidate: servers.candidate.url },
+    });
     for (const side of SIDES) await smokeTest(scenario, side, servers[side].url);
 
     const load = async (side: Side, durationS: number) => {
@@ -177,12 +186,20 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
       await sleep(SETTLE_MS);
       const cpuBefore = await servers[side].cpuMicros();
       const dbCpuBefore = postgresCpuMicros();
-      const stats = await runLoad(scenario, { url: servers[side].url, connections: settings.connections, durationS, rate: settings.rate, signal });
+      const stats = await runLoad(scenario, {
+        url: servers[side].url,
+        connections: settings.connections,
+        durationS,
+        rate: settings.rate,
+        signal,
+      });
       const cpu = (await servers[side].cpuMicros()) - cpuBefore;
       const dbCpuAfter = postgresCpuMicros();
       stats.serverCpuUsPerRequest = stats.completed > 0 ? Math.round(cpu / stats.completed) : null;
       stats.dbCpuUsPerRequest =
-        stats.completed > 0 && dbCpuBefore !== null && dbCpuAfter !== null ? Math.round((dbCpuAfter - dbCpuBefore) / stats.completed) : null;
+        stats.completed > 0 && dbCpuBefore !== null && dbCpuAfter !== null
+          ? Math.round((dbCpuAfter - dbCpuBefore) / stats.completed)
+          : null;
       return stats;
     };
 
@@ -216,9 +233,14 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
 
     const baseline = summariseSide(scenario.sides.baseline.label, rounds.baseline, warmup.baseline);
     const candidate = summariseSide(scenario.sides.candidate.label, rounds.candidate, warmup.candidate);
-    for (const [side, x] of [['baseline', baseline], ['candidate', candidate]] as const) {
+    for (const [side, x] of [
+      ['baseline', baseline],
+      ['candidate', candidate],
+    ] as const) {
       if (x.failureRate > MAX_FAILURE_RATE) {
-        const codes = Object.entries(x.totals.statusCodes).map(([c, n]) => `${c}×${n}`).join(', ');
+        const codes = Object.entries(x.totals.statusCodes)
+          .map(([c, n]) => `${c}×${n}`)
+          .join(', ');
         problems.push(
           `${side}: ${(x.failureRate * 100).toFixed(2)}% of requests failed (over ${MAX_FAILURE_RATE * 100}%): ` +
             `statuses ${codes || 'none'}, errors ${x.totals.errors}, timeouts ${x.totals.timeouts}; expected ${scenario.expectedStatus}`,
@@ -326,7 +348,7 @@ async function main(): Promise<number> {
     for (const r of reports) console.log(formatScenario(r));
     console.log(`\nresults: ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   }
-  if (fatal) throw fatal;
+  if (fatal) throw fatal instanceof Error ? fatal : new Error('benchmark failed', { cause: fatal });
 
   const invalid = reports.filter((r) => !r.valid);
   if (invalid.length) {

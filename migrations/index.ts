@@ -6,4 +6,10 @@ import { NotificationsAndCases1764230400000 } from './1764230400000-notification
 import { IntakeInOneStatement1764316800000 } from './1764316800000-intake-in-one-statement';
 import { ApiClientsChangeNotify1795605656485 } from './1795605656485-api-clients-change-notify';
 
-export const MIGRATIONS = [Directory1764057600000, IdentityAndAudit1764144000000, NotificationsAndCases1764230400000, IntakeInOneStatement1764316800000, ApiClientsChangeNotify1795605656485];
+export const MIGRATIONS = [
+  Directory1764057600000,
+  IdentityAndAudit1764144000000,
+  NotificationsAndCases1764230400000,
+  IntakeInOneStatement1764316800000,
+  ApiClientsChangeNotify1795605656485,
+];

@@ -2,16 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './platform/project-root';
-import { loadDeadlineRules, type DeadlineRule } from './modules/cases/clocks';
+import { loadDeadlineRules, type DeadlineRule } from './modules/cases';
 
 /**
  * The whole configuration, parsed once from the environment at start-up.
  * A bad value stops the process with a message naming the variable; nothing
  * else in the code reads process.env.
  */
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z
   .object({
@@ -35,7 +33,12 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
     DEADLINE_RULES_FILE: z.string().min(1).optional(),
-    IDEMPOTENCY_RETENTION_H: z.coerce.number().int().min(24).max(24 * 90).default(48),
+    IDEMPOTENCY_RETENTION_H: z.coerce
+      .number()
+      .int()
+      .min(24)
+      .max(24 * 90)
+      .default(48),
     SEED_DEMO_DATA: booleanFromEnv.optional(),
     OPENAPI_VALIDATE_RESPONSES: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().default('false'),
@@ -67,7 +70,11 @@ const schema = z
     if (env.NODE_ENV === 'production') {
       // Single sign-on: what development generates for itself must be provided in production.
       if (!env.PUBLIC_BASE_URL?.startsWith('https://')) {
-        ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when NODE_ENV=production and must be an https:// URL' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_BASE_URL'],
+          message: 'is required when NODE_ENV=production and must be an https:// URL',
+        });
       }
       for (const name of ['SESSION_SECRET', 'SAML_SP_KEY_FILE', 'SAML_SP_CERT_FILE'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
@@ -84,7 +91,7 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['ACCESS_TOKEN_SIGNING_KEY_FILE'],
-        message: 'is required when NODE_ENV=production (a PKCS#8 PEM EC P-256 key that signs agency systems\' access tokens)',
+        message: "is required when NODE_ENV=production (a PKCS#8 PEM EC P-256 key that signs agency systems' access tokens)",
       });
     }
   });

@@ -72,7 +72,10 @@ export async function startServerChild(scenario: string, side: Side, databaseUrl
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${side} server did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`${side} server did not start within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
       const done = (fn: () => void) => {
         clearTimeout(timer);
         fn();

@@ -68,9 +68,16 @@ async function startEmbedded(): Promise<Embedded> {
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-      '-c', 'max_connections=100',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=100',
     ],
     onLog: (m: string) => {
       output.push(String(m).slice(0, 300));
@@ -91,7 +98,9 @@ async function startEmbedded(): Promise<Embedded> {
   return {
     adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     async stop() {
-      await withTimeout('stopping embedded PostgreSQL', 15_000, server.stop()).catch((err: unknown) => console.error(`warning: ${String(err)}`));
+      await withTimeout('stopping embedded PostgreSQL', 15_000, server.stop()).catch((err: unknown) =>
+        console.error(`warning: ${String(err)}`),
+      );
       removeDir();
       process.off('exit', removeDir);
     },
@@ -124,9 +133,11 @@ export async function openBenchDatabase(env: NodeJS.ProcessEnv = process.env): P
   const close = async () => {
     await client?.end().catch(() => undefined);
     if (created && !embedded) {
-      await withTimeout('dropping the bench database', 15_000, adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(
-        (err: unknown) => console.error(`warning: could not drop database ${name}: ${String(err)}`),
-      );
+      await withTimeout(
+        'dropping the bench database',
+        15_000,
+        adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      ).catch((err: unknown) => console.error(`warning: could not drop database ${name}: ${String(err)}`));
     }
     await embedded?.stop();
   };

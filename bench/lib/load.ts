@@ -86,7 +86,9 @@ export async function runLoad(scenario: Scenario, o: LoadOptions): Promise<RunSt
     const onAbort = () => instance.stop();
     o.signal?.addEventListener('abort', onAbort, { once: true });
     timers.push(setTimeout(() => instance.stop(), (o.durationS + 20) * 1000));
-    timers.push(setTimeout(() => finish(() => reject(new Error(`load run did not finish within ${o.durationS + 40} s`))), (o.durationS + 40) * 1000));
+    timers.push(
+      setTimeout(() => finish(() => reject(new Error(`load run did not finish within ${o.durationS + 40} s`))), (o.durationS + 40) * 1000),
+    );
   });
   if (o.signal?.aborted) throw new Error('aborted');
 

@@ -105,9 +105,7 @@ export function summariseSide(label: string, rounds: RunStats[], warmup: RunStat
       p50Ms: median(rounds.map((r) => r.latencyMs.p50)),
       p99Ms: median(rounds.map((r) => r.latencyMs.p99)),
       cpuUsPerRequest: median(rounds.flatMap((r) => (r.serverCpuUsPerRequest === null ? [] : [r.serverCpuUsPerRequest]))),
-      dbCpuUsPerRequest: rounds.some((r) => r.dbCpuUsPerRequest === null)
-        ? null
-        : median(rounds.map((r) => r.dbCpuUsPerRequest as number)),
+      dbCpuUsPerRequest: rounds.some((r) => r.dbCpuUsPerRequest === null) ? null : median(rounds.map((r) => r.dbCpuUsPerRequest as number)),
     },
     totals,
     failureRate: failureRate(totals),
@@ -123,7 +121,12 @@ export function checkTargets(targets: Targets | undefined, settings: RunSettings
     results.push({ name: 'req/s ratio ≥', limit: targets.minThroughputRatio, measured: ratio, pass: ratio >= targets.minThroughputRatio });
   }
   if (targets.maxCandidateP99Ms !== undefined) {
-    results.push({ name: 'candidate p99 ms ≤', limit: targets.maxCandidateP99Ms, measured: candidateP99, pass: candidateP99 <= targets.maxCandidateP99Ms });
+    results.push({
+      name: 'candidate p99 ms ≤',
+      limit: targets.maxCandidateP99Ms,
+      measured: candidateP99,
+      pass: candidateP99 <= targets.maxCandidateP99Ms,
+    });
   }
   const judged = targets.connections === undefined || targets.connections === settings.connections;
   return { targets, judged, results, pass: results.every((r) => r.pass) };
@@ -144,7 +147,12 @@ export function machineInfo() {
 
 export function gitInfo(): { commit: string | null; dirty: boolean | null } {
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    execFileSync('git', args, {
+      cwd: path.resolve(__dirname, '..', '..'),
+      encoding: 'utf8',
+      timeout: 5_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   try {
     return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 };
   } catch {
@@ -219,7 +227,9 @@ export function formatScenario(r: ScenarioReport): string {
   if (!r.targets) lines.push(s.rate ? '   targets: not judged at a fixed rate' : '   targets: none for this scenario');
   else {
     const t = r.targets;
-    const parts = t.results.map((x) => `${x.name} ${x.limit}: ${x.measured.toFixed(x.name.includes('ratio') ? 3 : 0)} ${x.pass ? 'PASS' : 'MISS'}`);
+    const parts = t.results.map(
+      (x) => `${x.name} ${x.limit}: ${x.measured.toFixed(x.name.includes('ratio') ? 3 : 0)} ${x.pass ? 'PASS' : 'MISS'}`,
+    );
     lines.push(`   targets${t.judged ? '' : ` (stated for ${t.targets.connections} connections: not judged)`}: ${parts.join('; ')}`);
   }
   for (const p of r.problems) lines.push(`   !! ${p}`);

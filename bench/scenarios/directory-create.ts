@@ -21,8 +21,14 @@ import type { BenchRequest, Scenario, ServerContext, ServerHandle } from '../lib
  */
 
 const AGENCY_TYPES = [
-  'hospital_trust', 'gp_practice', 'police', 'childrens_social_care',
-  'education', 'ambulance', 'public_health', 'other',
+  'hospital_trust',
+  'gp_practice',
+  'police',
+  'childrens_social_care',
+  'education',
+  'ambulance',
+  'public_health',
+  'other',
 ] as const;
 
 const COLUMNS = 'id, name, type, ods_code, contact_email, active, created_at, updated_at, version';
@@ -103,7 +109,10 @@ export const directoryCreate: Scenario = {
   expectedStatus: 201,
   sides: {
     baseline: { label: 'bare Express 5 + express.json() + pg.Pool single-row INSERT', start: startBaseline },
-    candidate: { label: 'full app (createApp), production config, TypeORM transaction, request logs to a null stream', start: startCandidate },
+    candidate: {
+      label: 'full app (createApp), production config, TypeORM transaction, request logs to a null stream',
+      start: startCandidate,
+    },
   },
 
   request(seq: number): BenchRequest {

@@ -246,7 +246,13 @@ async function obtainToken(c: Caller): Promise<void> {
 }
 
 async function setup(ctx: SetupContext): Promise<void> {
-  const ds = createDataSource({ url: ctx.databaseUrl, poolMax: 2, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000, log: createLogger('warn') });
+  const ds = createDataSource({
+    url: ctx.databaseUrl,
+    poolMax: 2,
+    connectTimeoutMs: 10_000,
+    statementTimeoutMs: 60_000,
+    log: createLogger('warn'),
+  });
   await ds.initialize();
   try {
     const directory = await seedDirectory(ds);
@@ -255,10 +261,18 @@ async function setup(ctx: SetupContext): Promise<void> {
       const code = `B${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`;
       const la = `E0${String(9_000_000 + i).padStart(7, '0')}`;
       const [panel] = await ds.query(`INSERT INTO panels (code, name) VALUES ($1, $2) RETURNING id`, [code, `Bench panel ${code}`]);
-      await ds.query(`INSERT INTO panel_local_authorities (la_code, panel_id, name, position) VALUES ($1, $2, $3, 0)`, [la, panel.id, `Bench LA ${i}`]);
+      await ds.query(`INSERT INTO panel_local_authorities (la_code, panel_id, name, position) VALUES ($1, $2, $3, 0)`, [
+        la,
+        panel.id,
+        `Bench LA ${i}`,
+      ]);
       localAuthorities.push(la);
     }
-    const registered = await registerClient(ds, { agency: directory.hospitalId, scopes: ['notifications:write'], name: 'Bench RWP integration engine' });
+    const registered = await registerClient(ds, {
+      agency: directory.hospitalId,
+      scopes: ['notifications:write'],
+      name: 'Bench RWP integration engine',
+    });
     const { importPKCS8 } = await jose();
     caller = {
       directory,
@@ -286,9 +300,13 @@ export const intake: Scenario = {
     `${PANELS === 1 ? 'one panel' : `${PANELS} panels`}`,
   expectedStatus: 201,
   sides: {
-    baseline: { label: 'bare Express 5 + express.json() + pg.Pool single INSERT of the notification row (payload jsonb)', start: startBaseline },
+    baseline: {
+      label: 'bare Express 5 + express.json() + pg.Pool single INSERT of the notification row (payload jsonb)',
+      start: startBaseline,
+    },
     candidate: {
-      label: 'full service: createApp + createAuthMechanisms (bearer ES256) + audit sealer, production config, info logs to a null stream, no response validation',
+      label:
+        'full service: createApp + createAuthMechanisms (bearer ES256) + audit sealer, production config, info logs to a null stream, no response validation',
       start: startCandidate,
     },
   },

@@ -82,7 +82,13 @@ export async function sealPending(ds: DataSource, batchSize = 5000): Promise<num
         tx,
         `INSERT INTO audit_chain (seq, event_id, prev_hash, hash, watermark)
          SELECT s, e, p, h, $5::xid8 FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[]) AS t(s, e, p, h)`,
-        [seqs.slice(i, i + batchSize), ids.slice(i, i + batchSize), prevs.slice(i, i + batchSize), hashes.slice(i, i + batchSize), watermark],
+        [
+          seqs.slice(i, i + batchSize),
+          ids.slice(i, i + batchSize),
+          prevs.slice(i, i + batchSize),
+          hashes.slice(i, i + batchSize),
+          watermark,
+        ],
       );
     }
     return rows.length;

@@ -55,20 +55,25 @@ export async function listAuditEvents(tx: Tx, q: AuditQuery): Promise<Page<Audit
       ORDER BY e.id DESC LIMIT $1`,
     params,
   );
-  return toPage(rows, q.limit, (r) => [Number(r.id)], (r) => ({
-    id: Number(r.id),
-    occurredAt: r.occurred_at.toISOString(),
-    actorType: r.actor_type,
-    actorId: r.actor_id,
-    idpId: r.idp_id,
-    action: r.action,
-    resourceType: r.resource_type,
-    resourceId: r.resource_id,
-    outcome: r.outcome,
-    reason: r.reason,
-    requestId: r.request_id,
-    purpose: r.purpose,
-    details: r.details,
-    sealed: r.sealed,
-  }));
+  return toPage(
+    rows,
+    q.limit,
+    (r) => [Number(r.id)],
+    (r) => ({
+      id: Number(r.id),
+      occurredAt: r.occurred_at.toISOString(),
+      actorType: r.actor_type,
+      actorId: r.actor_id,
+      idpId: r.idp_id,
+      action: r.action,
+      resourceType: r.resource_type,
+      resourceId: r.resource_id,
+      outcome: r.outcome,
+      reason: r.reason,
+      requestId: r.request_id,
+      purpose: r.purpose,
+      details: r.details,
+      sealed: r.sealed,
+    }),
+  );
 }

@@ -16,7 +16,11 @@ export function auditRouter(ds: DataSource): Router {
     const { cursor, limit, ...filters } = req.query as ListQuery;
     const before = decodeCursor(cursor, 1)?.[0];
     const page = await inTransaction(ds, async (tx) => {
-      const result = await listAuditEvents(tx, { ...filters, before: before === undefined ? undefined : Number(before), limit: limit ?? 50 });
+      const result = await listAuditEvents(tx, {
+        ...filters,
+        before: before === undefined ? undefined : Number(before),
+        limit: limit ?? 50,
+      });
       await audit(tx, { action: 'audit.events.read', resourceType: 'audit_events', details: { returned: result.items.length } });
       return result;
     });
@@ -26,7 +30,12 @@ export function auditRouter(ds: DataSource): Router {
   r.get('/v1/audit/verify', async (_req, res) => {
     const result = await verifyChain(ds);
     await inTransaction(ds, (tx) =>
-      audit(tx, { action: 'audit.chain.verify', resourceType: 'audit_chain', outcome: result.ok ? 'success' : 'failure', details: { sealed: result.sealed } }),
+      audit(tx, {
+        action: 'audit.chain.verify',
+        resourceType: 'audit_chain',
+        outcome: result.ok ? 'success' : 'failure',
+        details: { sealed: result.sealed },
+      }),
     );
     res.json(result);
   });

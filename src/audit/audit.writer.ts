@@ -35,9 +35,16 @@ export async function audit(tx: Tx, ...entries: AuditEntry[]): Promise<void> {
   const ctx = currentContext();
   const fallback = actorOf(ctx?.principal as Principal | undefined);
   const cols = {
-    actorType: [] as string[], actorId: [] as (string | null)[], idpId: [] as (string | null)[], action: [] as string[],
-    resourceType: [] as (string | null)[], resourceId: [] as (string | null)[], outcome: [] as string[],
-    reason: [] as (string | null)[], purpose: [] as (string | null)[], details: [] as (string | null)[],
+    actorType: [] as string[],
+    actorId: [] as (string | null)[],
+    idpId: [] as (string | null)[],
+    action: [] as string[],
+    resourceType: [] as (string | null)[],
+    resourceId: [] as (string | null)[],
+    outcome: [] as string[],
+    reason: [] as (string | null)[],
+    purpose: [] as (string | null)[],
+    details: [] as (string | null)[],
   };
   for (const e of entries) {
     const actor = e.actor ?? fallback;
@@ -56,8 +63,19 @@ export async function audit(tx: Tx, ...entries: AuditEntry[]): Promise<void> {
     tx,
     `INSERT INTO audit_events (actor_type, actor_id, idp_id, action, resource_type, resource_id, outcome, reason, purpose, details, request_id)
      SELECT t.*, $11 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[]) AS t`,
-    [cols.actorType, cols.actorId, cols.idpId, cols.action, cols.resourceType, cols.resourceId, cols.outcome, cols.reason,
-      cols.purpose, cols.details, ctx?.requestId ?? null],
+    [
+      cols.actorType,
+      cols.actorId,
+      cols.idpId,
+      cols.action,
+      cols.resourceType,
+      cols.resourceId,
+      cols.outcome,
+      cols.reason,
+      cols.purpose,
+      cols.details,
+      ctx?.requestId ?? null,
+    ],
   );
 }
 

@@ -15,7 +15,7 @@ export interface AuthDeps {
 export async function createAuthMechanisms(deps: AuthDeps): Promise<AuthMechanism[]> {
   return [
     // People: SAML single sign-on, then a session cookie (tried first).
-    await createSamlMechanism(deps),
+    createSamlMechanism(deps),
     // Agency systems' bearer tokens (POST /oauth2/token); after the SAML session mechanism.
     await createApiClientsMechanism(deps),
   ];

@@ -16,6 +16,7 @@ export interface SigningKeyPair {
  * is a devDependency, loaded here lazily so production never needs it.
  */
 export function generateSelfSignedKeyPair(commonName: string, validDays = 3650): SigningKeyPair {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- a devDependency, loaded only here
   const forge = require('node-forge') as typeof import('node-forge');
   const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const cert = forge.pki.createCertificate();

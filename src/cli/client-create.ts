@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  if (!values.disable && (!values.agency || !values.scopes || !values.name)) throw new UsageError('--agency, --scopes and --name are required');
+  if (!values.disable && (!values.agency || !values.scopes || !values.name))
+    throw new UsageError('--agency, --scopes and --name are required');
 
   // Read the JWKS before touching the database, so a bad file fails fast.
   let jwks: unknown;
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
     if (values.disable) {
       const done = await disableClient(db.dataSource, values.disable);
       if (!done) throw new RegistrationError(`no enabled client ${values.disable}`);
-      process.stdout.write(`Client ${values.disable} is disabled. Its token requests, and the access tokens it already holds, are now refused.\n`);
+      process.stdout.write(
+        `Client ${values.disable} is disabled. Its token requests, and the access tokens it already holds, are now refused.\n`,
+      );
       return;
     }
     const c = await registerClient(db.dataSource, {
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
         '',
       );
     } else {
-      out.push('Registered with the hospital\'s own public keys: no private key was created here.', '');
+      out.push("Registered with the hospital's own public keys: no private key was created here.", '');
     }
     out.push(
       'Example: save this as make-assertion.mjs, next to private-key.pem:',
@@ -124,7 +127,7 @@ async function open(config: Config): Promise<Database> {
       : `Without DATABASE_URL this command starts the embedded PostgreSQL in ${config.database.embeddedDir}, which only one process can use at a time.\n` +
         'Stop the service (npm start / npm run dev) and run this again, or, while it runs, use its database:\n' +
         `  DATABASE_URL=postgres://postgres:postgres@127.0.0.1:${config.database.embeddedPort}/cdop npm run client:create -- ...`;
-    throw new Error(`cannot open the database: ${err instanceof Error ? err.message : String(err)}\n${hint}`);
+    throw new Error(`cannot open the database: ${err instanceof Error ? err.message : String(err)}\n${hint}`, { cause: err });
   }
 }
 

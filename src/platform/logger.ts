@@ -8,10 +8,29 @@ export type { Logger };
  * second, for a field name that slips into a log call by mistake.
  */
 const PERSONAL_FIELDS = [
-  'nhsNumber', 'nhs_number', 'firstName', 'first_name', 'lastName', 'last_name',
-  'surname', 'givenName', 'familyName', 'names', 'alternativeNames',
-  'dateOfBirth', 'date_of_birth', 'dob', 'address', 'addressLines', 'postcode',
-  'email', 'phone', 'circumstances', 'narrative', 'freeText', 'body',
+  'nhsNumber',
+  'nhs_number',
+  'firstName',
+  'first_name',
+  'lastName',
+  'last_name',
+  'surname',
+  'givenName',
+  'familyName',
+  'names',
+  'alternativeNames',
+  'dateOfBirth',
+  'date_of_birth',
+  'dob',
+  'address',
+  'addressLines',
+  'postcode',
+  'email',
+  'phone',
+  'circumstances',
+  'narrative',
+  'freeText',
+  'body',
 ];
 const SECRET_FIELDS = ['password', 'token', 'accessToken', 'client_assertion', 'SAMLResponse', 'cookie', 'authorization'];
 
@@ -38,6 +57,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
   // Children are created from this instance (and inherit this method), so every level of child is covered.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with this logger as `this`
   const child = logger.child;
   logger.child = function redactedChild(this: Logger, bindings, options) {
     return child.call(this, redactLogObject(bindings), options);
@@ -47,7 +67,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 const SENSITIVE_KEYS = new Set([...PERSONAL_FIELDS, ...SECRET_FIELDS]);
 /** The paths of REDACT_PATHS that are not "a sensitive key at any of the first three levels". */
-const EXACT_PATHS = [['req', 'headers', 'authorization'], ['req', 'headers', 'cookie'], ['res', 'headers', 'set-cookie']];
+const EXACT_PATHS = [
+  ['req', 'headers', 'authorization'],
+  ['req', 'headers', 'cookie'],
+  ['res', 'headers', 'set-cookie'],
+];
 
 /**
  * REDACT_PATHS applied to a logged object: a key of PERSONAL_FIELDS or
@@ -103,7 +127,8 @@ export function safeErrorSerializer(err: unknown): Record<string, unknown> {
   for (const f of ERROR_FIELDS) {
     if (f === 'type') continue;
     const v = e[f];
-    if (typeof v === 'string' || typeof v === 'number') out[f] = fromDatabase && (f === 'message' || f === 'stack') ? maskValues(String(v)) : v;
+    if (typeof v === 'string' || typeof v === 'number')
+      out[f] = fromDatabase && (f === 'message' || f === 'stack') ? maskValues(String(v)) : v;
   }
   const driver = e.driverError ?? e.cause;
   if (driver instanceof Error) out.cause = safeErrorSerializer(driver);

@@ -66,7 +66,8 @@ it('when the spec is read, then every operation documents its error responses as
       if (!responses[code]) missing.push(`${name(o)} lacks ${code}`);
     }
     for (const [code, r] of Object.entries(responses)) {
-      if (Number(code) >= 400 && code !== '503' && !r.content?.['application/problem+json']) missing.push(`${name(o)} ${code} is not problem+json`);
+      if (Number(code) >= 400 && code !== '503' && !r.content?.['application/problem+json'])
+        missing.push(`${name(o)} ${code} is not problem+json`);
     }
   }
   expect(missing).toEqual([]);

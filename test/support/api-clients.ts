@@ -25,7 +25,10 @@ export async function insertTestAgency(ds: DataSource, odsCode = 'RWP'): Promise
 }
 
 /** Registers a client through the same function as `npm run client:create` (an EC P-256 key pair generated for it). */
-export async function registerTestClient(ds: DataSource, opts: { agency?: string; scopes?: string[]; name?: string } = {}): Promise<TestClient> {
+export async function registerTestClient(
+  ds: DataSource,
+  opts: { agency?: string; scopes?: string[]; name?: string } = {},
+): Promise<TestClient> {
   const client = await registerClient(ds, {
     agency: opts.agency ?? 'RWP',
     scopes: opts.scopes ?? ['directory:read'],
@@ -45,9 +48,17 @@ export interface AssertionOptions {
 /** Correct claims for a client: iss = sub = client_id, aud = the token endpoint, a fresh jti, five minutes' life. */
 export function goodClaims(clientId: string, tokenUrl: string, over: Partial<Record<keyof JWTPayload, unknown>> = {}): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
-  const claims: Record<string, unknown> = { iss: clientId, sub: clientId, aud: tokenUrl, jti: randomUUID(), iat: now, exp: now + 300, ...over };
+  const claims: Record<string, unknown> = {
+    iss: clientId,
+    sub: clientId,
+    aud: tokenUrl,
+    jti: randomUUID(),
+    iat: now,
+    exp: now + 300,
+    ...over,
+  };
   for (const k of Object.keys(claims)) if (claims[k] === undefined) delete claims[k];
-  return claims as JWTPayload;
+  return claims;
 }
 
 export async function signAssertion(o: AssertionOptions): Promise<string> {
@@ -69,7 +80,12 @@ export function tokenRequest(app: Express, assertion: string, extra: Record<stri
 }
 
 /** A valid assertion for the client, and the access token it is exchanged for. */
-export async function accessTokenFor(app: Express, client: TestClient, tokenUrl: string, extra: Record<string, string> = {}): Promise<string> {
+export async function accessTokenFor(
+  app: Express,
+  client: TestClient,
+  tokenUrl: string,
+  extra: Record<string, string> = {},
+): Promise<string> {
   const assertion = await signAssertion({
     key: client.signingKey,
     header: { alg: 'ES256', kid: client.kid, typ: 'JWT' },
@@ -85,7 +101,12 @@ export async function accessTokenFor(app: Express, client: TestClient, tokenUrl:
  * returns that response; fails with the last status otherwise. For changes an
  * instance learns of by notification, shortly after they commit.
  */
-export async function untilStatus(send: () => Promise<request.Response>, status: number, limitMs = 5000, everyMs = 20): Promise<request.Response> {
+export async function untilStatus(
+  send: () => Promise<request.Response>,
+  status: number,
+  limitMs = 5000,
+  everyMs = 20,
+): Promise<request.Response> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const res = await send();

@@ -4,7 +4,8 @@ import type { components } from '../../src/generated/openapi';
 import { daysBetween } from '../../src/modules/cases/age-at-death';
 import { nextCaseReference } from '../../src/modules/cases/case-reference';
 import type { CaseStatus, HoldReason } from '../../src/modules/cases/case-status';
-import { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, londonDateOf, londonLocalInstant } from '../../src/modules/cases/clocks';
+import { computeCaseDeadlines, DEFAULT_DEADLINE_RULES } from '../../src/modules/cases/clocks';
+import { londonDateOf, londonLocalInstant } from '../../src/platform/time';
 import { inTransaction } from '../../src/platform/db/transaction';
 
 /**
@@ -23,7 +24,11 @@ export interface SeedPanel {
 
 export async function seedPanel(ds: DataSource, code: string, la: { code: string; name: string }): Promise<SeedPanel> {
   const [p] = await ds.query(`INSERT INTO panels (code, name) VALUES ($1, $2) RETURNING id`, [code, `${la.name} CDOP`]);
-  await ds.query(`INSERT INTO panel_local_authorities (la_code, panel_id, name, position) VALUES ($1, $2, $3, 0)`, [la.code, p.id, la.name]);
+  await ds.query(`INSERT INTO panel_local_authorities (la_code, panel_id, name, position) VALUES ($1, $2, $3, 0)`, [
+    la.code,
+    p.id,
+    la.name,
+  ]);
   return { id: p.id, code };
 }
 
@@ -113,7 +118,12 @@ const WALK: Record<CaseStatus, [string, CaseStatus][]> = {
   ],
 };
 
-const normalise = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+const normalise = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 
 /** The national notification form for a seed, as the intake stores it. */
 export function notificationForm(s: CaseSeed & { dateOfDeath: string; dateOfBirth: string }): NotificationForm {
@@ -166,9 +176,23 @@ export async function insertCase(ds: DataSource, seed: CaseSeed): Promise<Seeded
                           child_match_key, child_date_of_birth, child_sex, date_of_death, age_at_death_days, local_authority_code,
                           expected_death, category, notified_at)
        VALUES ($1, $2, 'notified', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-      [reference, seed.panelId, seed.nhsNumber ?? null, seed.nhsNumber ? null : 'nhs_number_not_currently_available', givenName, familyName,
-        `${normalise(givenName)}|${normalise(familyName)}`, dateOfBirth, seed.sex ?? 'female', dateOfDeath, daysBetween(dateOfBirth, dateOfDeath),
-        seed.localAuthority ?? 'E10000034', seed.expected ?? 'unexpected', seed.category ?? null, notifiedAt],
+      [
+        reference,
+        seed.panelId,
+        seed.nhsNumber ?? null,
+        seed.nhsNumber ? null : 'nhs_number_not_currently_available',
+        givenName,
+        familyName,
+        `${normalise(givenName)}|${normalise(familyName)}`,
+        dateOfBirth,
+        seed.sex ?? 'female',
+        dateOfDeath,
+        daysBetween(dateOfBirth, dateOfDeath),
+        seed.localAuthority ?? 'E10000034',
+        seed.expected ?? 'unexpected',
+        seed.category ?? null,
+        notifiedAt,
+      ],
     );
     const caseId = c.id as string;
     const [n] = await tx.query(
@@ -184,12 +208,22 @@ export async function insertCase(ds: DataSource, seed: CaseSeed): Promise<Seeded
     for (const agencyId of new Set(seed.agencyIds ?? [seed.notifierAgencyId])) {
       await tx.query(`INSERT INTO case_agencies (case_id, agency_id, first_notification_id) VALUES ($1, $2, $3)`, [caseId, agencyId, n.id]);
     }
-    const deadlines = computeCaseDeadlines({ date_of_death: londonLocalInstant(dateOfDeath, '04:30'), notified_at: notifiedAt }, DEFAULT_DEADLINE_RULES);
+    const deadlines = computeCaseDeadlines(
+      { date_of_death: londonLocalInstant(dateOfDeath, '04:30'), notified_at: notifiedAt },
+      DEFAULT_DEADLINE_RULES,
+    );
     for (const d of deadlines) {
       const rule = DEFAULT_DEADLINE_RULES.find((r) => r.id === d.ruleId)!;
       await tx.query(
         `INSERT INTO case_deadlines (case_id, rule_id, starts_from, started_at, due_at, due_date) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [caseId, d.ruleId, rule.startsFrom, rule.startsFrom === 'notified_at' ? notifiedAt : londonLocalInstant(dateOfDeath, '04:30'), d.dueAt, d.dueDate],
+        [
+          caseId,
+          d.ruleId,
+          rule.startsFrom,
+          rule.startsFrom === 'notified_at' ? notifiedAt : londonLocalInstant(dateOfDeath, '04:30'),
+          d.dueAt,
+          d.dueDate,
+        ],
       );
     }
     let status: CaseStatus = 'notified';
@@ -222,8 +256,16 @@ export async function attachNotification(
   opts: { match?: 'nhs_number' | 'demographics'; alsoNames?: string[]; receivedAt?: Date } = {},
 ): Promise<string> {
   return inTransaction(ds, async (tx) => {
-    const [c] = await tx.query(`SELECT status, child_date_of_birth::text AS dob, date_of_death::text AS dod FROM cases WHERE id = $1`, [caseId]);
-    const form = notificationForm({ panelId: null, notifierAgencyId: agencyId, agencyIds: [agencyId, ...(opts.alsoNames ?? [])], dateOfBirth: c.dob, dateOfDeath: c.dod });
+    const [c] = await tx.query(`SELECT status, child_date_of_birth::text AS dob, date_of_death::text AS dod FROM cases WHERE id = $1`, [
+      caseId,
+    ]);
+    const form = notificationForm({
+      panelId: null,
+      notifierAgencyId: agencyId,
+      agencyIds: [agencyId, ...(opts.alsoNames ?? [])],
+      dateOfBirth: c.dob,
+      dateOfDeath: c.dod,
+    });
     const [n] = await tx.query(
       `INSERT INTO notifications (case_id, notifier_agency_id, notified_on, received_at, submitted_by_type, submitted_by_id, match, payload)
        VALUES ($1, $2, $3, $4, 'client', $5, $6, $7) RETURNING id`,
@@ -257,7 +299,9 @@ export async function insertFlag(
       type,
       f.ruleId ?? (type === 'POSSIBLE_DUPLICATE' ? 'notification.duplicate_match' : `test.${type.toLowerCase()}`),
       f.ruleVersion ?? 1,
-      JSON.stringify(f.evidence ?? (type === 'POSSIBLE_DUPLICATE' ? { matchedOn: ['name', 'date_of_death'], differences: ['date_of_birth'] } : {})),
+      JSON.stringify(
+        f.evidence ?? (type === 'POSSIBLE_DUPLICATE' ? { matchedOn: ['name', 'date_of_death'], differences: ['date_of_birth'] } : {}),
+      ),
       f.relatedCaseId ?? null,
     ],
   );
@@ -266,11 +310,10 @@ export async function insertFlag(
 
 /** Moves a clock's due date into the past (or the future), to make a case overdue or not. */
 export async function setDeadlineDue(ds: DataSource, caseId: string, ruleId: string, dueAt: Date): Promise<void> {
-  await ds.query(`UPDATE case_deadlines SET due_at = $3, due_date = ($3::timestamptz AT TIME ZONE 'Europe/London')::date WHERE case_id = $1 AND rule_id = $2`, [
-    caseId,
-    ruleId,
-    dueAt,
-  ]);
+  await ds.query(
+    `UPDATE case_deadlines SET due_at = $3, due_date = ($3::timestamptz AT TIME ZONE 'Europe/London')::date WHERE case_id = $1 AND rule_id = $2`,
+    [caseId, ruleId, dueAt],
+  );
 }
 
 /** A stable fingerprint of everything about a case that a refused request must not change. */

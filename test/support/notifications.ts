@@ -25,7 +25,9 @@ export interface Directory {
 /** A panel covering Worcestershire, and the agencies a notification names. */
 export async function seedDirectory(ds: DataSource): Promise<Directory> {
   const [panel] = await ds.query(`INSERT INTO panels (code, name) VALUES ('WOR', 'Worcestershire CDOP') RETURNING id`);
-  await ds.query(`INSERT INTO panel_local_authorities (la_code, panel_id, name, position) VALUES ('E10000034', $1, 'Worcestershire', 0)`, [panel.id]);
+  await ds.query(`INSERT INTO panel_local_authorities (la_code, panel_id, name, position) VALUES ('E10000034', $1, 'Worcestershire', 0)`, [
+    panel.id,
+  ]);
   const agency = async (name: string, type: string, ods: string | null) =>
     (await ds.query(`INSERT INTO agencies (name, type, ods_code) VALUES ($1, $2, $3) RETURNING id`, [name, type, ods]))[0].id as string;
   return {

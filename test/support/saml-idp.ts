@@ -135,7 +135,13 @@ export class TestIdp {
 }
 
 /** Enveloped signature over the element, placed right after its Issuer (where SAML's schema wants it). */
-export function signElement(xml: string, localName: 'Response' | 'Assertion', id: string | undefined, key: KeyPair, alg: Algorithm = 'sha256'): string {
+export function signElement(
+  xml: string,
+  localName: 'Response' | 'Assertion',
+  id: string | undefined,
+  key: KeyPair,
+  alg: Algorithm = 'sha256',
+): string {
   const target = id ? `//*[local-name(.)='${localName}' and @ID='${id}']` : `/*[local-name(.)='${localName}']`;
   const sig = new SignedXml({
     privateKey: key.privateKeyPem,
@@ -198,7 +204,13 @@ export function writeTestIdps(publicBaseUrl: string): TestIdps {
   const nhsKey = newKeyPair('NHS test IdP');
   const policeKey = newKeyPair('Police test IdP');
   fs.writeFileSync(path.join(dir, 'nhs-idp.pem'), nhsKey.certPem);
-  const attributes = { roles: TEST_ATTR.roles, panelCodes: TEST_ATTR.panels, agencyOdsCode: TEST_ATTR.ods, displayName: TEST_ATTR.name, email: TEST_ATTR.email };
+  const attributes = {
+    roles: TEST_ATTR.roles,
+    panelCodes: TEST_ATTR.panels,
+    agencyOdsCode: TEST_ATTR.ods,
+    displayName: TEST_ATTR.name,
+    email: TEST_ATTR.email,
+  };
   const file = path.join(dir, 'idps.json');
   fs.writeFileSync(
     file,
@@ -231,7 +243,12 @@ export function writeTestIdps(publicBaseUrl: string): TestIdps {
     file,
     dir,
     nhs: new TestIdp({ entityId: 'https://idp.nhs.test/saml', key: nhsKey, spEntityId, acsUrl: `${publicBaseUrl}/auth/saml/nhs/acs` }),
-    police: new TestIdp({ entityId: 'https://idp.police.test/saml', key: policeKey, spEntityId, acsUrl: `${publicBaseUrl}/auth/saml/police/acs` }),
+    police: new TestIdp({
+      entityId: 'https://idp.police.test/saml',
+      key: policeKey,
+      spEntityId,
+      acsUrl: `${publicBaseUrl}/auth/saml/police/acs`,
+    }),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

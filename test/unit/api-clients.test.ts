@@ -24,7 +24,9 @@ function refusal(body: unknown): [string, string] | undefined {
 describe('parseTokenRequest', () => {
   it('when the form is complete, then it is accepted, with scope split and deduplicated', () => {
     expect(parseTokenRequest({ ...form, scope: 'directory:read directory:read', extra: 'ignored' })).toEqual({
-      clientAssertion: 'a.b.c', scopes: ['directory:read'], clientId: undefined,
+      clientAssertion: 'a.b.c',
+      scopes: ['directory:read'],
+      clientId: undefined,
     });
     expect(parseTokenRequest({ ...form, scope: '' }).scopes).toBeUndefined();
   });
@@ -62,7 +64,9 @@ describe('access-token signing key', () => {
     expect(c.accessTokens).toMatchObject({ ttlS: 120, signingKeyFile: expect.stringMatching(/keys\/at\.pem$/) });
     expect(loadConfig({}).accessTokens.ttlS).toBe(300);
     expect(() => loadConfig({ ACCESS_TOKEN_TTL_S: '5' })).toThrow(/ACCESS_TOKEN_TTL_S/);
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cdop' })).toThrow(/ACCESS_TOKEN_SIGNING_KEY_FILE: is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cdop' })).toThrow(
+      /ACCESS_TOKEN_SIGNING_KEY_FILE: is required/,
+    );
   });
 
   it('when the key is not a PKCS#8 EC P-256 key, then it is refused with a message naming the source', async () => {

@@ -98,14 +98,17 @@ describe('clientCache', () => {
     ['another id is evicted', (c: ReturnType<typeof clientCache<string>>) => c.evict('b')],
     ['the listener reconnects', (c: ReturnType<typeof clientCache<string>>) => c.reset(true)],
     ['the listener is lost', (c: ReturnType<typeof clientCache<string>>) => c.reset(false)],
-  ])('when %s while a load is under way, then that load answers its caller but is not kept (it may predate the change)', async (_name, change) => {
-    const c = clientCache<string>();
-    c.reset(true);
-    const slow = deferredLoad('read before the commit');
-    const pending = c.get('a', slow.load);
-    change(c);
-    slow.release();
-    expect(await pending).toBe('read before the commit');
-    expect(c.size).toBe(0);
-  });
+  ])(
+    'when %s while a load is under way, then that load answers its caller but is not kept (it may predate the change)',
+    async (_name, change) => {
+      const c = clientCache<string>();
+      c.reset(true);
+      const slow = deferredLoad('read before the commit');
+      const pending = c.get('a', slow.load);
+      change(c);
+      slow.release();
+      expect(await pending).toBe('read before the commit');
+      expect(c.size).toBe(0);
+    },
+  );
 });

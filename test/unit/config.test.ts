@@ -18,7 +18,12 @@ describe('loadConfig', () => {
 
   it('when NODE_ENV=production without DATABASE_URL, then it refuses to start', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: is required when NODE_ENV=production/);
-    const sso = { PUBLIC_BASE_URL: 'https://cdop.example.nhs.uk', SESSION_SECRET: 'x'.repeat(32), SAML_SP_KEY_FILE: '/k', SAML_SP_CERT_FILE: '/c' };
+    const sso = {
+      PUBLIC_BASE_URL: 'https://cdop.example.nhs.uk',
+      SESSION_SECRET: 'x'.repeat(32),
+      SAML_SP_KEY_FILE: '/k',
+      SAML_SP_CERT_FILE: '/c',
+    };
     const tokens = { ACCESS_TOKEN_SIGNING_KEY_FILE: '/t' };
     expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cdop', ...sso, ...tokens }).seedDemoData).toBe(false);
   });

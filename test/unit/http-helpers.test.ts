@@ -58,9 +58,21 @@ describe('keyset cursors', () => {
 
   it('when there is one row more than the limit, then the page has a next cursor from the last kept row', () => {
     const rows = [1, 2, 3].map((n) => ({ n }));
-    const page = toPage(rows, 2, (r) => [r.n], (r) => r.n * 10);
+    const page = toPage(
+      rows,
+      2,
+      (r) => [r.n],
+      (r) => r.n * 10,
+    );
     expect(page.items).toEqual([10, 20]);
     expect(decodeCursor(page.nextCursor!, 1)).toEqual([2]);
-    expect(toPage(rows, 3, (r) => [r.n], (r) => r.n).nextCursor).toBeNull();
+    expect(
+      toPage(
+        rows,
+        3,
+        (r) => [r.n],
+        (r) => r.n,
+      ).nextCursor,
+    ).toBeNull();
   });
 });

@@ -41,8 +41,28 @@ const reference = (stream: Writable) =>
   );
 
 const KEYS = [
-  'nhsNumber', 'firstName', 'address', 'postcode', 'email', 'body', 'token', 'cookie', 'authorization', 'password',
-  'req', 'res', 'headers', 'set-cookie', 'child', 'items', 'status', 'route', '0', '1', 'a', 'b',
+  'nhsNumber',
+  'firstName',
+  'address',
+  'postcode',
+  'email',
+  'body',
+  'token',
+  'cookie',
+  'authorization',
+  'password',
+  'req',
+  'res',
+  'headers',
+  'set-cookie',
+  'child',
+  'items',
+  'status',
+  'route',
+  '0',
+  '1',
+  'a',
+  'b',
 ];
 const leaf = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
 const { value: logValue } = fc.letrec((tie) => ({
@@ -53,7 +73,7 @@ const { value: logValue } = fc.letrec((tie) => ({
 const logObject = fc.dictionary(fc.constantFrom(...KEYS), logValue, { maxKeys: 6, noNullPrototype: true });
 
 describe('log redaction', () => {
-  it('writes exactly what pino\'s redaction of REDACT_PATHS writes, for any logged object and child bindings', () => {
+  it("writes exactly what pino's redaction of REDACT_PATHS writes, for any logged object and child bindings", () => {
     fc.assert(
       fc.property(logObject, logObject, (obj, bindings) => {
         const ours = capture((s) => createLogger('info', s));

@@ -45,7 +45,11 @@ describe('loadIdpFile', () => {
     ['a person mapped to the machine-only hospital_system role', { roleMap: { X: 'hospital_system' } }, /roleMap/],
     ['no certificate', { certs: [] }, /certs/],
     ['a certificate file that is missing', { certs: ['missing.pem'] }, /certificate file not found/],
-    ['a certificate that is not X.509', { certs: ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'] }, /not an X\.509 certificate/],
+    [
+      'a certificate that is not X.509',
+      { certs: ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'] },
+      /not an X\.509 certificate/,
+    ],
     ['an unknown field (a typo)', { attributtes: {} }, /identityProviders\.0/],
   ])('when it has %s, then a ConfigError names the place', (_what, change, message) => {
     expect(() => load([{ ...valid, ...change }])).toThrow(ConfigError);
@@ -63,30 +67,57 @@ describe('assertedPerson', () => {
   const attrs = (o: Record<string, string[]>) => new Map(Object.entries(o));
 
   it('when attribute values map to roles, then the roles are the union in a stable order and unknown values are ignored', () => {
-    expect(assertedPerson(idp!, attrs({ roles: ['BOTH', 'COORD', 'UNKNOWN', 'coord'] })).roles).toEqual(['cdop_coordinator', 'panel_member', 'auditor']);
+    expect(assertedPerson(idp!, attrs({ roles: ['BOTH', 'COORD', 'UNKNOWN', 'coord'] })).roles).toEqual([
+      'cdop_coordinator',
+      'panel_member',
+      'auditor',
+    ]);
     expect(assertedPerson(idp!, attrs({ roles: ['UNKNOWN'] })).roles).toEqual([]);
     expect(assertedPerson(idp!, attrs({})).roles).toEqual([]);
   });
 
   it('when panel codes, ODS code, name and email are asserted, then malformed values are dropped', () => {
-    const p = assertedPerson(idp!, attrs({ roles: ['COORD'], panels: ['WOR', 'wor', "X'; DROP"], ods: ['rwp'], name: ['  Alex  '], mail: ['not-an-email'] }));
+    const p = assertedPerson(
+      idp!,
+      attrs({ roles: ['COORD'], panels: ['WOR', 'wor', "X'; DROP"], ods: ['rwp'], name: ['  Alex  '], mail: ['not-an-email'] }),
+    );
     expect(p).toEqual({ roles: ['cdop_coordinator'], panelCodes: ['WOR'], agencyOdsCode: null, displayName: 'Alex', email: null });
   });
 
   it('when the IdP maps no panel attribute, then panels stay undefined (kept as they are), not emptied', () => {
     const noPanels = { ...idp!, attributes: { roles: 'roles' } };
-    expect(assertedPerson(noPanels, attrs({ roles: ['COORD'] }))).toMatchObject({ panelCodes: undefined, agencyOdsCode: undefined, email: undefined });
+    expect(assertedPerson(noPanels, attrs({ roles: ['COORD'] }))).toMatchObject({
+      panelCodes: undefined,
+      agencyOdsCode: undefined,
+      email: undefined,
+    });
   });
 });
 
 describe('isSafeRelayState', () => {
-  it.each(['/v1/me', '/v1/panels?limit=5&cursor=abc', '/v1/panels/3b241101-e2bb-4255-8caf-4136c566a962', '/'])('when %j, then accepted', (v) => {
-    expect(isSafeRelayState(v)).toBe(true);
-  });
+  it.each(['/v1/me', '/v1/panels?limit=5&cursor=abc', '/v1/panels/3b241101-e2bb-4255-8caf-4136c566a962', '/'])(
+    'when %j, then accepted',
+    (v) => {
+      expect(isSafeRelayState(v)).toBe(true);
+    },
+  );
 
   it.each([
-    '//evil.example', '///evil.example', '/\\evil.example', '\\/evil.example', 'https://evil.example', 'http:/evil.example',
-    'javascript:alert(1)', '/\t/evil.example', '/\n/evil.example', '/v1/me#frag', ' /v1/me', '', `/${'a'.repeat(80)}`, 42, undefined,
+    '//evil.example',
+    '///evil.example',
+    '/\\evil.example',
+    '\\/evil.example',
+    'https://evil.example',
+    'http:/evil.example',
+    'javascript:alert(1)',
+    '/\t/evil.example',
+    '/\n/evil.example',
+    '/v1/me#frag',
+    ' /v1/me',
+    '',
+    `/${'a'.repeat(80)}`,
+    42,
+    undefined,
   ])('when %j, then refused', (v) => {
     expect(isSafeRelayState(v)).toBe(false);
   });

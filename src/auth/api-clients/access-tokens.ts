@@ -85,14 +85,23 @@ export function createAccessTokens(opts: { keys: AccessTokenKeys; issuer: string
         if (err instanceof errors.JWTClaimValidationFailed) {
           throw new InvalidAccessToken('TOKEN.CLAIMS_INVALID', 'The access token was not issued for this API.');
         }
-        if (err instanceof errors.JOSEAlgNotAllowed) throw new InvalidAccessToken('TOKEN.ALG_NOT_ALLOWED', 'The access token is not valid.');
-        if (err instanceof errors.JWSSignatureVerificationFailed) throw new InvalidAccessToken('TOKEN.SIGNATURE_INVALID', 'The access token is not valid.');
+        if (err instanceof errors.JOSEAlgNotAllowed)
+          throw new InvalidAccessToken('TOKEN.ALG_NOT_ALLOWED', 'The access token is not valid.');
+        if (err instanceof errors.JWSSignatureVerificationFailed)
+          throw new InvalidAccessToken('TOKEN.SIGNATURE_INVALID', 'The access token is not valid.');
         if (err instanceof errors.JOSEError) throw new InvalidAccessToken('TOKEN.MALFORMED', 'The access token is not valid.');
         throw err;
       }
       const { sub, jti, iat, exp, client_id, agency_id, scope } = payload;
-      if (typeof client_id !== 'string' || typeof agency_id !== 'string' || typeof scope !== 'string' || !uuidClaim(sub)
-        || typeof jti !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {
+      if (
+        typeof client_id !== 'string' ||
+        typeof agency_id !== 'string' ||
+        typeof scope !== 'string' ||
+        !uuidClaim(sub) ||
+        typeof jti !== 'string' ||
+        typeof iat !== 'number' ||
+        typeof exp !== 'number'
+      ) {
         throw new InvalidAccessToken('TOKEN.CLAIMS_INVALID', 'The access token was not issued for this API.');
       }
       return { sub: sub as string, jti, iat, exp, client_id, agency_id, scope };

@@ -54,7 +54,9 @@ export async function registerClient(ds: DataSource, input: RegisterClientInput)
   const scopes = [...new Set(input.scopes)];
   const unknown = scopes.filter((s) => !(CLIENT_SCOPES as readonly string[]).includes(s));
   if (!scopes.length || unknown.length) {
-    throw new RegistrationError(`--scopes must list one or more of: ${CLIENT_SCOPES.join(', ')}${unknown.length ? ` (not allowed: ${unknown.join(', ')})` : ''}`);
+    throw new RegistrationError(
+      `--scopes must list one or more of: ${CLIENT_SCOPES.join(', ')}${unknown.length ? ` (not allowed: ${unknown.join(', ')})` : ''}`,
+    );
   }
   const agency = await findAgency(ds, input.agency);
 
@@ -156,7 +158,9 @@ export async function validatePublicJwks(input: unknown): Promise<JSONWebKeySet>
     const where = `key ${i + 1}${typeof k?.kid === 'string' ? ` (kid ${k.kid})` : ''}`;
     if (typeof k !== 'object' || k === null) throw new RegistrationError(`${where} is not a JWK`);
     if (PRIVATE_MEMBERS.some((m) => m in k)) {
-      throw new RegistrationError(`${where} contains private key material: send only the public JWKS, and keep the private key with the hospital`);
+      throw new RegistrationError(
+        `${where} contains private key material: send only the public JWKS, and keep the private key with the hospital`,
+      );
     }
     let pub: JWK;
     if (k.kty === 'RSA' && typeof k.n === 'string' && typeof k.e === 'string') {

@@ -2,7 +2,7 @@ import type { JWK, JWTPayload, ProtectedHeaderParameters } from 'jose' with { 'r
 import type { ApiClient } from './api-clients.repository';
 import { CLOCK_TOLERANCE_S } from './access-tokens';
 import { jose } from './jose';
-import { refuse, TokenRefusal } from './token.errors';
+import { refuse, type TokenRefusal } from './token.errors';
 
 /**
  * Signature algorithms a client may sign its assertion with. Everything else
@@ -45,7 +45,11 @@ export async function verifyClientAssertion(
     throw refuse('invalid_client', 'ASSERTION.MALFORMED', 'client_assertion is not a signed JWT (JWS compact serialization).');
   }
   if (!isAllowedAlgorithm(header.alg)) {
-    throw refuse('invalid_client', 'ASSERTION.ALG_NOT_ALLOWED', `The assertion's alg is not allowed; use one of ${ASSERTION_ALGORITHMS.join(', ')}.`);
+    throw refuse(
+      'invalid_client',
+      'ASSERTION.ALG_NOT_ALLOWED',
+      `The assertion's alg is not allowed; use one of ${ASSERTION_ALGORITHMS.join(', ')}.`,
+    );
   }
   const clientId = unverified.iss;
   if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) {
@@ -53,7 +57,7 @@ export async function verifyClientAssertion(
   }
   const claimed = { clientId };
   if (opts.formClientId !== undefined && opts.formClientId !== clientId) {
-    throw refuse('invalid_client', 'ASSERTION.CLIENT_ID_MISMATCH', 'client_id does not match the assertion\'s iss.').withClient(claimed);
+    throw refuse('invalid_client', 'ASSERTION.CLIENT_ID_MISMATCH', "client_id does not match the assertion's iss.").withClient(claimed);
   }
 
   const client = await opts.findClient(clientId);
@@ -82,11 +86,15 @@ export async function verifyClientAssertion(
     throw refuse('invalid_client', 'ASSERTION.JTI_MISSING', 'The assertion needs a unique jti (1 to 255 characters).').withClient(known);
   }
   if (iat !== undefined && iat > now + CLOCK_TOLERANCE_S) {
-    throw refuse('invalid_client', 'ASSERTION.IAT_IN_FUTURE', 'The assertion\'s iat is in the future; check your clock.').withClient(known);
+    throw refuse('invalid_client', 'ASSERTION.IAT_IN_FUTURE', "The assertion's iat is in the future; check your clock.").withClient(known);
   }
   const lifetime = iat !== undefined ? exp - iat : exp - now;
   if (lifetime > MAX_ASSERTION_LIFETIME_S || exp - now > MAX_ASSERTION_LIFETIME_S + CLOCK_TOLERANCE_S) {
-    throw refuse('invalid_client', 'ASSERTION.TOO_LONG_LIVED', `The assertion may live at most ${MAX_ASSERTION_LIFETIME_S} seconds (exp − iat).`).withClient(known);
+    throw refuse(
+      'invalid_client',
+      'ASSERTION.TOO_LONG_LIVED',
+      `The assertion may live at most ${MAX_ASSERTION_LIFETIME_S} seconds (exp − iat).`,
+    ).withClient(known);
   }
   return { client, jti, exp };
 }
@@ -108,15 +116,20 @@ export function algorithmFitsKey(alg: AssertionAlgorithm, key: Pick<JWK, 'kty' |
  */
 function selectKey(client: ApiClient, header: ProtectedHeaderParameters, alg: AssertionAlgorithm): JWK {
   const known = { id: client.id, clientId: client.clientId };
-  const keys = (Array.isArray(client.jwks?.keys) ? client.jwks.keys : []) as JWK[];
+  const keys = Array.isArray(client.jwks?.keys) ? client.jwks.keys : [];
   const candidates = header.kid !== undefined ? keys.filter((k) => k.kid === header.kid) : keys;
   if (candidates.length !== 1) {
-    const why = header.kid !== undefined ? 'No registered key has the assertion\'s kid.' : 'Several keys are registered: name one with kid in the assertion header.';
+    const why =
+      header.kid !== undefined
+        ? "No registered key has the assertion's kid."
+        : 'Several keys are registered: name one with kid in the assertion header.';
     throw refuse('invalid_client', 'ASSERTION.KEY_NOT_FOUND', why).withClient(known);
   }
   const key = candidates[0]!;
   if (!algorithmFitsKey(alg, key) || (key.alg !== undefined && key.alg !== alg) || (key.use !== undefined && key.use !== 'sig')) {
-    throw refuse('invalid_client', 'ASSERTION.KEY_MISMATCH', `The assertion's alg ${alg} does not match the registered key.`).withClient(known);
+    throw refuse('invalid_client', 'ASSERTION.KEY_MISMATCH', `The assertion's alg ${alg} does not match the registered key.`).withClient(
+      known,
+    );
   }
   return key;
 }
@@ -130,7 +143,7 @@ function explain(err: unknown, errors: JoseErrors, tokenUrl: string): TokenRefus
       case 'aud':
         return refuse('invalid_client', 'ASSERTION.AUDIENCE', `The assertion's aud must be ${tokenUrl}.`);
       case 'sub':
-        return refuse('invalid_client', 'ASSERTION.SUB_MISMATCH', 'The assertion\'s sub must equal its iss (your client_id).');
+        return refuse('invalid_client', 'ASSERTION.SUB_MISMATCH', "The assertion's sub must equal its iss (your client_id).");
       case 'exp':
         return refuse('invalid_client', 'ASSERTION.EXP_MISSING', 'The assertion needs an exp claim.');
       case 'jti':
@@ -142,10 +155,14 @@ function explain(err: unknown, errors: JoseErrors, tokenUrl: string): TokenRefus
     }
   }
   if (err instanceof errors.JWSSignatureVerificationFailed) {
-    return refuse('invalid_client', 'ASSERTION.SIGNATURE_INVALID', 'The assertion\'s signature does not verify with the registered key.');
+    return refuse('invalid_client', 'ASSERTION.SIGNATURE_INVALID', "The assertion's signature does not verify with the registered key.");
   }
   if (err instanceof errors.JWTInvalid && /exp|iat|nbf/.test(err.message)) {
-    return refuse('invalid_client', 'ASSERTION.CLAIMS_INVALID', 'The assertion\'s exp, iat and nbf must be numbers (seconds since the epoch).');
+    return refuse(
+      'invalid_client',
+      'ASSERTION.CLAIMS_INVALID',
+      "The assertion's exp, iat and nbf must be numbers (seconds since the epoch).",
+    );
   }
   if (err instanceof errors.JOSEError || err instanceof TypeError) {
     // Malformed JWS, an unusable registered key (import failure), crit headers…

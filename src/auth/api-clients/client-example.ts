@@ -11,7 +11,13 @@ export interface ClientCredentialsExample {
  * A ready-to-run example for the hospital's developers. It refers to the
  * private key by file name only: the key itself is never put in it.
  */
-export function clientCredentialsExample(o: { clientId: string; tokenUrl: string; kid: string; alg: string; scopes: readonly string[] }): ClientCredentialsExample {
+export function clientCredentialsExample(o: {
+  clientId: string;
+  tokenUrl: string;
+  kid: string;
+  alg: string;
+  scopes: readonly string[];
+}): ClientCredentialsExample {
   const script = `// make-assertion.mjs: Node 20+ and \`npm install jose\`; reads private-key.pem (PKCS#8 PEM) from the current folder.
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';

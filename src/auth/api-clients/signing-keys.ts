@@ -35,7 +35,9 @@ export function newPkcs8Pem(): string {
 /** Imports a PKCS#8 PEM EC P-256 private key, refusing anything else with a message naming the source. */
 export async function fromPem(pem: string, source: string): Promise<AccessTokenKeys> {
   if (!pem.includes('-----BEGIN PRIVATE KEY-----')) {
-    throw new Error(`access-token signing key (${source}) must be a PKCS#8 PEM ("BEGIN PRIVATE KEY"); convert with: openssl pkcs8 -topk8 -nocrypt`);
+    throw new Error(
+      `access-token signing key (${source}) must be a PKCS#8 PEM ("BEGIN PRIVATE KEY"); convert with: openssl pkcs8 -topk8 -nocrypt`,
+    );
   }
   let key: KeyObject;
   try {
@@ -60,7 +62,9 @@ function readKeyFile(file: string, log: Logger): string {
   try {
     pem = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`ACCESS_TOKEN_SIGNING_KEY_FILE ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new Error(`ACCESS_TOKEN_SIGNING_KEY_FILE ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+      cause: err,
+    });
   }
   if (process.platform !== 'win32' && (fs.statSync(file).mode & 0o077) !== 0) {
     log.warn({ file }, 'the access-token signing key file is readable by other users; chmod 600 it');

@@ -35,7 +35,11 @@ export function parseTokenRequest(body: unknown): TokenRequest {
     throw refuse('unsupported_grant_type', 'GRANT_TYPE.UNSUPPORTED', 'Only grant_type=client_credentials is supported.');
   }
   if (!f.client_assertion_type || !f.client_assertion) {
-    throw refuse('invalid_request', 'REQUEST.MALFORMED', `Authenticate with client_assertion_type=${JWT_BEARER_ASSERTION_TYPE} and a signed client_assertion.`);
+    throw refuse(
+      'invalid_request',
+      'REQUEST.MALFORMED',
+      `Authenticate with client_assertion_type=${JWT_BEARER_ASSERTION_TYPE} and a signed client_assertion.`,
+    );
   }
   if (f.client_assertion_type !== JWT_BEARER_ASSERTION_TYPE) {
     throw refuse('invalid_request', 'ASSERTION_TYPE.UNSUPPORTED', `client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}.`);

@@ -53,10 +53,15 @@ export function createTokenService(deps: { dataSource: DataSource; tokens: Acces
           });
           const known = { id: client.id, clientId: client.clientId };
           const scopes = grantedScopes(request.scopes, client.scopes);
-          if (!scopes) throw refuse('invalid_scope', 'SCOPE.NOT_GRANTED', 'The requested scope is not granted to this client.').withClient(known);
+          if (!scopes)
+            throw refuse('invalid_scope', 'SCOPE.NOT_GRANTED', 'The requested scope is not granted to this client.').withClient(known);
           // Kept until the assertion could no longer pass the exp check, even on a clock running slow.
           if (!(await clients.recordAssertionJti(tx, client.clientId, jti, exp + CLOCK_TOLERANCE_S))) {
-            throw refuse('invalid_client', 'ASSERTION.JTI_REPLAYED', 'This assertion (jti) has been used already; sign a new one for each request.').withClient(known);
+            throw refuse(
+              'invalid_client',
+              'ASSERTION.JTI_REPLAYED',
+              'This assertion (jti) has been used already; sign a new one for each request.',
+            ).withClient(known);
           }
           await clients.pruneExpiredJtis(tx, client.clientId);
           const issued = await tokens.issue(client, scopes);

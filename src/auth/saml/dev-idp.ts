@@ -55,9 +55,10 @@ export function createDevIdp(deps: { config: Config; log: Logger; urls: SpUrls; 
   const { config, urls } = deps;
   if (config.env === 'production') throw new Error('the development IdP must never run in production');
 
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- a devDependency, loaded only in development
   const samlify = require('samlify') as typeof import('samlify');
   // samlify wants an XML schema validator; this IdP only parses our own signed AuthnRequests.
-  samlify.setSchemaValidator({ validate: async () => 'skipped (development IdP)' });
+  samlify.setSchemaValidator({ validate: () => Promise.resolve('skipped (development IdP)') });
 
   const key = developmentKeyPair(config, 'dev-idp', 'CDOP development IdP');
   const entityId = `${config.publicBaseUrl}/dev-idp/metadata`;
@@ -89,7 +90,10 @@ export function createDevIdp(deps: { config: Config; log: Logger; urls: SpUrls; 
   /** Our AuthnRequest, its redirect signature verified with our SP certificate. */
   async function parseRequest(rawQuery: string) {
     const parts = new Map(rawQuery.split('&').map((p) => [p.slice(0, p.indexOf('=')), p] as const));
-    const octetString = ['SAMLRequest', 'RelayState', 'SigAlg'].map((k) => parts.get(k)).filter(Boolean).join('&');
+    const octetString = ['SAMLRequest', 'RelayState', 'SigAlg']
+      .map((k) => parts.get(k))
+      .filter(Boolean)
+      .join('&');
     const query = Object.fromEntries(new URLSearchParams(rawQuery));
     const parsed = await samlIdp.parseLoginRequest(samlSp, binding.redirect, { query, octetString });
     const requestId = (parsed.extract.request as Record<string, string> | undefined)?.id;
@@ -104,7 +108,10 @@ export function createDevIdp(deps: { config: Config; log: Logger; urls: SpUrls; 
     try {
       await parseRequest(rawQuery);
     } catch {
-      res.status(400).type('html').send(page('Development IdP', '<p>This page needs a signed SAML AuthnRequest. Start at <code>/auth/saml/dev/login</code>.</p>'));
+      res
+        .status(400)
+        .type('html')
+        .send(page('Development IdP', '<p>This page needs a signed SAML AuthnRequest. Start at <code>/auth/saml/dev/login</code>.</p>'));
       return;
     }
     const buttons = DEMO_USERS.map(
@@ -116,50 +123,65 @@ export function createDevIdp(deps: { config: Config; log: Logger; urls: SpUrls; 
     ).join('\n');
     res
       .type('html')
-      .send(page('Development identity provider', `<p>Development only: pick a demo user. Each gets a real signed SAML response.</p>\n<ul>\n${buttons}\n</ul>`));
+      .send(
+        page(
+          'Development identity provider',
+          `<p>Development only: pick a demo user. Each gets a real signed SAML response.</p>\n<ul>\n${buttons}\n</ul>`,
+        ),
+      );
   });
 
   router.post('/dev-idp/sso/login', async (req, res) => {
-    const user = DEMO_USERS.find((u) => u.key === req.body?.user);
-    const rawQuery = typeof req.body?.request === 'string' ? req.body.request : '';
+    const form = req.body as { user?: unknown; request?: unknown } | undefined;
+    const user = DEMO_USERS.find((u) => u.key === form?.user);
+    const rawQuery = typeof form?.request === 'string' ? form.request : '';
     let request: Awaited<ReturnType<typeof parseRequest>>;
     try {
       if (!user) throw new Error('unknown demo user');
       request = await parseRequest(rawQuery);
     } catch {
-      res.status(400).type('html').send(page('Development IdP', '<p>Unknown demo user or an invalid request. Start again at <code>/auth/saml/dev/login</code>.</p>'));
+      res
+        .status(400)
+        .type('html')
+        .send(page('Development IdP', '<p>Unknown demo user or an invalid request. Start again at <code>/auth/saml/dev/login</code>.</p>'));
       return;
     }
     const now = new Date();
     const later = new Date(now.getTime() + 5 * 60_000).toISOString();
     const sessionIndex = `_${randomBytes(16).toString('hex')}`;
-    const result = await samlIdp.createLoginResponse(samlSp, { extract: { request: { id: request.requestId } } }, binding.post, {}, {
-      relayState: request.relayState,
-      customTagReplacement: (template: string) => {
-        const id = `_${randomBytes(20).toString('hex')}`;
-        // XML fragments first, by plain replacement: replaceTagsByValue escapes what it inserts.
-        const withStatements = template
-          .replace('{AuthnStatement}', authnStatement(now.toISOString(), sessionIndex))
-          .replace('{AttributeStatement}', attributeStatement(user));
-        const context = samlify.SamlLib.replaceTagsByValue(withStatements, {
-          ID: id,
-          AssertionID: `_${randomBytes(20).toString('hex')}`,
-          Destination: acsUrl,
-          Audience: urls.entityId,
-          SubjectRecipient: acsUrl,
-          Issuer: entityId,
-          IssueInstant: now.toISOString(),
-          StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
-          ConditionsNotBefore: now.toISOString(),
-          ConditionsNotOnOrAfter: later,
-          SubjectConfirmationDataNotOnOrAfter: later,
-          NameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-          NameID: `dev-${user.key}`,
-          InResponseTo: request.requestId,
-        });
-        return { id, context };
+    const result = await samlIdp.createLoginResponse(
+      samlSp,
+      { extract: { request: { id: request.requestId } } },
+      binding.post,
+      {},
+      {
+        relayState: request.relayState,
+        customTagReplacement: (template: string) => {
+          const id = `_${randomBytes(20).toString('hex')}`;
+          // XML fragments first, by plain replacement: replaceTagsByValue escapes what it inserts.
+          const withStatements = template
+            .replace('{AuthnStatement}', authnStatement(now.toISOString(), sessionIndex))
+            .replace('{AttributeStatement}', attributeStatement(user));
+          const context = samlify.SamlLib.replaceTagsByValue(withStatements, {
+            ID: id,
+            AssertionID: `_${randomBytes(20).toString('hex')}`,
+            Destination: acsUrl,
+            Audience: urls.entityId,
+            SubjectRecipient: acsUrl,
+            Issuer: entityId,
+            IssueInstant: now.toISOString(),
+            StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+            ConditionsNotBefore: now.toISOString(),
+            ConditionsNotOnOrAfter: later,
+            SubjectConfirmationDataNotOnOrAfter: later,
+            NameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+            NameID: `dev-${user.key}`,
+            InResponseTo: request.requestId,
+          });
+          return { id, context };
+        },
       },
-    });
+    );
     deps.log.info({ idpId: DEV_IDP_ID, demoUser: user.key }, 'development IdP issued a SAML response');
     res.type('html').send(
       page(

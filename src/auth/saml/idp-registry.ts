@@ -6,7 +6,7 @@ import { ROLES, type Role } from '../../access/roles';
 import { ConfigError } from '../../config';
 
 /** Roles a person may hold; `hospital_system` belongs to machine clients only. */
-export const PERSON_ROLES = ROLES.filter((r) => r !== 'hospital_system') as Exclude<Role, 'hospital_system'>[];
+export const PERSON_ROLES = ROLES.filter((r): r is Exclude<Role, 'hospital_system'> => r !== 'hospital_system');
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
 /**

@@ -180,7 +180,7 @@ export function checkVerifiedAssertion(raw: RawResponse, verifiedAssertionXml: s
   if (!inResponseTo) throw new SamlRefusal('SAML.IN_RESPONSE_TO', 'response has no InResponseTo');
 
   const issueInstant = instant(assertion.getAttribute('IssueInstant'), true);
-  if (issueInstant! > x.nowMs + skew) throw new SamlRefusal('SAML.NOT_YET_VALID', 'issued in the future');
+  if (issueInstant > x.nowMs + skew) throw new SamlRefusal('SAML.NOT_YET_VALID', 'issued in the future');
 
   const subject = child(assertion, NS.assertion, 'Subject');
   const nameIdEl = subject && child(subject, NS.assertion, 'NameID');
@@ -196,7 +196,7 @@ export function checkVerifiedAssertion(raw: RawResponse, verifiedAssertionXml: s
     const data = child(c, NS.assertion, 'SubjectConfirmationData');
     const problem = checkConfirmation(data, inResponseTo, x, skew);
     if (!problem) {
-      subjectNotOnOrAfter = Math.max(subjectNotOnOrAfter ?? 0, instant(data!.getAttribute('NotOnOrAfter'), true)!);
+      subjectNotOnOrAfter = Math.max(subjectNotOnOrAfter ?? 0, instant(data!.getAttribute('NotOnOrAfter'), true));
     } else {
       firstProblem ??= problem;
     }
@@ -207,7 +207,7 @@ export function checkVerifiedAssertion(raw: RawResponse, verifiedAssertionXml: s
   const conditions = conditionsList[0];
   if (!conditions || conditionsList.length > 1) throw new SamlRefusal('SAML.MALFORMED', 'exactly one Conditions required');
   const notBefore = instant(conditions.getAttribute('NotBefore'), false);
-  const notOnOrAfter = instant(conditions.getAttribute('NotOnOrAfter'), true)!;
+  const notOnOrAfter = instant(conditions.getAttribute('NotOnOrAfter'), true);
   if (notBefore !== undefined && x.nowMs + skew < notBefore) throw new SamlRefusal('SAML.NOT_YET_VALID');
   if (x.nowMs - skew >= notOnOrAfter) throw new SamlRefusal('SAML.EXPIRED');
   const restrictions = children(conditions, NS.assertion, 'AudienceRestriction');
@@ -244,7 +244,7 @@ function checkConfirmation(data: Element | undefined, inResponseTo: string, x: E
   // The signed assertion must name the request too: the Response's attribute alone may be unsigned.
   if (data.getAttribute('InResponseTo') !== inResponseTo) return new SamlRefusal('SAML.IN_RESPONSE_TO', 'subject InResponseTo differs');
   const notBefore = instant(data.getAttribute('NotBefore'), false);
-  const notOnOrAfter = instant(data.getAttribute('NotOnOrAfter'), true)!;
+  const notOnOrAfter = instant(data.getAttribute('NotOnOrAfter'), true);
   if (notBefore !== undefined && x.nowMs + skew < notBefore) return new SamlRefusal('SAML.NOT_YET_VALID');
   if (x.nowMs - skew >= notOnOrAfter) return new SamlRefusal('SAML.EXPIRED');
   return undefined;
@@ -313,7 +313,8 @@ function instant(value: string | null, required: boolean): number | undefined {
     return undefined;
   }
   // xs:dateTime in UTC, as SAML requires.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value)) throw new SamlRefusal('SAML.MALFORMED', 'instant not in UTC xs:dateTime');
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value))
+    throw new SamlRefusal('SAML.MALFORMED', 'instant not in UTC xs:dateTime');
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new SamlRefusal('SAML.MALFORMED', 'instant not a date');
   return ms;

@@ -24,7 +24,10 @@ export interface SamlUserFields {
 const COLUMNS = `id, display_name AS "displayName", email, roles, panel_ids AS "panelIds", agency_id AS "agencyId", disabled_at AS "disabledAt"`;
 
 export async function findForUpdate(tx: Tx, idpId: string, nameId: string): Promise<SamlUserRow | undefined> {
-  const { rows } = await sql<SamlUserRow>(tx, `SELECT ${COLUMNS} FROM users WHERE idp_id = $1 AND name_id = $2 FOR UPDATE`, [idpId, nameId]);
+  const { rows } = await sql<SamlUserRow>(tx, `SELECT ${COLUMNS} FROM users WHERE idp_id = $1 AND name_id = $2 FOR UPDATE`, [
+    idpId,
+    nameId,
+  ]);
   return rows[0];
 }
 

@@ -69,5 +69,8 @@ export function refusalFromNodeSaml(err: unknown): SamlRefusal {
   const message = err instanceof Error ? err.message : String(err);
   const match = NODE_SAML_MESSAGES.find(([re]) => re.test(message));
   // The library's message can quote values from the assertion (e.g. the audience it saw): keep only the code.
-  return new SamlRefusal(match?.[1] ?? 'SAML.INVALID', `passport-saml refused the response (${err instanceof Error ? err.name : 'unknown'})`);
+  return new SamlRefusal(
+    match?.[1] ?? 'SAML.INVALID',
+    `passport-saml refused the response (${err instanceof Error ? err.name : 'unknown'})`,
+  );
 }

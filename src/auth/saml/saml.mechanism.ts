@@ -30,7 +30,7 @@ export interface SamlMechanismDeps {
  * (and the development IdP's pages) before authentication, the session
  * authenticator, and the /auth routes.
  */
-export async function createSamlMechanism(deps: SamlMechanismDeps): Promise<AuthMechanism> {
+export function createSamlMechanism(deps: SamlMechanismDeps): AuthMechanism {
   const { config, log, dataSource } = deps;
   if (config.saml.devIdp && config.env === 'production') {
     throw new ConfigError('Invalid configuration:\n  DEV_IDP: must not be true when NODE_ENV=production');
@@ -118,4 +118,3 @@ function signonVerify(profile: unknown, done: VerifiedCallback): void {
 function refuseLogoutRequests(_profile: unknown, done: VerifiedCallback): void {
   done(new Error('SAML logout requests are not accepted at this endpoint'));
 }
-

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Profile, SAML } from '@node-saml/node-saml';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { PassportStatic } from 'passport';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/principal';
 import { actorOf, auditStandalone } from '../../audit';
 import { isDatabaseUnavailable } from '../../platform/db/errors';
-import { AppError, badRequest } from '../../platform/http/problem';
+import { type AppError, badRequest } from '../../platform/http/problem';
 import { endSession, regenerateSession, saveSession } from '../sessions';
 import type { IdpRegistry } from './idp-registry';
 import { checkVerifiedAssertion, decodeSamlResponse, inspectRawResponse, MAX_CLOCK_SKEW_MS } from './saml-response.checks';
@@ -56,14 +56,18 @@ export function samlRouter(deps: SamlRouteDeps): Router {
     if (!idp) return respond(req, res, next, unknownIdp());
     const relayState = req.query.RelayState;
     if (relayState !== undefined && !isSafeRelayState(relayState)) {
-      return respond(req, res, next, badRequest('RelayState must be a path on this site, such as /v1/me.', undefined, 'AUTH.RELAY_STATE_INVALID'));
+      return respond(
+        req,
+        res,
+        next,
+        badRequest('RelayState must be a path on this site, such as /v1/me.', undefined, 'AUTH.RELAY_STATE_INVALID'),
+      );
     }
     // Only errors reach this callback; on success the strategy has already redirected (302).
-    deps.passport.authenticate(deps.strategyName(idp.id), { session: false }, (err: unknown) => next(err ?? new Error('SAML login did not redirect')))(
-      req,
-      res,
-      next,
-    );
+    const login = deps.passport.authenticate(deps.strategyName(idp.id), { session: false }, (err: unknown) =>
+      next(err ?? new Error('SAML login did not redirect')),
+    ) as RequestHandler;
+    void login(req, res, next);
   });
 
   // POST binding: every failure is a 401 (an HTML page for a browser), audited with its reason.
@@ -75,7 +79,8 @@ export function samlRouter(deps: SamlRouteDeps): Router {
         await auditStandalone(deps.dataSource, refusedLogin(null, 'SAML.UNKNOWN_IDP'));
         return respond(req, res, next, unknownIdp());
       }
-      const xml = decodeSamlResponse(req.body?.SAMLResponse);
+      const form = req.body as Record<string, unknown> | undefined;
+      const xml = decodeSamlResponse(form?.SAMLResponse);
       const raw = inspectRawResponse(xml);
       await deps.service.refuseReplays(idp.id, raw.allAssertionIds);
       const profile = await verifySignatures(deps, req, res, idp.id);
@@ -97,7 +102,7 @@ export function samlRouter(deps: SamlRouteDeps): Router {
       req.session.samlNameIdFormat = accepted.nameIdFormat;
       await saveSession(req);
       req.ctx.log.info({ idpId: idp.id, userId: login.userId }, 'signed in');
-      const relayState = req.body?.RelayState;
+      const relayState = form?.RelayState;
       res.redirect(303, isSafeRelayState(relayState) ? relayState : DEFAULT_LANDING);
     } catch (err) {
       if (!(err instanceof SamlRefusal)) return next(err);
@@ -150,7 +155,12 @@ export function samlRouter(deps: SamlRouteDeps): Router {
       const rows: { nameId: string }[] = await deps.dataSource.query(`SELECT name_id AS "nameId" FROM users WHERE id = $1`, [p.id]);
       if (rows[0]) {
         const url = await slo.getLogoutUrlAsync(
-          { issuer: idp.entityId, nameID: rows[0].nameId, nameIDFormat: samlNameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', sessionIndex: samlSessionIndex ?? undefined } as Profile,
+          {
+            issuer: idp.entityId,
+            nameID: rows[0].nameId,
+            nameIDFormat: samlNameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+            sessionIndex: samlSessionIndex ?? undefined,
+          },
           '',
           {},
         );
@@ -179,12 +189,13 @@ function refusedLogin(idpId: string | null, code: string, userId?: string) {
 function verifySignatures(deps: SamlRouteDeps, req: Request, res: Response, idpId: string): Promise<Profile> {
   return new Promise((resolve, reject) => {
     const fail = (err: unknown) => reject(isDatabaseUnavailable(err) ? err : refusalFromNodeSaml(err));
-    deps.passport.authenticate(deps.strategyName(idpId), { session: false }, (err: unknown, user: unknown) => {
+    const authenticate = deps.passport.authenticate(deps.strategyName(idpId), { session: false }, (err: unknown, user: unknown) => {
       if (err) return fail(err);
       const profile = (user as { profile?: Profile } | false | undefined) || undefined;
       if (!profile?.profile) return reject(new SamlRefusal('SAML.STATUS', 'no profile in the response'));
       resolve(profile.profile);
-    })(req, res, (err?: unknown) => fail(err ?? new Error('unexpected passport continuation')));
+    }) as RequestHandler;
+    void authenticate(req, res, (err?: unknown) => fail(err ?? new Error('unexpected passport continuation')));
   });
 }
 
@@ -194,6 +205,13 @@ function respond(req: Request, res: Response, next: NextFunction, problem: AppEr
   res
     .status(problem.status)
     .type('html')
-    .send(refusalPage({ title: problem.title, detail: problem.detail ?? problem.title, code: problem.code, requestId: req.ctx.requestId, retryUrl }));
+    .send(
+      refusalPage({
+        title: problem.title,
+        detail: problem.detail ?? problem.title,
+        code: problem.code,
+        requestId: req.ctx.requestId,
+        retryUrl,
+      }),
+    );
 }
-

@@ -67,7 +67,8 @@ export function createSamlService(ds: DataSource) {
 
       return inTransaction(ds, async (tx) => {
         const panelIds = person.panelCodes === undefined ? undefined : await users.panelIdsByCode(tx, person.panelCodes);
-        const agencyId = person.agencyOdsCode === undefined ? undefined : await users.agencyIdByOdsCode(tx, person.agencyOdsCode ?? undefined);
+        const agencyId =
+          person.agencyOdsCode === undefined ? undefined : await users.agencyIdByOdsCode(tx, person.agencyOdsCode ?? undefined);
         const fieldsOver = (base: users.SamlUserFields): users.SamlUserFields => ({
           displayName: person.displayName === undefined ? base.displayName : person.displayName,
           email: person.email === undefined ? base.email : person.email,
@@ -80,7 +81,12 @@ export function createSamlService(ds: DataSource) {
         let userId: string | undefined;
         let created = false;
         if (!existing) {
-          userId = await users.insertUser(tx, idp.id, a.nameId, fieldsOver({ displayName: null, email: null, roles: [], panelIds: [], agencyId: null }));
+          userId = await users.insertUser(
+            tx,
+            idp.id,
+            a.nameId,
+            fieldsOver({ displayName: null, email: null, roles: [], panelIds: [], agencyId: null }),
+          );
           created = userId !== undefined;
           // A concurrent first login of the same person won: carry on as a returning user.
           if (!userId) existing = await users.findForUpdate(tx, idp.id, a.nameId);

@@ -18,7 +18,8 @@ export function spUrls(publicBaseUrl: string): SpUrls {
   };
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 /**
  * Our SP metadata: one AssertionConsumerService per IdP (each IdP answers to
@@ -29,7 +30,9 @@ export function buildSpMetadata(urls: SpUrls, idps: readonly IdentityProvider[],
   const certBody = sp.certPem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   const slo = idps
     .filter((i) => i.sloUrl)
-    .map((i) => `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${esc(urls.sloUrl(i.id))}"/>`);
+    .map(
+      (i) => `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${esc(urls.sloUrl(i.id))}"/>`,
+    );
   const acs = idps.map(
     (i, n) =>
       `<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${esc(urls.acsUrl(i.id))}" index="${n}"${n === 0 ? ' isDefault="true"' : ''}/>`,

@@ -48,8 +48,9 @@ export function createSessionLayer(deps: { config: Config; log: Logger; dataSour
     // authenticated by a session and never starts one (sessionAuthenticator), so it skips the
     // cookie parsing, signing and store lookup altogether.
     middleware: (req, res, next) => (req.headers.authorization === undefined ? middleware(req, res, next) : next()),
-    close: async () => {
-      await store.close();
+    close: () => {
+      store.close();
+      return Promise.resolve();
     },
   };
 }
@@ -66,15 +67,15 @@ export function cookieOptions(config: Config): session.CookieOptions {
 
 /** A new session id for the same request (rotation at sign-in: a planted or earlier id is never promoted). */
 export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.session.regenerate((err?: Error) => (err ? reject(err) : resolve())));
 }
 
 export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.session.save((err?: Error) => (err ? reject(err) : resolve())));
 }
 
 /** Deletes the session row and tells the browser to drop the cookie. */
 export async function endSession(req: Request): Promise<void> {
-  if (req.session) await new Promise<void>((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(err) : resolve())));
+  if (req.session) await new Promise<void>((resolve, reject) => req.session.destroy((err?: Error) => (err ? reject(err) : resolve())));
   req.res?.clearCookie(SESSION_COOKIE, { path: '/' });
 }

@@ -18,13 +18,14 @@ export const alreadyAssigned = () =>
 export const mergedCaseNotAssignable = () =>
   conflict('CASE.ACTION_NOT_ALLOWED', 'The case was merged into another as a duplicate; it cannot be assigned.');
 
-export const unknownPanel = () =>
-  badRequest('Unknown panel.', [{ field: 'body.panelId', message: 'no such panel' }], 'CASE.UNKNOWN_PANEL');
+export const unknownPanel = () => badRequest('Unknown panel.', [{ field: 'body.panelId', message: 'no such panel' }], 'CASE.UNKNOWN_PANEL');
 export const unknownFlag = () =>
   badRequest('No such flag on this case.', [{ field: 'body.flagId', message: 'no such flag on this case' }], 'CASE.UNKNOWN_FLAG');
 export const wrongTarget = () =>
-  badRequest('The target is not the case the flag relates to.', [
-    { field: 'body.targetCaseId', message: 'is not the other case of the flag' },
-  ], 'CASE.WRONG_TARGET');
+  badRequest(
+    'The target is not the case the flag relates to.',
+    [{ field: 'body.targetCaseId', message: 'is not the other case of the flag' }],
+    'CASE.WRONG_TARGET',
+  );
 
 export const isCaseNotFound = (err: unknown): err is AppError => err instanceof AppError && err.code === 'CASE.NOT_FOUND';

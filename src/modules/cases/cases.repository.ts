@@ -383,12 +383,7 @@ export async function startDeadlines(
 }
 
 /** Changes a flag only when the caller may see every case it concerns (its own, and the related one). */
-export async function setFlagStatus(
-  tx: Tx,
-  p: Principal,
-  flagId: string,
-  status: 'open' | 'dismissed' | 'resolved',
-): Promise<boolean> {
+export async function setFlagStatus(tx: Tx, p: Principal, flagId: string, status: 'open' | 'dismissed' | 'resolved'): Promise<boolean> {
   const params: unknown[] = [flagId, status, status === 'open' ? null : `${p.kind}:${p.id}`];
   const { rowCount } = await sql(
     tx,
@@ -403,7 +398,11 @@ export async function setFlagStatus(
 }
 
 /** Finds a flag through a case in scope: the flag's own case or its related case. */
-export async function findFlag(tx: Tx, p: Principal, flagId: string): Promise<{ id: string; case_id: string; related_case_id: string | null; type: string; status: string } | undefined> {
+export async function findFlag(
+  tx: Tx,
+  p: Principal,
+  flagId: string,
+): Promise<{ id: string; case_id: string; related_case_id: string | null; type: string; status: string } | undefined> {
   const params: unknown[] = [flagId];
   const { rows } = await sql<{ id: string; case_id: string; related_case_id: string | null; type: string; status: string }>(
     tx,

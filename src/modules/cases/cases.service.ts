@@ -18,7 +18,8 @@ import {
   type CaseActionRequest,
   type CaseSnapshot,
 } from './case-workflow';
-import { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, londonDateOf, type DeadlineRule } from './clocks';
+import { londonDateOf } from '../../platform/time';
+import { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, type DeadlineRule } from './clocks';
 import * as cases from './cases.repository';
 import type { CaseRow, FlagRow } from './cases.repository';
 import {
@@ -52,7 +53,11 @@ export interface CasesServiceOptions {
   now?: () => Date;
 }
 
-const caseEvent = (id: string, e: Omit<AuditEntry, 'resourceType' | 'resourceId'>): AuditEntry => ({ resourceType: 'case', resourceId: id, ...e });
+const caseEvent = (id: string, e: Omit<AuditEntry, 'resourceType' | 'resourceId'>): AuditEntry => ({
+  resourceType: 'case',
+  resourceId: id,
+  ...e,
+});
 
 function snapshotOf(row: CaseRow, flags: readonly FlagRow[]): CaseSnapshot {
   return {
@@ -61,7 +66,12 @@ function snapshotOf(row: CaseRow, flags: readonly FlagRow[]): CaseSnapshot {
     panelId: row.panel_id,
     mergedIntoCaseId: row.merged_into_case_id,
     // A flag naming a case outside the caller's scope blocks as usual but is not theirs to decide.
-    flags: flags.map((f) => ({ id: f.id, type: f.type, status: f.status, decidable: f.other_case_raw === null || f.other_case_id !== null })),
+    flags: flags.map((f) => ({
+      id: f.id,
+      type: f.type,
+      status: f.status,
+      decidable: f.other_case_raw === null || f.other_case_id !== null,
+    })),
   };
 }
 
@@ -102,7 +112,14 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
       await cases.notificationSummary(tx, p, row.id),
     ];
     return caseView(
-      { row, flags, deadlines, notifications, allowedActions: actionsFor(p, snapshotOf(row, flags)), identify: canIdentifyChild(p, { panelId: row.panel_id }) },
+      {
+        row,
+        flags,
+        deadlines,
+        notifications,
+        allowedActions: actionsFor(p, snapshotOf(row, flags)),
+        identify: canIdentifyChild(p, { panelId: row.panel_id }),
+      },
       rules,
       at,
     );
@@ -120,7 +137,9 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
     const verdict = evaluateAction(snapshot, action);
     if (verdict.ok) return;
     const allowed = actionsFor(p, snapshot);
-    throw verdict.code === 'CASE.BLOCKED_BY_FLAG' ? blockedByFlag(verdict.detail, verdict.flag, allowed) : actionNotAllowed(verdict.detail, allowed);
+    throw verdict.code === 'CASE.BLOCKED_BY_FLAG'
+      ? blockedByFlag(verdict.detail, verdict.flag, allowed)
+      : actionNotAllowed(verdict.detail, allowed);
   }
 
   const textOf = (req: CaseActionRequest) => ({
@@ -145,7 +164,10 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
           tx,
           p,
           id,
-          computeCaseDeadlines({ [event]: at }, rules.filter((r) => r.startsFrom === event)).map((d) => ({
+          computeCaseDeadlines(
+            { [event]: at },
+            rules.filter((r) => r.startsFrom === event),
+          ).map((d) => ({
             ...d,
             startsFrom: event,
             startedAt: at,
@@ -160,7 +182,12 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
       payload: { ...textOf(req), ...(met.length ? { metDeadlines: met } : {}), ...(started.length ? { startedDeadlines: started } : {}) },
     });
     await cases.updateCase(tx, p, id, { status: to });
-    return [caseEvent(id, { action: 'case.action', details: { action: req.action, fromStatus: row.status, toStatus: to, metDeadlines: met, startedDeadlines: started } })];
+    return [
+      caseEvent(id, {
+        action: 'case.action',
+        details: { action: req.action, fromStatus: row.status, toStatus: to, metDeadlines: met, startedDeadlines: started },
+      }),
+    ];
   }
 
   async function hold(tx: Tx, p: Principal, id: string, req: CaseActionRequest, at: Date): Promise<AuditEntry[]> {
@@ -168,7 +195,13 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
     guard(p, row, await cases.flagsOf(tx, p, id), req.action);
     const placing = req.action === 'place_hold';
     const holdReason = placing ? req.holdReason! : row.hold_reason!;
-    await cases.insertAction(tx, p, { caseId: id, action: req.action, fromStatus: row.status, toStatus: row.status, payload: { holdReason, ...textOf(req) } });
+    await cases.insertAction(tx, p, {
+      caseId: id,
+      action: req.action,
+      fromStatus: row.status,
+      toStatus: row.status,
+      payload: { holdReason, ...textOf(req) },
+    });
     await cases.updateCase(tx, p, id, { hold: placing ? { reason: holdReason, since: at } : null });
     return [caseEvent(id, { action: 'case.action', details: { action: req.action, status: row.status, holdReason } })];
   }
@@ -248,7 +281,10 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
     await cases.updateCase(tx, p, other, {});
     const details = { flagId: flag.id, movedNotifications: moved.length, addedAgencies: addedAgencyIds.length };
     return [
-      caseEvent(id, { action: 'case.action', details: { action: 'merge_duplicate', fromStatus: row.status, toStatus: 'closed', targetCaseId: other, ...details } }),
+      caseEvent(id, {
+        action: 'case.action',
+        details: { action: 'merge_duplicate', fromStatus: row.status, toStatus: 'closed', targetCaseId: other, ...details },
+      }),
       caseEvent(other, { action: 'case.merge.target', details: { sourceCaseId: id, ...details } }),
     ];
   }
@@ -271,7 +307,13 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
     const moved = payload.moved ?? [];
     const restoredStatus = merged?.from_status ?? 'notified';
     const back = await cases.moveNotificationsBack(tx, p, other, id, moved);
-    await cases.removeMergedAgencies(tx, p, other, payload.addedAgencyIds ?? [], moved.map((m) => m.id));
+    await cases.removeMergedAgencies(
+      tx,
+      p,
+      other,
+      payload.addedAgencyIds ?? [],
+      moved.map((m) => m.id),
+    );
     // The merge resolved the flag; undoing it puts the question back to a coordinator.
     if (payload.flagId) await cases.setFlagStatus(tx, p, payload.flagId, 'open');
     await cases.insertAction(tx, p, {
@@ -279,7 +321,13 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
       action: 'unmerge',
       fromStatus: row.status,
       toStatus: restoredStatus,
-      payload: { targetCaseId: other, movedNotificationIds: back, restoredStatus, ...(payload.flagId ? { flagId: payload.flagId } : {}), ...textOf(req) },
+      payload: {
+        targetCaseId: other,
+        movedNotificationIds: back,
+        restoredStatus,
+        ...(payload.flagId ? { flagId: payload.flagId } : {}),
+        ...textOf(req),
+      },
     });
     await cases.insertAction(tx, p, {
       caseId: other,
@@ -291,7 +339,16 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
     await cases.updateCase(tx, p, id, { status: restoredStatus, mergedIntoCaseId: null });
     await cases.updateCase(tx, p, other, {});
     return [
-      caseEvent(id, { action: 'case.action', details: { action: 'unmerge', fromStatus: row.status, toStatus: restoredStatus, targetCaseId: other, movedNotifications: back.length } }),
+      caseEvent(id, {
+        action: 'case.action',
+        details: {
+          action: 'unmerge',
+          fromStatus: row.status,
+          toStatus: restoredStatus,
+          targetCaseId: other,
+          movedNotifications: back.length,
+        },
+      }),
       caseEvent(other, { action: 'case.unmerge.target', details: { sourceCaseId: id, movedNotifications: back.length } }),
     ];
   }
@@ -320,13 +377,19 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
       run('case.list', undefined, async (tx) => {
         const at = now();
         const limit = q.limit ?? 25;
-        if (q.after && !(typeof q.after[0] === 'string' && isCalendarDate(q.after[0]) && typeof q.after[1] === 'string' && UUID.test(q.after[1]))) {
+        if (
+          q.after &&
+          !(typeof q.after[0] === 'string' && isCalendarDate(q.after[0]) && typeof q.after[1] === 'string' && UUID.test(q.after[1]))
+        ) {
           throw badCursor();
         }
         // The contract's date format admits 2026-02-31; PostgreSQL would refuse it with a 500.
-        const badDates = (['dateOfDeathFrom', 'dateOfDeathTo'] as const).filter((k) => q[k] !== undefined && !isCalendarDate(q[k]!));
+        const badDates = (['dateOfDeathFrom', 'dateOfDeathTo'] as const).filter((k) => q[k] !== undefined && !isCalendarDate(q[k]));
         if (badDates.length) {
-          throw badRequest('Not a calendar date.', badDates.map((k) => ({ field: `query.${k}`, message: 'must be a calendar date (YYYY-MM-DD)' })));
+          throw badRequest(
+            'Not a calendar date.',
+            badDates.map((k) => ({ field: `query.${k}`, message: 'must be a calendar date (YYYY-MM-DD)' })),
+          );
         }
         const rows = await cases.listCases(tx, p, {
           statuses: q.status,
@@ -342,14 +405,21 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
           limit,
           now: at,
         });
-        const page = toPage(rows, limit, (r) => [r.date_of_death, r.id], (r) => caseSummaryView(r, canIdentifyChild(p, { panelId: r.panel_id })));
+        const page = toPage(
+          rows,
+          limit,
+          (r) => [r.date_of_death, r.id],
+          (r) => caseSummaryView(r, canIdentifyChild(p, { panelId: r.panel_id })),
+        );
         await audit(tx, {
           action: 'case.list',
           resourceType: 'case',
           details: {
             returned: page.items.length,
             identifiable: page.items.filter((c) => c.child).length,
-            filters: Object.keys(q).filter((k) => k !== 'after' && q[k as keyof typeof q] !== undefined).sort(),
+            filters: Object.keys(q)
+              .filter((k) => k !== 'after' && q[k as keyof typeof q] !== undefined)
+              .sort(),
           },
         });
         return page;
@@ -392,10 +462,26 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
         if (changes.panel || Object.keys(corrections).length) {
           // Log entries first: assigning moves an administrator's case out of their scope.
           if (changes.panel) {
-            await cases.insertAction(tx, p, { caseId: id, action: 'assign_panel', fromStatus: row.status, toStatus: row.status, payload: { panelId: changes.panel.id, reference } }, scope);
+            await cases.insertAction(
+              tx,
+              p,
+              {
+                caseId: id,
+                action: 'assign_panel',
+                fromStatus: row.status,
+                toStatus: row.status,
+                payload: { panelId: changes.panel.id, reference },
+              },
+              scope,
+            );
           }
           if (Object.keys(corrections).length) {
-            await cases.insertAction(tx, p, { caseId: id, action: 'correct_details', fromStatus: row.status, toStatus: row.status, payload: { changes: corrections } }, scope);
+            await cases.insertAction(
+              tx,
+              p,
+              { caseId: id, action: 'correct_details', fromStatus: row.status, toStatus: row.status, payload: { changes: corrections } },
+              scope,
+            );
           }
           await cases.updateCase(tx, p, id, changes, scope);
         }
@@ -403,7 +489,11 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
           tx,
           caseEvent(id, {
             action: 'case.update',
-            details: { fields: Object.keys(patch).sort(), changed: [...(changes.panel ? ['panelId'] : []), ...Object.keys(corrections)].sort(), ...(changes.panel ? { panelId: changes.panel.id } : {}) },
+            details: {
+              fields: Object.keys(patch).sort(),
+              changed: [...(changes.panel ? ['panelId'] : []), ...Object.keys(corrections)].sort(),
+              ...(changes.panel ? { panelId: changes.panel.id } : {}),
+            },
           }),
         );
         const panelNow = changes.panel?.id ?? row.panel_id;
@@ -431,7 +521,12 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
         const after = q.after === undefined ? undefined : Number(q.after[0]);
         if (after !== undefined && !Number.isSafeInteger(after)) throw badCursor();
         const rows = await cases.historyOf(tx, p, id, { after, limit: q.limit });
-        const page = toPage(rows, q.limit, (r) => [Number(r.id)], (r) => historyView(r, identify));
+        const page = toPage(
+          rows,
+          q.limit,
+          (r) => [Number(r.id)],
+          (r) => historyView(r, identify),
+        );
         await audit(tx, caseEvent(id, { action: 'case.history.read', details: { returned: page.items.length } }));
         return page;
       }),
@@ -441,12 +536,26 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions = {
         const row = await cases.findCase(tx, p, id);
         if (!row) throw caseNotFound();
         const withForm = canIdentifyChild(p, { panelId: row.panel_id });
-        if (q.after && (typeof q.after[0] !== 'string' || Number.isNaN(Date.parse(q.after[0])) || typeof q.after[1] !== 'string' || !UUID.test(q.after[1]))) {
+        if (
+          q.after &&
+          (typeof q.after[0] !== 'string' ||
+            Number.isNaN(Date.parse(q.after[0])) ||
+            typeof q.after[1] !== 'string' ||
+            !UUID.test(q.after[1]))
+        ) {
           throw badCursor();
         }
         const rows = await cases.notificationsOf(tx, p, id, { after: q.after, limit: q.limit, withForm });
-        const page = toPage(rows, q.limit, (r) => [r.received_at.toISOString(), r.id], (r) => notificationView(r, withForm));
-        await audit(tx, caseEvent(id, { action: 'case.notifications.read', details: { returned: page.items.length, formsIncluded: withForm } }));
+        const page = toPage(
+          rows,
+          q.limit,
+          (r) => [r.received_at.toISOString(), r.id],
+          (r) => notificationView(r, withForm),
+        );
+        await audit(
+          tx,
+          caseEvent(id, { action: 'case.notifications.read', details: { returned: page.items.length, formsIncluded: withForm } }),
+        );
         return page;
       }),
   };

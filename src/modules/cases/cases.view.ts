@@ -30,8 +30,10 @@ function childIdentity(r: CaseRow, first?: NotificationSummaryRow['first_child']
   if (first) {
     const names = first.alternativeNames;
     if (Array.isArray(names)) {
-      child.alternativeNames = names
-        .filter((n): n is { givenName: string; familyName: string } => typeof n?.givenName === 'string' && typeof n?.familyName === 'string')
+      child.alternativeNames = (names as ({ givenName?: unknown; familyName?: unknown } | null)[])
+        .filter(
+          (n): n is { givenName: string; familyName: string } => typeof n?.givenName === 'string' && typeof n?.familyName === 'string',
+        )
         .map((n) => ({ givenName: n.givenName, familyName: n.familyName }));
     }
     const a = first.address as { lines?: unknown; town?: unknown; postcode?: unknown } | null | undefined;
@@ -44,7 +46,11 @@ function childIdentity(r: CaseRow, first?: NotificationSummaryRow['first_child']
 }
 
 export function deadlineView(d: DeadlineRow, rules: readonly DeadlineRule[], caseClosed: boolean, now: Date): CaseDeadlineView {
-  const status = d.met_at ? deadlineStatus({ dueAt: d.due_at }, now, d.met_at) : caseClosed ? 'stopped' : deadlineStatus({ dueAt: d.due_at }, now);
+  const status = d.met_at
+    ? deadlineStatus({ dueAt: d.due_at }, now, d.met_at)
+    : caseClosed
+      ? 'stopped'
+      : deadlineStatus({ dueAt: d.due_at }, now);
   return {
     ruleId: d.rule_id,
     label: rules.find((r) => r.id === d.rule_id)?.label ?? d.rule_id,

@@ -5,11 +5,5 @@ export { canIdentifyChild, canSeeCase, caseScopeSql } from './case-scope';
 export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from './case-status';
 export { nextCaseReference, formatCaseReference } from './case-reference';
 export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';
-export {
-  ALLOWED_ACTIONS_BY_STATUS,
-  CASE_ACTIONS,
-  FLAG_BLOCKS,
-  allowedActions,
-  evaluateAction,
-  type CaseAction,
-} from './case-workflow';
+export { ALLOWED_ACTIONS_BY_STATUS, CASE_ACTIONS, FLAG_BLOCKS, allowedActions, evaluateAction, type CaseAction } from './case-workflow';
+export { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, loadDeadlineRules, DeadlineRulesError, type DeadlineRule } from './clocks';

@@ -78,8 +78,17 @@ export async function updateAgency(tx: Tx, id: string, expectedVersion: number, 
             updated_at = now(), version = version + 1
       WHERE id = $1 AND version = $2
       RETURNING ${COLUMNS}`,
-    [id, expectedVersion, patch.name ?? null, patch.type ?? null, 'odsCode' in patch, patch.odsCode ?? null,
-      'contactEmail' in patch, patch.contactEmail ?? null, patch.active ?? null],
+    [
+      id,
+      expectedVersion,
+      patch.name ?? null,
+      patch.type ?? null,
+      'odsCode' in patch,
+      patch.odsCode ?? null,
+      'contactEmail' in patch,
+      patch.contactEmail ?? null,
+      patch.active ?? null,
+    ],
   );
   return rows[0] && toAgency(rows[0]);
 }

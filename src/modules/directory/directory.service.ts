@@ -59,7 +59,12 @@ export function createDirectoryService(ds: DataSource): DirectoryService {
     updatePanel: (id, version, patch) =>
       command(ds, 'panel', async (tx) => {
         if (!(await panels.updatePanel(tx, id, version, patch))) await explainMissedVersionedWrite(tx, 'panels', id, 'The panel');
-        await audit(tx, { action: 'directory.panel.update', resourceType: 'panel', resourceId: id, details: { fields: Object.keys(patch).sort() } });
+        await audit(tx, {
+          action: 'directory.panel.update',
+          resourceType: 'panel',
+          resourceId: id,
+          details: { fields: Object.keys(patch).sort() },
+        });
         return getPanelIn(tx, id);
       }),
     deletePanel: (id, version) =>
@@ -78,8 +83,14 @@ export function createDirectoryService(ds: DataSource): DirectoryService {
       }),
     updateAgency: (id, version, patch) =>
       command(ds, 'agency', async (tx) => {
-        const updated = (await agencies.updateAgency(tx, id, version, patch)) ?? (await explainMissedVersionedWrite(tx, 'agencies', id, 'The agency'));
-        await audit(tx, { action: 'directory.agency.update', resourceType: 'agency', resourceId: id, details: { fields: Object.keys(patch).sort() } });
+        const updated =
+          (await agencies.updateAgency(tx, id, version, patch)) ?? (await explainMissedVersionedWrite(tx, 'agencies', id, 'The agency'));
+        await audit(tx, {
+          action: 'directory.agency.update',
+          resourceType: 'agency',
+          resourceId: id,
+          details: { fields: Object.keys(patch).sort() },
+        });
         return updated;
       }),
     deleteAgency: (id, version) =>

@@ -50,11 +50,11 @@ export async function listPanels(tx: Tx, q: { after?: (string | number)[]; limit
 }
 
 export async function insertPanel(tx: Tx, input: PanelCreate): Promise<string> {
-  const { rows } = await sql<{ id: string }>(
-    tx,
-    `INSERT INTO panels (code, name, contact_email) VALUES ($1, $2, $3) RETURNING id`,
-    [input.code, input.name, input.contactEmail ?? null],
-  );
+  const { rows } = await sql<{ id: string }>(tx, `INSERT INTO panels (code, name, contact_email) VALUES ($1, $2, $3) RETURNING id`, [
+    input.code,
+    input.name,
+    input.contactEmail ?? null,
+  ]);
   const id = rows[0]!.id;
   await replaceLocalAuthorities(tx, id, input.localAuthorities);
   return id;

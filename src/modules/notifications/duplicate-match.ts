@@ -27,9 +27,7 @@ export interface ChildIdentity {
 }
 
 export type MatchVerdict =
-  | { kind: 'same'; matchedOn: string[] }
-  | { kind: 'possible'; matchedOn: string[]; differences: string[] }
-  | { kind: 'different' };
+  { kind: 'same'; matchedOn: string[] } | { kind: 'possible'; matchedOn: string[]; differences: string[] } | { kind: 'different' };
 
 /** Lower case, diacritics and punctuation removed: "Zoë-Ann O'Neill" → "zoeann", "oneill". */
 export function normaliseName(name: string): string {

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../platform/http/problem';
 import { badRequest } from '../../platform/http/problem';
-import { londonDateOf } from '../cases/clocks';
+import { londonDateOf } from '../../platform/time';
 import { parseNhsNumber } from './nhs-number';
 import type { NotificationCreate } from './notifications.types';
 
@@ -29,10 +29,17 @@ export function validateNotification(n: NotificationCreate, now: Date): Validate
         code: parsed.reason === 'format' ? 'nhs_number_format' : 'nhs_number_checksum',
       });
     if (n.child.nhsNumberExceptionReason !== undefined) {
-      errors.push({ field: 'body.child.nhsNumberExceptionReason', message: 'give either an NHS number or the reason there is none, not both' });
+      errors.push({
+        field: 'body.child.nhsNumberExceptionReason',
+        message: 'give either an NHS number or the reason there is none, not both',
+      });
     }
   } else if (n.child.nhsNumberExceptionReason === undefined) {
-    errors.push({ field: 'body.child.nhsNumber', message: 'is required unless nhsNumberExceptionReason says why there is none', code: 'required' });
+    errors.push({
+      field: 'body.child.nhsNumber',
+      message: 'is required unless nhsNumberExceptionReason says why there is none',
+      code: 'required',
+    });
   }
 
   const dob = n.child.dateOfBirth;
@@ -69,7 +76,8 @@ function beforeEighteenthBirthday(dob: string, dod: string): boolean {
   const [y, m, d] = dob.split('-');
   // Born 29 February: the 18th birthday is 1 March in a non-leap year (as in English law).
   const eighteenth = `${Number(y) + 18}-${m}-${d}`;
-  const valid = !Number.isNaN(Date.parse(`${eighteenth}T00:00:00Z`)) && new Date(`${eighteenth}T00:00:00Z`).toISOString().startsWith(eighteenth);
+  const valid =
+    !Number.isNaN(Date.parse(`${eighteenth}T00:00:00Z`)) && new Date(`${eighteenth}T00:00:00Z`).toISOString().startsWith(eighteenth);
   return dod < (valid ? eighteenth : `${Number(y) + 18}-03-01`);
 }
 

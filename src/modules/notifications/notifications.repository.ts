@@ -76,7 +76,14 @@ export type IntakeDecision =
 export interface IntakeCommand {
   idempotency: IdempotentRequest | null;
   /** What to lock and look up: the child's dates (and NHS number), where it lived, the agencies named. */
-  lookup: { nhsNumber: string | null; dateOfBirth: string; dateOfDeath: string; birthDates: string[]; localAuthority: string; agencyIds: string[] };
+  lookup: {
+    nhsNumber: string | null;
+    dateOfBirth: string;
+    dateOfDeath: string;
+    birthDates: string[];
+    localAuthority: string;
+    agencyIds: string[];
+  };
   decision: IntakeDecision | null;
   case: NewCase;
   notification: NotificationRow;
@@ -108,6 +115,9 @@ export async function runIntake(db: DataSource | Tx, command: IntakeCommand): Pr
       idempotency: idempotency && { scope: idempotency.scope, key: idempotency.key, hash: idempotency.fingerprint },
     }),
   ];
-  const rows = db instanceof DataSource ? await statement<{ answer: IntakeAnswer }>(db, text, params) : (await sql<{ answer: IntakeAnswer }>(db, text, params)).rows;
+  const rows =
+    db instanceof DataSource
+      ? await statement<{ answer: IntakeAnswer }>(db, text, params)
+      : (await sql<{ answer: IntakeAnswer }>(db, text, params)).rows;
   return rows[0]!.answer;
 }

@@ -4,7 +4,8 @@ import { auditRequestColumns } from '../../audit';
 import { fingerprint, settleIdempotencyAnswer, type IdempotentOutcome } from '../../platform/idempotency/idempotency';
 import { inTransaction } from '../../platform/db/transaction';
 import { badRequest, type FieldError } from '../../platform/http/problem';
-import { computeCaseDeadlines, londonDateOf, londonLocalInstant, startOfLondonDay, type DeadlineRule } from '../cases/clocks';
+import { londonDateOf, londonLocalInstant, startOfLondonDay } from '../../platform/time';
+import { computeCaseDeadlines, type DeadlineRule } from '../cases';
 import { candidateBirthDates, compareChildren, matchKey, RULE_ID, RULE_VERSION, type ChildIdentity } from './duplicate-match';
 import * as repo from './notifications.repository';
 import type { NotificationCreate, NotificationReceipt } from './notifications.types';
@@ -14,7 +15,11 @@ const NOTIFICATION_FORM_RULE = 'notification_form_due';
 
 export interface NotificationsService {
   /** Records a notification exactly once per Idempotency-Key (when one is given). */
-  notify(principal: Principal, body: NotificationCreate, idempotencyKey: string | undefined): Promise<IdempotentOutcome<NotificationReceipt>>;
+  notify(
+    principal: Principal,
+    body: NotificationCreate,
+    idempotencyKey: string | undefined,
+  ): Promise<IdempotentOutcome<NotificationReceipt>>;
 }
 
 export function createNotificationsService(ds: DataSource, rules: readonly DeadlineRule[]): NotificationsService {
@@ -24,9 +29,11 @@ export function createNotificationsService(ds: DataSource, rules: readonly Deadl
       // Validate before anything reaches the database: a request refused for bad input leaves nothing to replay.
       const valid = validateNotification(body, now);
       if (principal.kind === 'client' && !idempotencyKey) {
-        throw badRequest('Agency systems must send an Idempotency-Key with each notification.', [
-          { field: 'headers.idempotency-key', message: 'is required for agency systems', code: 'required' },
-        ], 'IDEMPOTENCY.KEY_REQUIRED');
+        throw badRequest(
+          'Agency systems must send an Idempotency-Key with each notification.',
+          [{ field: 'headers.idempotency-key', message: 'is required for agency systems', code: 'required' }],
+          'IDEMPOTENCY.KEY_REQUIRED',
+        );
       }
       assertOwnAgency(principal, body);
       const command = intakeCommand(principal, body, valid, rules, now, idempotencyKey);
@@ -37,7 +44,9 @@ export function createNotificationsService(ds: DataSource, rules: readonly Deadl
         // locks keep other notifications of this child out until the decision is written.
         answer = await inTransaction(ds, async (tx) => {
           const found = await repo.runIntake(tx, command);
-          return found.result === 'decide' ? repo.runIntake(tx, { ...command, decision: decide(childIdentity(body, valid), found) }) : found;
+          return found.result === 'decide'
+            ? repo.runIntake(tx, { ...command, decision: decide(childIdentity(body, valid), found) })
+            : found;
         });
       }
       switch (answer.result) {
@@ -121,7 +130,10 @@ function intakeCommand(
  * (an NHS number match first); otherwise a new case, flagged POSSIBLE_DUPLICATE
  * against each uncertain match.
  */
-function decide(child: ChildIdentity, found: { nhsMatch: repo.CaseCandidate | null; candidates: repo.CaseCandidate[]; signature: string }): repo.IntakeDecision {
+function decide(
+  child: ChildIdentity,
+  found: { nhsMatch: repo.CaseCandidate | null; candidates: repo.CaseCandidate[]; signature: string },
+): repo.IntakeDecision {
   const { signature } = found;
   if (found.nhsMatch) return { kind: 'attach', caseId: found.nhsMatch.id, match: 'nhs_number', signature };
   const verdicts = found.candidates.map((candidate) => ({ candidate, verdict: compareChildren(child, candidate) }));
@@ -177,9 +189,11 @@ function mergeAgencies(n: NotificationCreate): { agency_id: string; contacts: un
 function assertOwnAgency(principal: Principal, n: NotificationCreate): void {
   const ownAgencyOnly = principal.kind === 'client' || principal.roles.every((r) => r === 'agency_contributor');
   if (ownAgencyOnly && n.notifier.agencyId !== principal.agencyId) {
-    throw badRequest('You can notify only on behalf of your own agency.', [
-      { field: 'body.notifier.agencyId', message: 'must be your own agency', code: 'not_own_agency' },
-    ], 'NOTIFICATION.NOT_OWN_AGENCY');
+    throw badRequest(
+      'You can notify only on behalf of your own agency.',
+      [{ field: 'body.notifier.agencyId', message: 'must be your own agency', code: 'not_own_agency' }],
+      'NOTIFICATION.NOT_OWN_AGENCY',
+    );
   }
 }
 

@@ -45,7 +45,10 @@ export async function findUser(tx: Tx, id: string): Promise<User | undefined> {
   return rows[0] && toUser(rows[0]);
 }
 
-export async function listUsers(tx: Tx, q: { idpId?: string; disabled?: boolean; after?: (string | number)[]; limit: number }): Promise<Page<User>> {
+export async function listUsers(
+  tx: Tx,
+  q: { idpId?: string; disabled?: boolean; after?: (string | number)[]; limit: number },
+): Promise<Page<User>> {
   const params: unknown[] = [q.limit + 1];
   const where: string[] = [];
   if (q.idpId) where.push(`idp_id = $${params.push(q.idpId)}`);

@@ -35,9 +35,14 @@ export function createUsersService(ds: DataSource): UsersService {
         return await inTransaction(ds, async (tx) => {
           const missing = await users.unknownPanels(tx, patch.panelIds ?? []);
           if (missing.length) {
-            throw badRequest('Unknown panel.', missing.map(() => ({ field: 'body.panelIds', message: 'no such panel' })), 'USER.UNKNOWN_PANEL');
+            throw badRequest(
+              'Unknown panel.',
+              missing.map(() => ({ field: 'body.panelIds', message: 'no such panel' })),
+              'USER.UNKNOWN_PANEL',
+            );
           }
-          const updated = (await users.updateUser(tx, id, version, patch)) ?? (await explainMissedVersionedWrite(tx, 'users', id, 'The user'));
+          const updated =
+            (await users.updateUser(tx, id, version, patch)) ?? (await explainMissedVersionedWrite(tx, 'users', id, 'The user'));
           const sessionsEnded = updated.disabled ? await endSessionsOfUser(tx, id) : 0;
           await audit(tx, {
             action: 'users.update',

@@ -30,7 +30,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
       // Class 08 (connection exception), 57P01..57P03 (admin shutdown, crash shutdown, cannot connect now).
       if (/^08...$/.test(code) || code === '57P01' || code === '57P02' || code === '57P03') return true;
     }
-    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)) {
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message)
+    ) {
       return true;
     }
     e = (e as { driverError?: unknown; cause?: unknown }).driverError ?? (e as { cause?: unknown }).cause;

@@ -162,7 +162,10 @@ export function listen(options: ListenOptions): Listener {
     const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     // The first failure and then every tenth, so a long outage does not flood the log.
     if (failures === 1 || failures % 10 === 0) {
-      log.warn({ ...(err === undefined ? {} : { err }), channel, attempts: failures, retryInMs: delayMs }, 'listener connection failed or lost; reconnecting');
+      log.warn(
+        { ...(err === undefined ? {} : { err }), channel, attempts: failures, retryInMs: delayMs },
+        'listener connection failed or lost; reconnecting',
+      );
     }
     retryTimer = setTimeout(() => void connect(), delayMs);
     retryTimer.unref();

@@ -22,7 +22,7 @@ export async function sql<T = Record<string, unknown>>(tx: Tx, text: string, par
 export function pgErrorOf(err: unknown): { code?: string; constraint?: string } | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const driver = (err as { driverError?: unknown }).driverError ?? err;
-  return typeof driver === 'object' && driver !== null ? (driver as { code?: string; constraint?: string }) : undefined;
+  return typeof driver === 'object' && driver !== null ? driver : undefined;
 }
 
 export const PG_UNIQUE_VIOLATION = '23505';

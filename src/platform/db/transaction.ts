@@ -14,10 +14,11 @@ export async function inTransaction<T>(ds: DataSource, work: (tx: Tx) => Promise
   const onConnectionError = (err: unknown) => {
     lost ??= err;
   };
-  let connection: { on(e: 'error', l: (err: unknown) => void): void; removeListener(e: 'error', l: (err: unknown) => void): void } | undefined;
+  let connection:
+    { on(e: 'error', l: (err: unknown) => void): void; removeListener(e: 'error', l: (err: unknown) => void): void } | undefined;
   try {
-    connection = await runner.connect();
-    connection!.on('error', onConnectionError);
+    connection = (await runner.connect()) as NonNullable<typeof connection>;
+    connection.on('error', onConnectionError);
     // PostgreSQL's default READ COMMITTED; naming it would cost TypeORM an extra round trip (SET TRANSACTION).
     return await runner.manager.transaction(work);
   } catch (err) {

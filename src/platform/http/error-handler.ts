@@ -40,7 +40,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   });
 };
 
-type ProblemFields = { status: number; code: string; title: string; requestId: string; detail?: string; errors?: FieldError[] } & Record<string, unknown>;
+type ProblemFields = { status: number; code: string; title: string; requestId: string; detail?: string; errors?: FieldError[] } & Record<
+  string,
+  unknown
+>;
 
 function send(req: Request, res: Response, p: ProblemFields): void {
   const body: Problem = { type: problemType(p.code), ...p, instance: req.path };
@@ -98,21 +101,41 @@ function toAppError(err: unknown): AppError | undefined {
 }
 
 function tooLarge(): AppError {
-  return new AppError({ status: 413, code: 'REQUEST.TOO_LARGE', title: 'Payload too large', detail: 'The request body is larger than the limit.' });
+  return new AppError({
+    status: 413,
+    code: 'REQUEST.TOO_LARGE',
+    title: 'Payload too large',
+    detail: 'The request body is larger than the limit.',
+  });
 }
 
 function bodyParserProblem(err: unknown): AppError | undefined {
   if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
-  switch ((err as { type: unknown }).type) {
+  switch (err.type) {
     case 'entity.parse.failed':
-      return new AppError({ status: 400, code: 'REQUEST.MALFORMED_JSON', title: 'Malformed JSON', detail: 'The request body is not valid JSON.' });
+      return new AppError({
+        status: 400,
+        code: 'REQUEST.MALFORMED_JSON',
+        title: 'Malformed JSON',
+        detail: 'The request body is not valid JSON.',
+      });
     case 'entity.too.large':
       return tooLarge();
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError({ status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported media type', detail: 'Send UTF-8 JSON.' });
+      return new AppError({
+        status: 415,
+        code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+        title: 'Unsupported media type',
+        detail: 'Send UTF-8 JSON.',
+      });
     case 'request.aborted':
-      return new AppError({ status: 400, code: 'REQUEST.ABORTED', title: 'Request aborted', detail: 'The client closed the request before the body arrived.' });
+      return new AppError({
+        status: 400,
+        code: 'REQUEST.ABORTED',
+        title: 'Request aborted',
+        detail: 'The client closed the request before the body arrived.',
+      });
     default:
       return undefined;
   }
@@ -136,6 +159,9 @@ function additionalProperty(i: { path: string; message: string }): string | unde
 }
 
 export function toFieldPath(path: string): string {
-  const parts = path.replace(/^[./]+/, '').split(/[./]/).filter(Boolean);
+  const parts = path
+    .replace(/^[./]+/, '')
+    .split(/[./]/)
+    .filter(Boolean);
   return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }

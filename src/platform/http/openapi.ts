@@ -24,8 +24,8 @@ export interface LoadedOpenApi {
 
 /** Reads the hand-written, multi-file contract. */
 export async function loadOpenApi(rootFile: string): Promise<LoadedOpenApi> {
-  const bundled = (await bundle(rootFile, { resolve: { external: true, http: false } })) as OpenApiDocument;
-  const dereferenced = (await dereference(structuredClone(bundled))) as OpenApiDocument;
+  const bundled = await bundle<OpenApiDocument>(rootFile, { resolve: { external: true, http: false } });
+  const dereferenced = await dereference<OpenApiDocument>(structuredClone(bundled));
   return { bundled, dereferenced };
 }
 
@@ -58,5 +58,5 @@ export function openApiValidator(doc: OpenApiDocument, opts: { validateResponses
     validateFormats: true,
     validateApiSpec: true,
     ignoreUndocumented: false,
-  }) as unknown as RequestHandler[];
+  });
 }

@@ -80,7 +80,13 @@ function mountDocs(router: Router): void {
     res.type('application/javascript').send(init);
   });
   // Only the UI assets; the package's own index.html and petstore initializer are not served.
-  const assets = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
+  const assets = new Set([
+    'swagger-ui.css',
+    'swagger-ui-bundle.js',
+    'swagger-ui-standalone-preset.js',
+    'favicon-32x32.png',
+    'favicon-16x16.png',
+  ]);
   const dir = swaggerUiDist.getAbsoluteFSPath();
   router.get('/docs/:asset', (req, res, next) => {
     const asset = String(req.params.asset);

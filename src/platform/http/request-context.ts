@@ -60,6 +60,7 @@ export function requestContext(rootLog: Logger) {
 export function routeTemplate(req: Request): string {
   const openapi = (req as Request & { openapi?: { openApiRoute?: string; expressRoute?: string } }).openapi;
   if (openapi?.openApiRoute) return openapi.openApiRoute;
-  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+  const route = req.route as { path?: string } | undefined;
+  if (route?.path) return `${req.baseUrl}${route.path}`;
   return 'unmatched';
 }

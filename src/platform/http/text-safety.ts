@@ -14,7 +14,8 @@ export function rejectUnsafeText(req: Request, _res: Response, next: NextFunctio
   if (req.body === undefined || req.body === null || typeof req.body !== 'object') return next();
   const errors: FieldError[] = [];
   walk(req.body, 'body', errors);
-  if (errors.length) return next(badRequest('The body contains characters that cannot be stored.', errors.slice(0, 50), 'REQUEST.INVALID_TEXT'));
+  if (errors.length)
+    return next(badRequest('The body contains characters that cannot be stored.', errors.slice(0, 50), 'REQUEST.INVALID_TEXT'));
   next();
 }
 
@@ -30,7 +31,8 @@ function walk(value: unknown, path: string, errors: FieldError[]): void {
   }
   if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\u0000') || LONE_SURROGATE.test(k)) errors.push({ field: path, message: 'has a property name that is not valid text', code: 'key' });
+      if (k.includes('\u0000') || LONE_SURROGATE.test(k))
+        errors.push({ field: path, message: 'has a property name that is not valid text', code: 'key' });
       walk(v, `${path}.${k}`, errors);
     }
   }

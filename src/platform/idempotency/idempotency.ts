@@ -36,10 +36,7 @@ export interface StoredResponse<B> {
 export type IdempotentOutcome<B> = StoredResponse<B> & { replayed: boolean };
 
 /** What idempotency_begin answers when the command must not run. */
-export type IdempotencyAnswer =
-  | { result: 'in_flight' }
-  | { result: 'key_reused' }
-  | { result: 'replay'; status: number; body: unknown };
+export type IdempotencyAnswer = { result: 'in_flight' } | { result: 'key_reused' } | { result: 'replay'; status: number; body: unknown };
 
 export function fingerprint(method: string, route: string, body: unknown): string {
   return createHash('sha256').update(`${method} ${route}\n`).update(canonicalJson(body)).digest('hex');

@@ -147,7 +147,13 @@ describe('tamper evidence', () => {
 
   it('when an event is inserted directly behind the sealer, then verify flags it even before it could be sealed', async () => {
     const [{ wm }] = await ds.query(`SELECT (watermark::text::bigint - 1)::text AS wm FROM audit_chain ORDER BY seq DESC LIMIT 1`);
-    await tamper(`INSERT INTO audit_events (actor_type, actor_id, action, outcome, tx_id) VALUES ('user', 'forger', 'case.read', 'success', '${wm}'::xid8)`);
-    expect(await verifyChain(ds)).toMatchObject({ ok: false, unsealed: 1, brokenAt: { seq: null, problem: 'event inserted behind the sealed part of the chain' } });
+    await tamper(
+      `INSERT INTO audit_events (actor_type, actor_id, action, outcome, tx_id) VALUES ('user', 'forger', 'case.read', 'success', '${wm}'::xid8)`,
+    );
+    expect(await verifyChain(ds)).toMatchObject({
+      ok: false,
+      unsealed: 1,
+      brokenAt: { seq: null, problem: 'event inserted behind the sealed part of the chain' },
+    });
   });
 });

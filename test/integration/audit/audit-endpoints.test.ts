@@ -41,10 +41,18 @@ it('when directory changes happen, then the auditor sees who did what, filterabl
   const first = await request(t.app).get('/v1/audit-events?limit=2&action=directory.agency.create').set(auditor);
   expect(first.status).toBe(200);
   expect(first.body.items).toHaveLength(2);
-  expect(first.body.items[0]).toMatchObject({ action: 'directory.agency.create', actorType: 'user', actorId: coordinatorPrincipal.id, outcome: 'success', resourceType: 'agency' });
+  expect(first.body.items[0]).toMatchObject({
+    action: 'directory.agency.create',
+    actorType: 'user',
+    actorId: coordinatorPrincipal.id,
+    outcome: 'success',
+    resourceType: 'agency',
+  });
   expect(first.body.items[0].requestId).toEqual(expect.any(String));
   expect(first.body.items[0].id).toBeGreaterThan(first.body.items[1].id);
-  const second = await request(t.app).get(`/v1/audit-events?limit=2&action=directory.agency.create&cursor=${first.body.nextCursor}`).set(auditor);
+  const second = await request(t.app)
+    .get(`/v1/audit-events?limit=2&action=directory.agency.create&cursor=${first.body.nextCursor}`)
+    .set(auditor);
   expect(second.body.items).toHaveLength(1);
   expect(second.body.nextCursor).toBeNull();
   const byActor = await request(t.app).get(`/v1/audit-events?actorId=${coordinatorPrincipal.id}&outcome=success`).set(auditor);
@@ -71,5 +79,7 @@ it('when the chain is intact, then verify says ok with sealed and unsealed count
 it('when filters are malformed, then 400 names them', async () => {
   const res = await request(t.app).get('/v1/audit-events?outcome=maybe&from=yesterday&action=DROP TABLE').set(auditor);
   expect(res.status).toBe(400);
-  expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['query.outcome', 'query.from', 'query.action']));
+  expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
+    expect.arrayContaining(['query.outcome', 'query.from', 'query.action']),
+  );
 });

@@ -81,7 +81,13 @@ async function servedOk(cached: boolean): Promise<boolean> {
 const untilCached = () => until('the client lookup cached', () => servedOk(true));
 
 const listenerBackends = async () =>
-  Number((await ds.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [LISTENER_APP]))[0].n);
+  Number(
+    (
+      await ds.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [
+        LISTENER_APP,
+      ])
+    )[0].n,
+  );
 
 async function lastBearerRefusal(): Promise<string | undefined> {
   const rows: { reason: string }[] = await ds.query(

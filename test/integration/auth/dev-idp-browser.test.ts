@@ -15,7 +15,8 @@ import { startTestApp, type TestApp } from '../../support/app';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = fs.existsSync(CHROMIUM_PATH);
-if (!haveBrowser) console.warn(`dev-idp-browser.test.ts skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH).`);
+if (!haveBrowser)
+  console.warn(`dev-idp-browser.test.ts skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH).`);
 const maybe = haveBrowser ? describe : describe.skip;
 
 async function freePort(): Promise<number> {
@@ -50,7 +51,15 @@ maybe('signing in through the development IdP in headless Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {

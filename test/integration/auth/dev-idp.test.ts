@@ -21,7 +21,13 @@ beforeEach(async () => {
   await seedDirectoryForDevelopment(t.ds, createLogger('silent'));
 });
 
-const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 const hidden = (html: string, name: string) => {
   const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
   return m ? unescapeHtml(m[1]!) : undefined;
@@ -30,7 +36,9 @@ const pathOf = (url: string) => url.replace(BASE, '');
 
 /** Follows the flow as a browser does: our login → the IdP's page → pick a user → the auto-posted form → our ACS. */
 async function browserSignIn(userKey: string, relayState?: string): Promise<{ acs: request.Response; samlResponse: string }> {
-  const login = await request(t.app).get('/auth/saml/dev/login').query(relayState ? { RelayState: relayState } : {});
+  const login = await request(t.app)
+    .get('/auth/saml/dev/login')
+    .query(relayState ? { RelayState: relayState } : {});
   expect(login.status).toBe(302);
   expect(login.headers.location).toMatch(new RegExp(`^${BASE}/dev-idp/sso\\?SAMLRequest=`));
 
@@ -86,14 +94,20 @@ it('when each demo user signs in, then they get exactly their role (and the cont
     `SELECT u.name_id, u.roles, a.ods_code FROM users u LEFT JOIN agencies a ON a.id = u.agency_id ORDER BY u.name_id`,
   );
   expect(rows).toEqual(
-    DEMO_USERS.map((u) => ({ name_id: `dev-${u.key}`, roles: [u.role], ods_code: u.agencyOdsCode ?? null })).sort((a, b) => (a.name_id < b.name_id ? -1 : 1)),
+    DEMO_USERS.map((u) => ({ name_id: `dev-${u.key}`, roles: [u.role], ods_code: u.agencyOdsCode ?? null })).sort((a, b) =>
+      a.name_id < b.name_id ? -1 : 1,
+    ),
   );
 });
 
 it('when the same issued response is posted again, then the browser gets a 401 page (replay)', async () => {
   const { acs, samlResponse } = await browserSignIn('member');
   expect(acs.status).toBe(303);
-  const again = await request(t.app).post('/auth/saml/dev/acs').set('Accept', 'text/html').type('form').send({ SAMLResponse: samlResponse });
+  const again = await request(t.app)
+    .post('/auth/saml/dev/acs')
+    .set('Accept', 'text/html')
+    .type('form')
+    .send({ SAMLResponse: samlResponse });
   expect(again.status).toBe(401);
   expect(again.text).toContain('SAML.REPLAY');
 });
@@ -102,7 +116,9 @@ it('when the AuthnRequest given to the development IdP is altered, then it refus
   const login = await request(t.app).get('/auth/saml/dev/login');
   const tampered = pathOf(login.headers.location!).replace(/Signature=[^&]+/, 'Signature=AAAA');
   expect((await request(t.app).get(tampered)).status).toBe(400);
-  expect((await request(t.app).post('/dev-idp/sso/login').type('form').send({ request: 'SAMLRequest=x', user: 'coordinator' })).status).toBe(400);
+  expect(
+    (await request(t.app).post('/dev-idp/sso/login').type('form').send({ request: 'SAMLRequest=x', user: 'coordinator' })).status,
+  ).toBe(400);
 });
 
 it('when DEV_IDP is off, then neither the development IdP nor its registration exist', async () => {

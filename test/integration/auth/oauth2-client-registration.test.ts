@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  clientCredentialsExample, disableClient, registerClient, RegistrationError, validatePublicJwks,
+  clientCredentialsExample,
+  disableClient,
+  registerClient,
+  RegistrationError,
+  validatePublicJwks,
 } from '../../../src/auth/api-clients';
 import { jose } from '../../../src/auth/api-clients/jose';
 import { projectRoot } from '../../../src/platform/project-root';
@@ -65,21 +69,30 @@ it('when a client is registered without a JWKS, then it gets a generated key who
   expect(example.script + example.curl).not.toContain(c.privateKey!.jwk.d!);
 });
 
-it('when a client is registered with the hospital\'s own RSA JWKS, then no private key is made and its RS256 assertions work', async () => {
+it("when a client is registered with the hospital's own RSA JWKS, then no private key is made and its RS256 assertions work", async () => {
   const hospital = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicJwk = { ...hospital.publicKey.export({ format: 'jwk' }), kid: 'rwp-2026-01', use: 'sig' };
   const c = await registerClient(t.ds, { agency: agencyId, scopes: ['directory:read'], name: 'RWP EPR', jwks: { keys: [publicJwk] } });
   expect(c.privateKey).toBeUndefined();
   expect(c).toMatchObject({ alg: 'RS256', kid: 'rwp-2026-01' });
-  const assertion = await signAssertion({ key: hospital.privateKey, header: { alg: 'PS256', kid: 'rwp-2026-01' }, claims: goodClaims(c.clientId, tokenUrl) });
+  const assertion = await signAssertion({
+    key: hospital.privateKey,
+    header: { alg: 'PS256', kid: 'rwp-2026-01' },
+    claims: goodClaims(c.clientId, tokenUrl),
+  });
   expect((await tokenRequest(t.app, assertion)).status).toBe(200);
 });
 
-it('when the JWKS has several keys, then the assertion\'s kid picks one, and none without a kid is refused', async () => {
+it("when the JWKS has several keys, then the assertion's kid picks one, and none without a kid is refused", async () => {
   const { generateKeyPair, exportJWK } = await jose();
   const a = await generateKeyPair('ES256', { extractable: true });
   const b = await generateKeyPair('ES384', { extractable: true });
-  const jwks = { keys: [{ ...(await exportJWK(a.publicKey)), kid: 'a' }, { ...(await exportJWK(b.publicKey)), kid: 'b' }] };
+  const jwks = {
+    keys: [
+      { ...(await exportJWK(a.publicKey)), kid: 'a' },
+      { ...(await exportJWK(b.publicKey)), kid: 'b' },
+    ],
+  };
   const c = await registerClient(t.ds, { agency: 'RWP', scopes: ['directory:read'], name: 'Rotating keys', jwks });
   const withKid = await signAssertion({ key: b.privateKey, header: { alg: 'ES384', kid: 'b' }, claims: goodClaims(c.clientId, tokenUrl) });
   expect((await tokenRequest(t.app, withKid)).status).toBe(200);
@@ -90,7 +103,9 @@ it('when the JWKS has several keys, then the assertion\'s kid picks one, and non
 it('when the registration is wrong, then it is refused with a message naming the problem and nothing is stored', async () => {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const base = { agency: 'RWP', scopes: ['directory:read'], name: 'X' };
-  await expect(registerClient(t.ds, { ...base, jwks: { keys: [privateKey.export({ format: 'jwk' })] } })).rejects.toThrow(/private key material/);
+  await expect(registerClient(t.ds, { ...base, jwks: { keys: [privateKey.export({ format: 'jwk' })] } })).rejects.toThrow(
+    /private key material/,
+  );
   await expect(registerClient(t.ds, { ...base, scopes: ['directory:write'] })).rejects.toThrow(/not allowed: directory:write/);
   await expect(registerClient(t.ds, { ...base, agency: 'ZZZ99' })).rejects.toThrow(RegistrationError);
   await expect(registerClient(t.ds, { ...base, name: ' ' })).rejects.toThrow(/--name/);

@@ -8,7 +8,15 @@ import { jose } from '../../../src/auth/api-clients/jose';
 import { newPkcs8Pem } from '../../../src/auth/api-clients/signing-keys';
 import { startTestApp, type TestApp } from '../../support/app';
 import {
-  accessTokenFor, goodClaims, insertTestAgency, registerTestClient, signAssertion, tokenRequest, unsecuredJwt, untilStatus, type TestClient,
+  accessTokenFor,
+  goodClaims,
+  insertTestAgency,
+  registerTestClient,
+  signAssertion,
+  tokenRequest,
+  unsecuredJwt,
+  untilStatus,
+  type TestClient,
 } from '../../support/api-clients';
 
 // Who may call:
@@ -44,7 +52,11 @@ beforeEach(async () => {
 });
 
 const good = (over: Record<string, unknown> = {}) =>
-  signAssertion({ key: client.signingKey, header: { alg: 'ES256', kid: client.kid, typ: 'JWT' }, claims: goodClaims(client.clientId, tokenUrl, over) });
+  signAssertion({
+    key: client.signingKey,
+    header: { alg: 'ES256', kid: client.kid, typ: 'JWT' },
+    claims: goodClaims(client.clientId, tokenUrl, over),
+  });
 
 interface AuditRow {
   outcome: string;
@@ -82,7 +94,14 @@ describe('POST /oauth2/token', () => {
     const { decodeJwt, decodeProtectedHeader } = await jose();
     expect(decodeProtectedHeader(res.body.access_token)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     const claims = decodeJwt(res.body.access_token);
-    expect(claims).toMatchObject({ iss: t.config.publicBaseUrl, aud: 'cdop-api', sub: client.id, client_id: client.clientId, agency_id: client.agency.id, scope: 'directory:read' });
+    expect(claims).toMatchObject({
+      iss: t.config.publicBaseUrl,
+      aud: 'cdop-api',
+      sub: client.id,
+      client_id: client.clientId,
+      agency_id: client.agency.id,
+      scope: 'directory:read',
+    });
     expect(claims.exp! - claims.iat!).toBe(300);
 
     const audit = await lastAudit('auth.token');
@@ -99,7 +118,11 @@ describe('POST /oauth2/token', () => {
   });
 
   it('when the header names no kid and the client has one key, then that key is used', async () => {
-    const assertion = await signAssertion({ key: client.signingKey, header: { alg: 'ES256' }, claims: goodClaims(client.clientId, tokenUrl) });
+    const assertion = await signAssertion({
+      key: client.signingKey,
+      header: { alg: 'ES256' },
+      claims: goodClaims(client.clientId, tokenUrl),
+    });
     expect((await tokenRequest(t.app, assertion)).status).toBe(200);
   });
 
@@ -119,18 +142,27 @@ describe('POST /oauth2/token', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
     const cases: [string, () => Promise<string>, string][] = [
-      ['alg none', async () => unsecuredJwt({ alg: 'none', typ: 'JWT' }, goodClaims(client.clientId, tokenUrl)), 'ASSERTION.ALG_NOT_ALLOWED'],
+      [
+        'alg none',
+        async () => unsecuredJwt({ alg: 'none', typ: 'JWT' }, goodClaims(client.clientId, tokenUrl)),
+        'ASSERTION.ALG_NOT_ALLOWED',
+      ],
       [
         'HS256 with the registered public key as the HMAC secret',
         async () => {
           const publicPem = createPublicKey({ key: client.jwks.keys[0]!, format: 'jwk' } as never).export({ type: 'spki', format: 'pem' });
-          return signAssertion({ key: new TextEncoder().encode(String(publicPem)), header: { alg: 'HS256', kid: client.kid }, claims: goodClaims(client.clientId, tokenUrl) });
+          return signAssertion({
+            key: new TextEncoder().encode(String(publicPem)),
+            header: { alg: 'HS256', kid: client.kid },
+            claims: goodClaims(client.clientId, tokenUrl),
+          });
         },
         'ASSERTION.ALG_NOT_ALLOWED',
       ],
       [
         'HS512 (outside the allow-list)',
-        async () => signAssertion({ key: new Uint8Array(64).fill(7), header: { alg: 'HS512' }, claims: goodClaims(client.clientId, tokenUrl) }),
+        async () =>
+          signAssertion({ key: new Uint8Array(64).fill(7), header: { alg: 'HS512' }, claims: goodClaims(client.clientId, tokenUrl) }),
         'ASSERTION.ALG_NOT_ALLOWED',
       ],
       [
@@ -138,13 +170,18 @@ describe('POST /oauth2/token', () => {
         async () => {
           const { generateKeyPair } = await jose();
           const { privateKey } = await generateKeyPair('ES512');
-          return signAssertion({ key: privateKey, header: { alg: 'ES512', kid: client.kid }, claims: goodClaims(client.clientId, tokenUrl) });
+          return signAssertion({
+            key: privateKey,
+            header: { alg: 'ES512', kid: client.kid },
+            claims: goodClaims(client.clientId, tokenUrl),
+          });
         },
         'ASSERTION.ALG_NOT_ALLOWED',
       ],
       [
         'RS256-signed while the client registered an EC key',
-        async () => signAssertion({ key: rsa.privateKey, header: { alg: 'RS256', kid: client.kid }, claims: goodClaims(client.clientId, tokenUrl) }),
+        async () =>
+          signAssertion({ key: rsa.privateKey, header: { alg: 'RS256', kid: client.kid }, claims: goodClaims(client.clientId, tokenUrl) }),
         'ASSERTION.KEY_MISMATCH',
       ],
       [
@@ -152,11 +189,20 @@ describe('POST /oauth2/token', () => {
         async () => {
           const { generateKeyPair } = await jose();
           const { privateKey } = await generateKeyPair('ES256');
-          return signAssertion({ key: privateKey, header: { alg: 'ES256', kid: client.kid }, claims: goodClaims(client.clientId, tokenUrl) });
+          return signAssertion({
+            key: privateKey,
+            header: { alg: 'ES256', kid: client.kid },
+            claims: goodClaims(client.clientId, tokenUrl),
+          });
         },
         'ASSERTION.SIGNATURE_INVALID',
       ],
-      ['a kid that is not registered', async () => signAssertion({ key: client.signingKey, header: { alg: 'ES256', kid: 'other' }, claims: goodClaims(client.clientId, tokenUrl) }), 'ASSERTION.KEY_NOT_FOUND'],
+      [
+        'a kid that is not registered',
+        async () =>
+          signAssertion({ key: client.signingKey, header: { alg: 'ES256', kid: 'other' }, claims: goodClaims(client.clientId, tokenUrl) }),
+        'ASSERTION.KEY_NOT_FOUND',
+      ],
       ['the wrong aud', () => good({ aud: 'https://elsewhere.example/oauth2/token' }), 'ASSERTION.AUDIENCE'],
       ['expired', () => good({ iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 120 }), 'ASSERTION.EXPIRED'],
       ['too long-lived (exp an hour ahead)', () => good({ exp: Math.floor(Date.now() / 1000) + 3600 }), 'ASSERTION.TOO_LONG_LIVED'],
@@ -168,7 +214,9 @@ describe('POST /oauth2/token', () => {
         'a tampered payload (scope widened after signing)',
         async () => {
           const [h, , s] = (await good()).split('.');
-          const forged = Buffer.from(JSON.stringify({ ...goodClaims(client.clientId, tokenUrl), scope: 'directory:write' })).toString('base64url');
+          const forged = Buffer.from(JSON.stringify({ ...goodClaims(client.clientId, tokenUrl), scope: 'directory:write' })).toString(
+            'base64url',
+          );
           return `${h}.${forged}.${s}`;
         },
         'ASSERTION.SIGNATURE_INVALID',
@@ -180,13 +228,20 @@ describe('POST /oauth2/token', () => {
       const res = await tokenRequest(t.app, await make());
       await expectRefused(res, 401, 'invalid_client', reason);
       if (reason !== 'ASSERTION.MALFORMED' && reason !== 'ASSERTION.ALG_NOT_ALLOWED') {
-        expect(await lastAudit('auth.token')).toMatchObject({ resource_id: client.id, details: { clientId: client.clientId, error: 'invalid_client' } });
+        expect(await lastAudit('auth.token')).toMatchObject({
+          resource_id: client.id,
+          details: { clientId: client.clientId, error: 'invalid_client' },
+        });
       }
     });
   });
 
   it('when the client is unknown, then 401 invalid_client, audited with the claimed client_id only', async () => {
-    const assertion = await signAssertion({ key: client.signingKey, header: { alg: 'ES256' }, claims: goodClaims('rwp-not-registered', tokenUrl) });
+    const assertion = await signAssertion({
+      key: client.signingKey,
+      header: { alg: 'ES256' },
+      claims: goodClaims('rwp-not-registered', tokenUrl),
+    });
     await expectRefused(await tokenRequest(t.app, assertion), 401, 'invalid_client', 'CLIENT.UNKNOWN');
     expect(await lastAudit('auth.token')).toMatchObject({ resource_id: null, details: { clientId: 'rwp-not-registered' } });
   });
@@ -197,32 +252,56 @@ describe('POST /oauth2/token', () => {
   });
 
   it('when a scope the client was not granted is asked for, then 400 invalid_scope; a granted one is issued', async () => {
-    await expectRefused(await tokenRequest(t.app, await good(), { scope: 'directory:read directory:write' }), 400, 'invalid_scope', 'SCOPE.NOT_GRANTED');
+    await expectRefused(
+      await tokenRequest(t.app, await good(), { scope: 'directory:read directory:write' }),
+      400,
+      'invalid_scope',
+      'SCOPE.NOT_GRANTED',
+    );
     const ok = await tokenRequest(t.app, await good(), { scope: 'directory:read' });
     expect(ok.body.scope).toBe('directory:read');
   });
 
   it('when grant_type is not client_credentials, then 400 unsupported_grant_type', async () => {
-    await expectRefused(await tokenRequest(t.app, await good(), { grant_type: 'password' }), 400, 'unsupported_grant_type', 'GRANT_TYPE.UNSUPPORTED');
+    await expectRefused(
+      await tokenRequest(t.app, await good(), { grant_type: 'password' }),
+      400,
+      'unsupported_grant_type',
+      'GRANT_TYPE.UNSUPPORTED',
+    );
   });
 
   it('when client_assertion_type is wrong, then 400 invalid_request', async () => {
-    const res = await tokenRequest(t.app, await good(), { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer' });
+    const res = await tokenRequest(t.app, await good(), {
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer',
+    });
     await expectRefused(res, 400, 'invalid_request', 'ASSERTION_TYPE.UNSUPPORTED');
   });
 
-  it('when a parameter is missing or repeated, then 400 invalid_request (never the validator\'s problem without `error`)', async () => {
-    const missing = await request(t.app).post('/oauth2/token').type('form').send({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE });
+  it("when a parameter is missing or repeated, then 400 invalid_request (never the validator's problem without `error`)", async () => {
+    const missing = await request(t.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE });
     await expectRefused(missing, 400, 'invalid_request', 'REQUEST.MALFORMED');
     const assertion = await good();
-    const repeated = await request(t.app).post('/oauth2/token').type('form')
-      .send(`grant_type=client_credentials&grant_type=client_credentials&client_assertion_type=${encodeURIComponent(JWT_BEARER_ASSERTION_TYPE)}&client_assertion=${assertion}`);
+    const repeated = await request(t.app)
+      .post('/oauth2/token')
+      .type('form')
+      .send(
+        `grant_type=client_credentials&grant_type=client_credentials&client_assertion_type=${encodeURIComponent(JWT_BEARER_ASSERTION_TYPE)}&client_assertion=${assertion}`,
+      );
     await expectRefused(repeated, 400, 'invalid_request', 'REQUEST.MALFORMED');
     await expectRefused(await request(t.app).post('/oauth2/token'), 400, 'invalid_request', 'REQUEST.MALFORMED');
   });
 
-  it('when client_id is sent and differs from the assertion\'s iss, then 401 invalid_client', async () => {
-    await expectRefused(await tokenRequest(t.app, await good(), { client_id: 'rwp-someone-else' }), 401, 'invalid_client', 'ASSERTION.CLIENT_ID_MISMATCH');
+  it("when client_id is sent and differs from the assertion's iss, then 401 invalid_client", async () => {
+    await expectRefused(
+      await tokenRequest(t.app, await good(), { client_id: 'rwp-someone-else' }),
+      401,
+      'invalid_client',
+      'ASSERTION.CLIENT_ID_MISMATCH',
+    );
     expect((await tokenRequest(t.app, await good(), { client_id: client.clientId })).status).toBe(200);
   });
 
@@ -250,8 +329,16 @@ describe('Authorization: Bearer', () => {
   async function mint(key: Parameters<typeof signAssertion>[0]['key'], over: Record<string, unknown> = {}): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const claims = {
-      iss: t.config.publicBaseUrl, aud: 'cdop-api', sub: client.id, client_id: client.clientId, agency_id: client.agency.id,
-      scope: 'directory:read', jti: randomUUID(), iat: now, exp: now + 300, ...over,
+      iss: t.config.publicBaseUrl,
+      aud: 'cdop-api',
+      sub: client.id,
+      client_id: client.clientId,
+      agency_id: client.agency.id,
+      scope: 'directory:read',
+      jti: randomUUID(),
+      iat: now,
+      exp: now + 300,
+      ...over,
     };
     return signAssertion({ key, header: { alg: 'ES256', typ: 'at+jwt' }, claims });
   }
@@ -267,7 +354,13 @@ describe('Authorization: Bearer', () => {
   }
 
   it('when a token minted with the service key is presented, then it is accepted (the control for the cases below)', async () => {
-    expect((await request(t.app).get('/v1/agencies').set('Authorization', `Bearer ${await mint(await serviceKey())}`)).status).toBe(200);
+    expect(
+      (
+        await request(t.app)
+          .get('/v1/agencies')
+          .set('Authorization', `Bearer ${await mint(await serviceKey())}`)
+      ).status,
+    ).toBe(200);
   });
 
   it('when the access token has expired, then 401 invalid_token', async () => {
@@ -292,11 +385,21 @@ describe('Authorization: Bearer', () => {
 
   it('when the access token says alg none, then 401 invalid_token', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: t.config.publicBaseUrl, aud: 'cdop-api', sub: client.id, client_id: client.clientId, agency_id: client.agency.id, scope: 'directory:read', jti: randomUUID(), iat: now, exp: now + 300 };
+    const claims = {
+      iss: t.config.publicBaseUrl,
+      aud: 'cdop-api',
+      sub: client.id,
+      client_id: client.clientId,
+      agency_id: client.agency.id,
+      scope: 'directory:read',
+      jti: randomUUID(),
+      iat: now,
+      exp: now + 300,
+    };
     await expectInvalidToken(`Bearer ${unsecuredJwt({ alg: 'none', typ: 'at+jwt' }, claims)}`, 'TOKEN.ALG_NOT_ALLOWED');
   });
 
-  it('when the client\'s own assertion is presented as an access token, then 401 invalid_token', async () => {
+  it("when the client's own assertion is presented as an access token, then 401 invalid_token", async () => {
     await expectInvalidToken(`Bearer ${await good()}`, 'TOKEN.SIGNATURE_INVALID');
   });
 

@@ -1,7 +1,17 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
 import {
-  authnRequestFrom, encode, newId, newKeyPair, sessionCookie, signElement, stripSignatures, TEST_ATTR, writeTestIdps, type TestIdp, type TestIdps,
+  authnRequestFrom,
+  encode,
+  newId,
+  newKeyPair,
+  sessionCookie,
+  signElement,
+  stripSignatures,
+  TEST_ATTR,
+  writeTestIdps,
+  type TestIdp,
+  type TestIdps,
 } from '../../support/saml-idp';
 
 // Who may call: the SAML endpoints are public by nature (anyone's browser reaches them);
@@ -32,12 +42,19 @@ beforeEach(async () => {
   await t.ds.query(`INSERT INTO panels (code, name) VALUES ('WOR', 'Worcestershire CDOP')`);
 });
 
-const coordinator = { [ATTR.roles]: ['CDOP-COORDINATOR', 'SOMETHING-ELSE'], [ATTR.panels]: ['WOR'], [ATTR.name]: ['Alex Example'], [ATTR.email]: ['alex@nhs.test'] };
+const coordinator = {
+  [ATTR.roles]: ['CDOP-COORDINATOR', 'SOMETHING-ELSE'],
+  [ATTR.panels]: ['WOR'],
+  [ATTR.name]: ['Alex Example'],
+  [ATTR.email]: ['alex@nhs.test'],
+};
 const member = { [ATTR.roles]: ['CDOP-MEMBER'], [ATTR.panels]: ['WOR'] };
 
 /** GET /login as a browser would; returns the AuthnRequest id the IdP must answer. */
 async function startLogin(idpId = 'nhs', relayState?: string): Promise<string> {
-  const res = await request(t.app).get(`/auth/saml/${idpId}/login`).query(relayState === undefined ? {} : { RelayState: relayState });
+  const res = await request(t.app)
+    .get(`/auth/saml/${idpId}/login`)
+    .query(relayState === undefined ? {} : { RelayState: relayState });
   expect(res.status).toBe(302);
   return authnRequestFrom(res.headers.location!).id;
 }
@@ -58,8 +75,12 @@ async function signIn(attributes: Record<string, string[]> = coordinator, nameId
   return sessionCookie(res.headers['set-cookie'])!;
 }
 
-async function lastLoginAudit(): Promise<{ outcome: string; reason: string | null; idp_id: string | null; actor_id: string | null } | undefined> {
-  const rows = await t.ds.query(`SELECT outcome, reason, idp_id, actor_id FROM audit_events WHERE action = 'auth.login' ORDER BY id DESC LIMIT 1`);
+async function lastLoginAudit(): Promise<
+  { outcome: string; reason: string | null; idp_id: string | null; actor_id: string | null } | undefined
+> {
+  const rows = await t.ds.query(
+    `SELECT outcome, reason, idp_id, actor_id FROM audit_events WHERE action = 'auth.login' ORDER BY id DESC LIMIT 1`,
+  );
   return rows[0];
 }
 
@@ -82,7 +103,13 @@ describe('a valid login', () => {
 
     const [user] = await t.ds.query(`SELECT id, idp_id, name_id, roles, panel_ids, display_name FROM users`);
     const [panel] = await t.ds.query(`SELECT id FROM panels WHERE code = 'WOR'`);
-    expect(user).toMatchObject({ idp_id: 'nhs', name_id: 'nhs-user-1', roles: ['cdop_coordinator'], panel_ids: [panel.id], display_name: 'Alex Example' });
+    expect(user).toMatchObject({
+      idp_id: 'nhs',
+      name_id: 'nhs-user-1',
+      roles: ['cdop_coordinator'],
+      panel_ids: [panel.id],
+      display_name: 'Alex Example',
+    });
     expect(await lastLoginAudit()).toMatchObject({ outcome: 'success', reason: null, idp_id: 'nhs', actor_id: user.id });
 
     const panels = await request(t.app).get('/v1/panels').set('Cookie', cookie);
@@ -117,7 +144,9 @@ describe('a valid login', () => {
   });
 
   it('when NotBefore is 30 s ahead (within the 60 s clock skew), then it is accepted', async () => {
-    const res = await postAcs(nhs.response({ inResponseTo: await startLogin(), attributes: member, notBefore: new Date(Date.now() + 30_000) }));
+    const res = await postAcs(
+      nhs.response({ inResponseTo: await startLogin(), attributes: member, notBefore: new Date(Date.now() + 30_000) }),
+    );
     expect(res.status).toBe(303);
   });
 });
@@ -150,15 +179,22 @@ describe('signatures', () => {
     await expectRefused(await postAcs(xml.replace('>nhs-user-1<', '>nhs-admin<')), 'SAML.SIGNATURE_INVALID');
   });
 
-  it('when a signed response is altered outside the assertion (its own signature broken, the assertion\'s intact), then 401 SAML.SIGNATURE_INVALID', async () => {
+  it("when a signed response is altered outside the assertion (its own signature broken, the assertion's intact), then 401 SAML.SIGNATURE_INVALID", async () => {
     const xml = nhs.response({ inResponseTo: await startLogin(), attributes: coordinator });
     const altered = xml.replace(/(<samlp:Response [^>]*IssueInstant=")[^"]+"/, '$12001-01-01T00:00:00.000Z"');
     expect(altered).not.toBe(xml);
     await expectRefused(await postAcs(altered), 'SAML.SIGNATURE_INVALID');
   });
 
-  it('when the response is signed by an IdP for another IdP\'s ACS (police key, NHS issuer), then 401 SAML.SIGNATURE_INVALID', async () => {
-    const xml = police.response({ inResponseTo: await startLogin('nhs'), attributes: member, assertionIssuer: nhs.o.entityId, responseIssuer: nhs.o.entityId, destination: nhs.o.acsUrl, recipient: nhs.o.acsUrl });
+  it("when the response is signed by an IdP for another IdP's ACS (police key, NHS issuer), then 401 SAML.SIGNATURE_INVALID", async () => {
+    const xml = police.response({
+      inResponseTo: await startLogin('nhs'),
+      attributes: member,
+      assertionIssuer: nhs.o.entityId,
+      responseIssuer: nhs.o.entityId,
+      destination: nhs.o.acsUrl,
+      recipient: nhs.o.acsUrl,
+    });
     await expectRefused(await postAcs(xml), 'SAML.SIGNATURE_INVALID');
   });
 
@@ -189,7 +225,7 @@ describe('XML signature wrapping', () => {
     expect(await count('users')).toBe(0);
   });
 
-  it('when an evil assertion re-uses the signed assertion\'s ID and carries its signature, the original hidden in ds:Object, then 401 SAML.SIGNATURE_INVALID', async () => {
+  it("when an evil assertion re-uses the signed assertion's ID and carries its signature, the original hidden in ds:Object, then 401 SAML.SIGNATURE_INVALID", async () => {
     const id = await startLogin();
     const signed = nhs.signedAssertion({ inResponseTo: id, attributes: member });
     const signature = /<ds:Signature\b[\s\S]*<\/ds:Signature>/.exec(signed.xml)![0];
@@ -251,7 +287,10 @@ describe('replay and InResponseTo', () => {
 
 describe('addressing and time', () => {
   it('when the audience is another service, then 401 SAML.AUDIENCE', async () => {
-    await expectRefused(await postAcs(nhs.response({ inResponseTo: await startLogin(), attributes: coordinator, audience: 'https://other-sp.test' })), 'SAML.AUDIENCE');
+    await expectRefused(
+      await postAcs(nhs.response({ inResponseTo: await startLogin(), attributes: coordinator, audience: 'https://other-sp.test' })),
+      'SAML.AUDIENCE',
+    );
   });
 
   it('when Destination is another URL, then 401 SAML.WRONG_DESTINATION', async () => {
@@ -260,7 +299,10 @@ describe('addressing and time', () => {
   });
 
   it('when Destination is missing, then 401 SAML.WRONG_DESTINATION', async () => {
-    await expectRefused(await postAcs(nhs.response({ inResponseTo: await startLogin(), attributes: coordinator, destination: null })), 'SAML.WRONG_DESTINATION');
+    await expectRefused(
+      await postAcs(nhs.response({ inResponseTo: await startLogin(), attributes: coordinator, destination: null })),
+      'SAML.WRONG_DESTINATION',
+    );
   });
 
   it('when the NHS response is posted to the police ACS, then 401 (refused before anything is trusted)', async () => {
@@ -279,13 +321,22 @@ describe('addressing and time', () => {
   });
 
   it('when the assertion Issuer is another IdP (signed by a key this IdP shares), then 401 SAML.WRONG_ISSUER', async () => {
-    const xml = nhs.response({ inResponseTo: await startLogin(), attributes: coordinator, assertionIssuer: 'https://idp.police.test/saml' });
+    const xml = nhs.response({
+      inResponseTo: await startLogin(),
+      attributes: coordinator,
+      assertionIssuer: 'https://idp.police.test/saml',
+    });
     await expectRefused(await postAcs(xml), 'SAML.WRONG_ISSUER');
   });
 
   it('when the assertion expired (beyond the 60 s skew), then 401 SAML.EXPIRED', async () => {
     const past = new Date(Date.now() - 2 * 60_000);
-    const xml = nhs.response({ inResponseTo: await startLogin(), attributes: coordinator, notBefore: new Date(Date.now() - 10 * 60_000), notOnOrAfter: past });
+    const xml = nhs.response({
+      inResponseTo: await startLogin(),
+      attributes: coordinator,
+      notBefore: new Date(Date.now() - 10 * 60_000),
+      notOnOrAfter: past,
+    });
     await expectRefused(await postAcs(xml), 'SAML.EXPIRED');
   });
 
@@ -311,7 +362,10 @@ describe('XML tricks', () => {
   });
 
   it('when a comment is spliced into the signed NameID (the signature still verifies), then 401 SAML.COMMENT_FORBIDDEN', async () => {
-    const xml = nhs.response({ inResponseTo: await startLogin(), nameId: 'nhs-admin.attacker', attributes: coordinator }, { signResponse: false });
+    const xml = nhs.response(
+      { inResponseTo: await startLogin(), nameId: 'nhs-admin.attacker', attributes: coordinator },
+      { signResponse: false },
+    );
     await expectRefused(await postAcs(xml.replace('>nhs-admin.attacker<', '>nhs-admin<!---->.attacker<')), 'SAML.COMMENT_FORBIDDEN');
     expect(await count('users')).toBe(0);
   });
@@ -325,7 +379,10 @@ describe('XML tricks', () => {
 
 describe('accounts', () => {
   it('when no attribute value maps to a role, then 401 SAML.NO_ROLE and no default role is given', async () => {
-    const xml = nhs.response({ inResponseTo: await startLogin(), attributes: { [ATTR.roles]: ['SOMETHING-ELSE'], [ATTR.panels]: ['WOR'] } });
+    const xml = nhs.response({
+      inResponseTo: await startLogin(),
+      attributes: { [ATTR.roles]: ['SOMETHING-ELSE'], [ATTR.panels]: ['WOR'] },
+    });
     await expectRefused(await postAcs(xml), 'SAML.NO_ROLE');
     expect(await count('users')).toBe(0);
   });
@@ -342,7 +399,10 @@ describe('accounts', () => {
     await t.ds.query(`DELETE FROM user_sessions`);
     await t.ds.query(`UPDATE users SET disabled_at = now()`);
     const [{ id }] = await t.ds.query(`SELECT id FROM users`);
-    await expectRefused(await postAcs(nhs.response({ inResponseTo: await startLogin(), nameId: 'nhs-user-1', attributes: coordinator })), 'SAML.USER_DISABLED');
+    await expectRefused(
+      await postAcs(nhs.response({ inResponseTo: await startLogin(), nameId: 'nhs-user-1', attributes: coordinator })),
+      'SAML.USER_DISABLED',
+    );
     expect((await lastLoginAudit())?.actor_id).toBe(id);
   });
 
@@ -365,7 +425,11 @@ describe('accounts', () => {
   });
 
   it('when logins are refused, then no NameID, name or email reaches the log', async () => {
-    const xml = nhs.response({ inResponseTo: await startLogin(), nameId: 'secret-name-id-42', attributes: { ...coordinator, [ATTR.roles]: ['NOPE'] } });
+    const xml = nhs.response({
+      inResponseTo: await startLogin(),
+      nameId: 'secret-name-id-42',
+      attributes: { ...coordinator, [ATTR.roles]: ['NOPE'] },
+    });
     await postAcs(xml);
     await signIn(coordinator, 'secret-name-id-43');
     const log = t.logLines.join('\n');
@@ -375,14 +439,21 @@ describe('accounts', () => {
 });
 
 describe('RelayState', () => {
-  it.each(['//evil.example/x', 'https://evil.example/', '/\\evil.example', '\\\\evil.example', '/\t/evil.example', 'javascript:alert(1)', 'v1/me', ' /v1/me', '/v1/me#x'])(
-    'when login is asked to return to %j, then 400 AUTH.RELAY_STATE_INVALID and no request is made',
-    async (relayState) => {
-      const res = await request(t.app).get('/auth/saml/nhs/login').query({ RelayState: relayState });
-      expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'AUTH.RELAY_STATE_INVALID' });
-      expect(await count('saml_requests')).toBe(0);
-    },
-  );
+  it.each([
+    '//evil.example/x',
+    'https://evil.example/',
+    '/\\evil.example',
+    '\\\\evil.example',
+    '/\t/evil.example',
+    'javascript:alert(1)',
+    'v1/me',
+    ' /v1/me',
+    '/v1/me#x',
+  ])('when login is asked to return to %j, then 400 AUTH.RELAY_STATE_INVALID and no request is made', async (relayState) => {
+    const res = await request(t.app).get('/auth/saml/nhs/login').query({ RelayState: relayState });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'AUTH.RELAY_STATE_INVALID' });
+    expect(await count('saml_requests')).toBe(0);
+  });
 
   it('when the RelayState posted back to the ACS is not a path on this site, then the browser goes to /v1/me instead', async () => {
     for (const relayState of ['https://evil.example/', '//evil.example', '/\\evil.example']) {

@@ -62,8 +62,8 @@ interface SessionRow {
   expire: Date;
 }
 // Typed as non-empty for destructuring; tests that expect none check the length.
-const sessions = async () =>
-  (await t.ds.query(`SELECT sid, user_id, sess->>'csrfToken' AS csrf, expire FROM user_sessions`)) as [SessionRow, ...SessionRow[]];
+const sessions = () =>
+  t.ds.query<[SessionRow, ...SessionRow[]]>(`SELECT sid, user_id, sess->>'csrfToken' AS csrf, expire FROM user_sessions`);
 const panels = (cookie: string) => request(t.app).get('/v1/panels').set('Cookie', cookie);
 const newPanel = { code: 'HWC', name: 'Herefordshire CDOP', localAuthorities: [{ code: 'E06000019', name: 'Herefordshire' }] };
 
@@ -78,7 +78,15 @@ describe('the session cookie', () => {
     expect(Math.abs(expires - (Date.now() + 30 * 60_000))).toBeLessThan(60_000);
     // The row stores ids and the CSRF token only: userId at the top level, so user_id is generated from it.
     const [row] = await t.ds.query(`SELECT sess, user_id FROM user_sessions`);
-    expect(Object.keys(row.sess).sort()).toEqual(['cookie', 'createdAt', 'csrfToken', 'idpId', 'samlNameIdFormat', 'samlSessionIndex', 'userId']);
+    expect(Object.keys(row.sess).sort()).toEqual([
+      'cookie',
+      'createdAt',
+      'csrfToken',
+      'idpId',
+      'samlNameIdFormat',
+      'samlSessionIndex',
+      'userId',
+    ]);
     expect(row.user_id).toBe(row.sess.userId);
   });
 
@@ -103,7 +111,7 @@ describe('the session cookie', () => {
     });
     const { log } = capturingLogger('silent');
     const ds = await openTestDataSource(config.database.url);
-    const saml = await createSamlMechanism({ config, log, dataSource: ds });
+    const saml = createSamlMechanism({ config, log, dataSource: ds });
     try {
       const app = createApp({ config, log, dataSource: ds, openapi: await loadOpenApi(config.openapiPath), auth: [saml] });
       const login = await request(app).get('/auth/saml/nhs/login').set('X-Forwarded-Proto', 'https');
@@ -198,7 +206,7 @@ describe('CSRF', () => {
     expect(await t.ds.query(`SELECT code FROM panels`)).toEqual([{ code: 'WOR' }]);
   });
 
-  it('when the X-CSRF-Token is wrong (or another session\'s), then 403 AUTH.CSRF', async () => {
+  it("when the X-CSRF-Token is wrong (or another session's), then 403 AUTH.CSRF", async () => {
     const cookie = await signIn();
     const [{ csrf: mine }] = await sessions();
     await signIn('police');
@@ -209,7 +217,7 @@ describe('CSRF', () => {
     }
   });
 
-  it('when the session\'s own token is sent, then the request goes through; reads never need it', async () => {
+  it("when the session's own token is sent, then the request goes through; reads never need it", async () => {
     const cookie = await signIn();
     const [{ csrf }] = await sessions();
     expect((await panels(cookie)).status).toBe(200);
@@ -299,14 +307,18 @@ describe('metadata and requests', () => {
     expect(url.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
     const raw = res.headers.location!.split('?')[1]!.split('&');
     const signed = ['SAMLRequest', 'RelayState', 'SigAlg'].map((k) => raw.find((p) => p.startsWith(`${k}=`))!).join('&');
-    expect(crypto.verify('RSA-SHA256', Buffer.from(signed), cert.publicKey, Buffer.from(url.searchParams.get('Signature')!, 'base64'))).toBe(true);
+    expect(
+      crypto.verify('RSA-SHA256', Buffer.from(signed), cert.publicKey, Buffer.from(url.searchParams.get('Signature')!, 'base64')),
+    ).toBe(true);
     expect(await t.ds.query(`SELECT idp_id FROM saml_requests`)).toEqual([{ idp_id: 'nhs' }]);
   });
 });
 
 describe('housekeeping', () => {
   it('when requests were never answered or assertions are long expired, then the purge removes them and keeps the rest', async () => {
-    await t.ds.query(`INSERT INTO saml_requests (request_id, idp_id, created_at) VALUES ('_old', 'nhs', now() - interval '11 minutes'), ('_new', 'nhs', now())`);
+    await t.ds.query(
+      `INSERT INTO saml_requests (request_id, idp_id, created_at) VALUES ('_old', 'nhs', now() - interval '11 minutes'), ('_new', 'nhs', now())`,
+    );
     await t.ds.query(
       `INSERT INTO saml_assertions_seen (idp_id, assertion_id, not_on_or_after) VALUES ('nhs', '_gone', now() - interval '11 minutes'), ('nhs', '_kept', now() - interval '1 minute')`,
     );

@@ -23,7 +23,13 @@ beforeEach(async () => {
 const coordinator = () => as(principal('cdop_coordinator', { panelIds: [w.panels.wor.id] }));
 const act = (id: string, body: object, who = coordinator()) => request(t.app).post(`/v1/cases/${id}/actions`).set(who).send(body);
 const worCase = (over: Partial<Parameters<typeof insertCase>[1]> = {}) =>
-  insertCase(t.ds, { panelId: w.panels.wor.id, notifierAgencyId: w.agencies.hospital, nhsNumber: null, dateOfDeath: '2026-10-01', ...over });
+  insertCase(t.ds, {
+    panelId: w.panels.wor.id,
+    notifierAgencyId: w.agencies.hospital,
+    nhsNumber: null,
+    dateOfDeath: '2026-10-01',
+    ...over,
+  });
 const history = async (id: string) =>
   (await request(t.app).get(`/v1/cases/${id}/history`).query({ limit: 100 }).set(coordinator())).body.items as {
     action: string;
@@ -31,7 +37,8 @@ const history = async (id: string) =>
     toStatus: string;
     payload: Record<string, unknown>;
   }[];
-const deadline = (body: { deadlines: { ruleId: string }[] }, ruleId: string) => body.deadlines.find((d) => d.ruleId === ruleId) as Record<string, unknown> | undefined;
+const deadline = (body: { deadlines: { ruleId: string }[] }, ruleId: string) =>
+  body.deadlines.find((d) => d.ruleId === ruleId) as Record<string, unknown> | undefined;
 
 describe('the review, step by step', () => {
   it('when a coordinator takes a case from notified to closed, then each step answers the new state, is logged and audited, and meets its clocks', async () => {
@@ -52,10 +59,15 @@ describe('the review, step by step', () => {
       expect(res.body.version).toBe(++version);
       expect(res.headers.etag).toBe(`"v${version}"`);
       if (action === 'request_information') {
-        expect(deadline(res.body, 'agency_reporting_forms_due')).toMatchObject({ startsFrom: 'forms_requested_at', metAt: null, status: 'pending' });
+        expect(deadline(res.body, 'agency_reporting_forms_due')).toMatchObject({
+          startsFrom: 'forms_requested_at',
+          metAt: null,
+          status: 'pending',
+        });
       }
       if (action === 'convene_review_meeting') expect(deadline(res.body, 'agency_reporting_forms_due')).toMatchObject({ status: 'met' });
-      if (action === 'record_panel_review') expect(deadline(res.body, 'panel_review_target')).toMatchObject({ status: 'met', metAt: expect.any(String) });
+      if (action === 'record_panel_review')
+        expect(deadline(res.body, 'panel_review_target')).toMatchObject({ status: 'met', metAt: expect.any(String) });
     }
     const closed = await request(t.app).get(`/v1/cases/${c.id}`).set(coordinator());
     expect(closed.body).toMatchObject({ status: 'closed', allowedActions: ['reopen'], overdue: false });
@@ -65,7 +77,9 @@ describe('the review, step by step', () => {
       ...steps.map(([a, to], i) => [a, i === 0 ? 'notified' : steps[i - 1]![1], to]),
     ]);
     expect(log.find((h) => h.action === 'record_panel_review')!.payload).toEqual({ metDeadlines: ['panel_review_target'] });
-    const audits = await t.ds.query(`SELECT details FROM audit_events WHERE action = 'case.action' AND resource_id = $1 ORDER BY id`, [c.id]);
+    const audits = await t.ds.query(`SELECT details FROM audit_events WHERE action = 'case.action' AND resource_id = $1 ORDER BY id`, [
+      c.id,
+    ]);
     expect(audits.map((a: { details: { action: string } }) => a.details.action)).toEqual(steps.map(([a]) => a));
   });
 
@@ -94,7 +108,10 @@ describe('the review, step by step', () => {
     expect(without.body.errors).toEqual([{ field: 'body.reason', message: 'is required for reopen' }]);
     const res = await act(c.id, { action: 'reopen', reason: 'Inquest findings received after the review' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'gathering_information', allowedActions: ['convene_review_meeting', 'mark_ready_for_panel', 'place_hold'] });
+    expect(res.body).toMatchObject({
+      status: 'gathering_information',
+      allowedActions: ['convene_review_meeting', 'mark_ready_for_panel', 'place_hold'],
+    });
     expect((await history(c.id)).at(-1)).toMatchObject({ action: 'reopen', fromStatus: 'closed', toStatus: 'gathering_information' });
   });
 });
@@ -105,7 +122,11 @@ describe('holds', () => {
     expect((await act(c.id, { action: 'place_hold' })).status).toBe(400);
     const placed = await act(c.id, { action: 'place_hold', holdReason: 'criminal_proceedings' });
     expect(placed.status).toBe(200);
-    expect(placed.body).toMatchObject({ status: 'ready_for_panel', hold: { reason: 'criminal_proceedings', since: expect.any(String) }, allowedActions: ['lift_hold'] });
+    expect(placed.body).toMatchObject({
+      status: 'ready_for_panel',
+      hold: { reason: 'criminal_proceedings', since: expect.any(String) },
+      allowedActions: ['lift_hold'],
+    });
     const blocked = await act(c.id, { action: 'schedule_for_panel' });
     expect(blocked.status).toBe(409);
     expect(blocked.body).toMatchObject({ code: 'CASE.ACTION_NOT_ALLOWED', allowedActions: ['lift_hold'] });
@@ -114,7 +135,10 @@ describe('holds', () => {
     const lifted = await act(c.id, { action: 'lift_hold', reason: 'Trial concluded' });
     expect(lifted.body).toMatchObject({ hold: null, status: 'ready_for_panel' });
     expect((await act(c.id, { action: 'schedule_for_panel' })).body.status).toBe('scheduled_for_panel');
-    expect((await history(c.id)).filter((h) => h.action.endsWith('_hold')).map((h) => h.payload.holdReason)).toEqual(['criminal_proceedings', 'criminal_proceedings']);
+    expect((await history(c.id)).filter((h) => h.action.endsWith('_hold')).map((h) => h.payload.holdReason)).toEqual([
+      'criminal_proceedings',
+      'criminal_proceedings',
+    ]);
   });
 
   it('when the hold reason is not one of the recorded reasons, then 400 and nothing is written', async () => {
@@ -147,7 +171,10 @@ describe('flags', () => {
     expect(dismissed.body.flags[0]).toMatchObject({ id: flagId, status: 'dismissed', closedAt: expect.any(String) });
     expect(dismissed.body.allowedActions).toEqual(['close', 'place_hold', 'restore_flag']);
     // The pair flag showed on the other case too; dismissing it there moved that case's version on as well.
-    expect((await request(t.app).get(`/v1/cases/${other.id}`).set(coordinator())).body).toMatchObject({ version: 2, flags: [{ id: flagId, status: 'dismissed', relatedCaseId: c.id }] });
+    expect((await request(t.app).get(`/v1/cases/${other.id}`).set(coordinator())).body).toMatchObject({
+      version: 2,
+      flags: [{ id: flagId, status: 'dismissed', relatedCaseId: c.id }],
+    });
     expect((await act(c.id, { action: 'close' })).body.status).toBe('closed');
   });
 
@@ -174,7 +201,12 @@ describe('flags', () => {
 
 describe('merging duplicates', () => {
   async function pair() {
-    const target = await worCase({ givenName: 'Jon', familyName: 'Smith', dateOfBirth: '2024-05-01', agencyIds: [w.agencies.hospital, w.agencies.gp] });
+    const target = await worCase({
+      givenName: 'Jon',
+      familyName: 'Smith',
+      dateOfBirth: '2024-05-01',
+      agencyIds: [w.agencies.hospital, w.agencies.gp],
+    });
     const attached = await attachNotification(t.ds, target.id, w.agencies.police, { match: 'demographics' });
     const dup = await worCase({
       givenName: 'Jonathan',
@@ -184,7 +216,10 @@ describe('merging duplicates', () => {
       agencyIds: [w.agencies.school, w.agencies.gp],
       status: 'gathering_information',
     });
-    const flagId = await insertFlag(t.ds, dup.id, { relatedCaseId: target.id, evidence: { matchedOn: ['date_of_birth', 'date_of_death'], differences: ['name'] } });
+    const flagId = await insertFlag(t.ds, dup.id, {
+      relatedCaseId: target.id,
+      evidence: { matchedOn: ['date_of_birth', 'date_of_death'], differences: ['name'] },
+    });
     return { target, attached, dup, flagId };
   }
   const placement = async () =>
@@ -208,14 +243,19 @@ describe('merging duplicates', () => {
       [dup.notificationId, 'merged'],
     ]);
     const agencies = await t.ds.query(`SELECT agency_id FROM case_agencies WHERE case_id = $1 ORDER BY agency_id`, [target.id]);
-    expect(agencies.map((a: { agency_id: string }) => a.agency_id).sort()).toEqual([w.agencies.hospital, w.agencies.gp, w.agencies.police, w.agencies.school].sort());
+    expect(agencies.map((a: { agency_id: string }) => a.agency_id).sort()).toEqual(
+      [w.agencies.hospital, w.agencies.gp, w.agencies.police, w.agencies.school].sort(),
+    );
     const [mergedInto] = (await history(dup.id)).filter((h) => h.action === 'merged_into');
     expect(mergedInto).toMatchObject({
       fromStatus: 'gathering_information',
       toStatus: 'closed',
       payload: { flagId, targetCaseId: target.id, movedNotificationIds: [dup.notificationId], addedAgencyIds: [w.agencies.school] },
     });
-    expect((await history(target.id)).at(-1)).toMatchObject({ action: 'absorbed_duplicate', payload: { sourceCaseId: dup.id, movedNotificationIds: [dup.notificationId] } });
+    expect((await history(target.id)).at(-1)).toMatchObject({
+      action: 'absorbed_duplicate',
+      payload: { sourceCaseId: dup.id, movedNotificationIds: [dup.notificationId] },
+    });
     // A closed, merged case cannot be reopened: only unmerged.
     expect((await act(dup.id, { action: 'reopen', reason: 'x' })).body.code).toBe('CASE.ACTION_NOT_ALLOWED');
 
@@ -229,8 +269,15 @@ describe('merging duplicates', () => {
     await t.ds.query(`DELETE FROM case_agencies WHERE first_notification_id = $1`, [late]);
     await t.ds.query(`DELETE FROM notifications WHERE id = $1`, [late]);
     expect(await placement()).toBe(before);
-    expect((await history(dup.id)).at(-1)).toMatchObject({ action: 'unmerge', fromStatus: 'closed', toStatus: 'gathering_information', payload: { restoredStatus: 'gathering_information', movedNotificationIds: [dup.notificationId] } });
-    const audits = await t.ds.query(`SELECT action, resource_id FROM audit_events WHERE action LIKE 'case.%merge%' OR (action = 'case.action' AND details->>'action' IN ('merge_duplicate', 'unmerge')) ORDER BY id`);
+    expect((await history(dup.id)).at(-1)).toMatchObject({
+      action: 'unmerge',
+      fromStatus: 'closed',
+      toStatus: 'gathering_information',
+      payload: { restoredStatus: 'gathering_information', movedNotificationIds: [dup.notificationId] },
+    });
+    const audits = await t.ds.query(
+      `SELECT action, resource_id FROM audit_events WHERE action LIKE 'case.%merge%' OR (action = 'case.action' AND details->>'action' IN ('merge_duplicate', 'unmerge')) ORDER BY id`,
+    );
     expect(audits.map((a: { action: string; resource_id: string }) => [a.action, a.resource_id])).toEqual([
       ['case.action', dup.id],
       ['case.merge.target', target.id],
@@ -269,7 +316,10 @@ describe('merging duplicates', () => {
     // The flag shows without naming the case they may not see, and blocks closing.
     expect(got.body.flags[0]).toMatchObject({ id: flagId, status: 'open', relatedCaseId: null });
     expect(got.body.allowedActions).toEqual(['place_hold']);
-    for (const body of [{ action: 'merge_duplicate', flagId }, { action: 'dismiss_flag', flagId, reason: 'x' }]) {
+    for (const body of [
+      { action: 'merge_duplicate', flagId },
+      { action: 'dismiss_flag', flagId, reason: 'x' },
+    ]) {
       const res = await act(dup.id, body);
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'CASE.ACTION_NOT_ALLOWED', allowedActions: ['place_hold'] });
@@ -350,11 +400,19 @@ describe('concurrency', () => {
 
   it('when conflicting steps race (schedule vs hold), then the outcome is one consistent state', async () => {
     const c = await worCase({ status: 'ready_for_panel' });
-    const [s, h] = await Promise.all([act(c.id, { action: 'schedule_for_panel' }), act(c.id, { action: 'place_hold', holdReason: 'awaiting_inquest' })]);
+    const [s, h] = await Promise.all([
+      act(c.id, { action: 'schedule_for_panel' }),
+      act(c.id, { action: 'place_hold', holdReason: 'awaiting_inquest' }),
+    ]);
     expect(h.status).toBe(200); // a hold can be placed whether or not the case was scheduled first
     const [row] = await t.ds.query(`SELECT status, hold_reason, version FROM cases WHERE id = $1`, [c.id]);
     if (s.status === 200) expect(row).toEqual({ status: 'scheduled_for_panel', hold_reason: 'awaiting_inquest', version: 3 });
-    else expect([s.status, s.body.code, row]).toEqual([409, 'CASE.ACTION_NOT_ALLOWED', { status: 'ready_for_panel', hold_reason: 'awaiting_inquest', version: 2 }]);
+    else
+      expect([s.status, s.body.code, row]).toEqual([
+        409,
+        'CASE.ACTION_NOT_ALLOWED',
+        { status: 'ready_for_panel', hold_reason: 'awaiting_inquest', version: 2 },
+      ]);
     expect((await history(c.id)).length).toBe(s.status === 200 ? 5 : 4); // notify, two seeded steps, the hold (and the schedule)
   });
 });

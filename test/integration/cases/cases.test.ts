@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
-import { attachNotification, caseFingerprint, insertCase, insertFlag, seedCaseWorld, setDeadlineDue, type CaseWorld } from '../../support/cases';
+import {
+  attachNotification,
+  caseFingerprint,
+  insertCase,
+  insertFlag,
+  seedCaseWorld,
+  setDeadlineDue,
+  type CaseWorld,
+} from '../../support/cases';
 import { as, principal } from '../../support/principals';
 
 // Who may call:
@@ -86,17 +94,20 @@ describe('authorization', () => {
     },
   );
 
-  it.each([['panel_chair'], ['panel_member']] as const)('when a %s of the panel writes, then 403 and nothing changes; reads are allowed', async (role) => {
-    const c = await worCase();
-    const before = await caseFingerprint(t.ds, c.id);
-    const who = as(principal(role, { panelIds: [w.panels.wor.id] }));
-    expect((await request(t.app).patch(`/v1/cases/${c.id}`).set(who).set('If-Match', '"v1"').send({ category: 5 })).status).toBe(403);
-    expect((await request(t.app).post(`/v1/cases/${c.id}/actions`).set(who).send({ action: 'request_information' })).status).toBe(403);
-    expect(await caseFingerprint(t.ds, c.id)).toBe(before);
-    const got = await request(t.app).get(`/v1/cases/${c.id}`).set(who);
-    expect(got.status).toBe(200);
-    expect(got.body.allowedActions).toEqual([]);
-  });
+  it.each([['panel_chair'], ['panel_member']] as const)(
+    'when a %s of the panel writes, then 403 and nothing changes; reads are allowed',
+    async (role) => {
+      const c = await worCase();
+      const before = await caseFingerprint(t.ds, c.id);
+      const who = as(principal(role, { panelIds: [w.panels.wor.id] }));
+      expect((await request(t.app).patch(`/v1/cases/${c.id}`).set(who).set('If-Match', '"v1"').send({ category: 5 })).status).toBe(403);
+      expect((await request(t.app).post(`/v1/cases/${c.id}/actions`).set(who).send({ action: 'request_information' })).status).toBe(403);
+      expect(await caseFingerprint(t.ds, c.id)).toBe(before);
+      const got = await request(t.app).get(`/v1/cases/${c.id}`).set(who);
+      expect(got.status).toBe(200);
+      expect(got.body.allowedActions).toEqual([]);
+    },
+  );
 
   it('when a coordinator of another panel calls any operation on the case, then 404 (as for a case that does not exist) and nothing changes', async () => {
     const c = await worCase();
@@ -138,7 +149,11 @@ describe('reading a case', () => {
   it('when a coordinator of the panel reads the case, then the child is identified, with an ETag, flags, clocks and allowed actions', async () => {
     const c = await worCase({ alternativeNames: [{ givenName: 'Millie', familyName: 'Hartley' }] });
     await attachNotification(t.ds, c.id, w.agencies.police, { match: 'nhs_number' });
-    const flagId = await insertFlag(t.ds, c.id, { type: 'SCR_CRITERIA_MET', evidence: { rule: 'abuse_or_neglect_suspected', answers: ['q12'] }, ruleVersion: 3 });
+    const flagId = await insertFlag(t.ds, c.id, {
+      type: 'SCR_CRITERIA_MET',
+      evidence: { rule: 'abuse_or_neglect_suspected', answers: ['q12'] },
+      ruleVersion: 3,
+    });
     const res = await request(t.app).get(`/v1/cases/${c.id}`).set(coordinatorOf(w.panels.wor.id));
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"v1"');
@@ -176,7 +191,10 @@ describe('reading a case', () => {
       }),
     ]);
     expect(res.body.deadlines.map((d: { ruleId: string; status: string }) => [d.ruleId, d.status])).toEqual(
-      expect.arrayContaining([['panel_review_target', expect.any(String)], ['notification_form_due', expect.any(String)]]),
+      expect.arrayContaining([
+        ['panel_review_target', expect.any(String)],
+        ['notification_form_due', expect.any(String)],
+      ]),
     );
   });
 
@@ -203,9 +221,20 @@ describe('reading a case', () => {
   );
 
   it('when an administrator reads a case in the unassigned queue, then the child is identified so it can be routed', async () => {
-    const q = await insertCase(t.ds, { panelId: null, notifierAgencyId: w.agencies.hospital, givenName: 'Oliver', familyName: 'Grant', localAuthority: 'E09000033' });
+    const q = await insertCase(t.ds, {
+      panelId: null,
+      notifierAgencyId: w.agencies.hospital,
+      givenName: 'Oliver',
+      familyName: 'Grant',
+      localAuthority: 'E09000033',
+    });
     const res = await request(t.app).get(`/v1/cases/${q.id}`).set(admin());
-    expect(res.body).toMatchObject({ reference: null, panelId: null, localAuthorityCode: 'E09000033', child: { givenName: 'Oliver', familyName: 'Grant' } });
+    expect(res.body).toMatchObject({
+      reference: null,
+      panelId: null,
+      localAuthorityCode: 'E09000033',
+      child: { givenName: 'Oliver', familyName: 'Grant' },
+    });
     expect(res.body.allowedActions).toEqual([]);
   });
 
@@ -214,7 +243,10 @@ describe('reading a case', () => {
     await setDeadlineDue(t.ds, c.id, 'notification_form_due', new Date(Date.now() - 86_400_000));
     const res = await request(t.app).get(`/v1/cases/${c.id}`).set(coordinatorOf(w.panels.wor.id));
     expect(res.body.overdue).toBe(true);
-    expect(res.body.deadlines.find((d: { ruleId: string }) => d.ruleId === 'notification_form_due')).toMatchObject({ status: 'overdue', metAt: null });
+    expect(res.body.deadlines.find((d: { ruleId: string }) => d.ruleId === 'notification_form_due')).toMatchObject({
+      status: 'overdue',
+      metAt: null,
+    });
     await t.ds.query(`UPDATE case_deadlines SET met_at = now() WHERE case_id = $1`, [c.id]);
     const after = await request(t.app).get(`/v1/cases/${c.id}`).set(coordinatorOf(w.panels.wor.id));
     expect(after.body.overdue).toBe(false);
@@ -232,7 +264,9 @@ describe('reading a case', () => {
 
   it('when the id is not a uuid, then 400; when it does not exist, then 404', async () => {
     expect((await request(t.app).get('/v1/cases/not-a-uuid').set(coordinatorOf(w.panels.wor.id))).status).toBe(400);
-    expect((await request(t.app).get('/v1/cases/3b241101-e2bb-4255-8caf-4136c566a962').set(coordinatorOf(w.panels.wor.id))).status).toBe(404);
+    expect((await request(t.app).get('/v1/cases/3b241101-e2bb-4255-8caf-4136c566a962').set(coordinatorOf(w.panels.wor.id))).status).toBe(
+      404,
+    );
   });
 });
 
@@ -241,7 +275,8 @@ describe('listing cases', () => {
     const a = await worCase();
     const b = await insertCase(t.ds, { panelId: w.panels.her.id, notifierAgencyId: w.agencies.gp });
     const q = await insertCase(t.ds, { panelId: null, notifierAgencyId: w.agencies.gp, localAuthority: 'E09000033' });
-    const ids = async (who: Record<string, string>) => (await request(t.app).get('/v1/cases').set(who)).body.items.map((i: { id: string }) => i.id).sort();
+    const ids = async (who: Record<string, string>) =>
+      (await request(t.app).get('/v1/cases').set(who)).body.items.map((i: { id: string }) => i.id).sort();
     expect(await ids(coordinatorOf(w.panels.wor.id))).toEqual([a.id]);
     expect(await ids(chairOf(w.panels.wor.id, w.panels.her.id))).toEqual([a.id, b.id].sort());
     expect(await ids(admin())).toEqual([q.id]);
@@ -293,7 +328,10 @@ describe('listing cases', () => {
     const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['query.category', 'query.overdue', 'query.dateOfDeathFrom']));
     expect(fields.some((f: string) => f.startsWith('query.status'))).toBe(true);
-    const impossible = await request(t.app).get('/v1/cases').query({ dateOfDeathFrom: '2026-02-31', dateOfDeathTo: '2026-13-01' }).set(coordinatorOf(w.panels.wor.id));
+    const impossible = await request(t.app)
+      .get('/v1/cases')
+      .query({ dateOfDeathFrom: '2026-02-31', dateOfDeathTo: '2026-13-01' })
+      .set(coordinatorOf(w.panels.wor.id));
     expect(impossible.status).toBe(400);
     expect(impossible.body.errors.map((e: { field: string }) => e.field)).toEqual(['query.dateOfDeathFrom', 'query.dateOfDeathTo']);
     const unknown = await request(t.app).get('/v1/cases').query({ colour: 'red' }).set(coordinatorOf(w.panels.wor.id));
@@ -349,7 +387,11 @@ describe('changing a case (PATCH with If-Match)', () => {
   it('when a coordinator corrects the category and whether the death was expected, then the case changes, the version moves on and history records it', async () => {
     const c = await worCase();
     const who = coordinatorOf(w.panels.wor.id);
-    const res = await request(t.app).patch(`/v1/cases/${c.id}`).set(who).set('If-Match', '"v1"').send({ category: 10, expectedDeath: 'expected' });
+    const res = await request(t.app)
+      .patch(`/v1/cases/${c.id}`)
+      .set(who)
+      .set('If-Match', '"v1"')
+      .send({ category: 10, expectedDeath: 'expected' });
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"v2"');
     expect(res.body).toMatchObject({ category: 10, expectedDeath: 'expected', version: 2 });
@@ -368,7 +410,11 @@ describe('changing a case (PATCH with If-Match)', () => {
 
   it('when the patch changes nothing, then 200 and the version stays', async () => {
     const c = await worCase({ category: 5 });
-    const res = await request(t.app).patch(`/v1/cases/${c.id}`).set(coordinatorOf(w.panels.wor.id)).set('If-Match', '"v1"').send({ category: 5 });
+    const res = await request(t.app)
+      .patch(`/v1/cases/${c.id}`)
+      .set(coordinatorOf(w.panels.wor.id))
+      .set('If-Match', '"v1"')
+      .send({ category: 5 });
     expect(res.status).toBe(200);
     expect(res.body.version).toBe(1);
     expect(await count(`case_actions WHERE action = 'correct_details'`)).toBe(0);
@@ -388,13 +434,28 @@ describe('changing a case (PATCH with If-Match)', () => {
       expect.arrayContaining(['body.category', 'body.expectedDeath', 'body.status', 'body.panelId']),
     );
     expect((await request(t.app).patch(`/v1/cases/${c.id}`).set(who).set('If-Match', '"v1"').send({})).status).toBe(400);
-    expect((await request(t.app).patch(`/v1/cases/${c.id}`).set(who).set('If-Match', '"v1"').set('Content-Type', 'text/plain').send('category=1')).status).toBe(415);
+    expect(
+      (
+        await request(t.app)
+          .patch(`/v1/cases/${c.id}`)
+          .set(who)
+          .set('If-Match', '"v1"')
+          .set('Content-Type', 'text/plain')
+          .send('category=1')
+      ).status,
+    ).toBe(415);
     expect(await caseFingerprint(t.ds, c.id)).toBe(before);
   });
 
   it('when an administrator assigns a queued case to a panel, then it gets the next reference, leaves their queue (204) and reaches the panel', async () => {
     await worCase({ dateOfDeath: '2026-02-27', notifiedAt: new Date('2026-03-01T10:00:00Z') }); // WOR-2026-0001
-    const q = await insertCase(t.ds, { panelId: null, notifierAgencyId: w.agencies.hospital, givenName: 'Oliver', familyName: 'Grant', notifiedAt: new Date('2026-07-01T10:00:00Z') });
+    const q = await insertCase(t.ds, {
+      panelId: null,
+      notifierAgencyId: w.agencies.hospital,
+      givenName: 'Oliver',
+      familyName: 'Grant',
+      notifiedAt: new Date('2026-07-01T10:00:00Z'),
+    });
     const res = await request(t.app).patch(`/v1/cases/${q.id}`).set(admin()).set('If-Match', '"v1"').send({ panelId: w.panels.wor.id });
     expect(res.status).toBe(204);
     expect((await request(t.app).get(`/v1/cases/${q.id}`).set(admin())).status).toBe(404);
@@ -407,14 +468,30 @@ describe('changing a case (PATCH with If-Match)', () => {
   });
 
   it('when a coordinator assigns a queued case to their own panel, then 200 with the reference; to another panel, 404', async () => {
-    const q = await insertCase(t.ds, { panelId: null, notifierAgencyId: w.agencies.hospital, notifiedAt: new Date('2026-08-10T09:00:00Z') });
+    const q = await insertCase(t.ds, {
+      panelId: null,
+      notifierAgencyId: w.agencies.hospital,
+      notifiedAt: new Date('2026-08-10T09:00:00Z'),
+    });
     const before = await caseFingerprint(t.ds, q.id);
-    const wrong = await request(t.app).patch(`/v1/cases/${q.id}`).set(coordinatorOf(w.panels.wor.id)).set('If-Match', '"v1"').send({ panelId: w.panels.her.id });
+    const wrong = await request(t.app)
+      .patch(`/v1/cases/${q.id}`)
+      .set(coordinatorOf(w.panels.wor.id))
+      .set('If-Match', '"v1"')
+      .send({ panelId: w.panels.her.id });
     expect(wrong.status).toBe(404);
-    const notAssigning = await request(t.app).patch(`/v1/cases/${q.id}`).set(coordinatorOf(w.panels.wor.id)).set('If-Match', '"v1"').send({ category: 2 });
+    const notAssigning = await request(t.app)
+      .patch(`/v1/cases/${q.id}`)
+      .set(coordinatorOf(w.panels.wor.id))
+      .set('If-Match', '"v1"')
+      .send({ category: 2 });
     expect(notAssigning.status).toBe(404);
     expect(await caseFingerprint(t.ds, q.id)).toBe(before);
-    const res = await request(t.app).patch(`/v1/cases/${q.id}`).set(coordinatorOf(w.panels.her.id)).set('If-Match', '"v1"').send({ panelId: w.panels.her.id, category: 8 });
+    const res = await request(t.app)
+      .patch(`/v1/cases/${q.id}`)
+      .set(coordinatorOf(w.panels.her.id))
+      .set('If-Match', '"v1"')
+      .send({ panelId: w.panels.her.id, category: 8 });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ reference: 'HER-2026-0001', panelId: w.panels.her.id, category: 8, version: 2 });
     expect(res.body.child).toBeDefined();
@@ -426,7 +503,11 @@ describe('changing a case (PATCH with If-Match)', () => {
     const moved = await request(t.app).patch(`/v1/cases/${c.id}`).set(both).set('If-Match', '"v1"').send({ panelId: w.panels.her.id });
     expect(moved.status).toBe(409);
     expect(moved.body.code).toBe('CASE.ALREADY_ASSIGNED');
-    const unknown = await request(t.app).patch(`/v1/cases/${c.id}`).set(both).set('If-Match', '"v1"').send({ panelId: '3b241101-e2bb-4255-8caf-4136c566a962' });
+    const unknown = await request(t.app)
+      .patch(`/v1/cases/${c.id}`)
+      .set(both)
+      .set('If-Match', '"v1"')
+      .send({ panelId: '3b241101-e2bb-4255-8caf-4136c566a962' });
     expect(unknown.status).toBe(400);
     expect(unknown.body).toMatchObject({ code: 'CASE.UNKNOWN_PANEL', errors: [{ field: 'body.panelId' }] });
   });
@@ -437,7 +518,10 @@ describe('history and notifications', () => {
     const c = await worCase();
     const who = coordinatorOf(w.panels.wor.id);
     await request(t.app).post(`/v1/cases/${c.id}/actions`).set(who).send({ action: 'request_information', note: 'Forms sent to Dr Patel' });
-    await request(t.app).post(`/v1/cases/${c.id}/actions`).set(who).send({ action: 'place_hold', holdReason: 'awaiting_inquest', reason: 'Coroner opened inquest' });
+    await request(t.app)
+      .post(`/v1/cases/${c.id}/actions`)
+      .set(who)
+      .send({ action: 'place_hold', holdReason: 'awaiting_inquest', reason: 'Coroner opened inquest' });
     const mine = (await request(t.app).get(`/v1/cases/${c.id}/history`).set(who)).body.items;
     expect(mine.map((h: { action: string; fromStatus: string | null; toStatus: string }) => [h.action, h.fromStatus, h.toStatus])).toEqual([
       ['notify', null, 'notified'],
@@ -445,7 +529,10 @@ describe('history and notifications', () => {
       ['place_hold', 'gathering_information', 'gathering_information'],
     ]);
     expect(mine[1].payload).toEqual({ note: 'Forms sent to Dr Patel', startedDeadlines: ['agency_reporting_forms_due'] });
-    expect(mine[2]).toMatchObject({ actor: { type: 'user', id: expect.any(String) }, payload: { holdReason: 'awaiting_inquest', reason: 'Coroner opened inquest' } });
+    expect(mine[2]).toMatchObject({
+      actor: { type: 'user', id: expect.any(String) },
+      payload: { holdReason: 'awaiting_inquest', reason: 'Coroner opened inquest' },
+    });
     const theirs = (await request(t.app).get(`/v1/cases/${c.id}/history`).set(memberOf(w.panels.wor.id))).body.items;
     expect(theirs[1].payload).toEqual({ startedDeadlines: ['agency_reporting_forms_due'] });
     expect(theirs[2].payload).toEqual({ holdReason: 'awaiting_inquest' });
@@ -456,7 +543,10 @@ describe('history and notifications', () => {
     const c = await worCase();
     for (let i = 0; i < 4; i++) await attachNotification(t.ds, c.id, w.agencies.police);
     const first = await request(t.app).get(`/v1/cases/${c.id}/history`).query({ limit: 3 }).set(memberOf(w.panels.wor.id));
-    const second = await request(t.app).get(`/v1/cases/${c.id}/history`).query({ limit: 3, cursor: first.body.nextCursor }).set(memberOf(w.panels.wor.id));
+    const second = await request(t.app)
+      .get(`/v1/cases/${c.id}/history`)
+      .query({ limit: 3, cursor: first.body.nextCursor })
+      .set(memberOf(w.panels.wor.id));
     const ids = [...first.body.items, ...second.body.items].map((h: { id: number }) => h.id);
     expect(ids).toHaveLength(5);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
@@ -466,17 +556,25 @@ describe('history and notifications', () => {
 
   it('when notifications are listed, then each notifier in order of receipt; the form only for coordinators', async () => {
     const c = await worCase();
-    const later = await attachNotification(t.ds, c.id, w.agencies.police, { match: 'nhs_number', receivedAt: new Date(Date.now() + 60_000) });
+    const later = await attachNotification(t.ds, c.id, w.agencies.police, {
+      match: 'nhs_number',
+      receivedAt: new Date(Date.now() + 60_000),
+    });
     const mine = await request(t.app).get(`/v1/cases/${c.id}/notifications`).set(coordinatorOf(w.panels.wor.id));
     expect(mine.status).toBe(200);
-    expect(mine.body.items.map((n: { id: string; match: string; notifierAgency: { name: string } }) => [n.id, n.match, n.notifierAgency.name])).toEqual([
+    expect(
+      mine.body.items.map((n: { id: string; match: string; notifierAgency: { name: string } }) => [n.id, n.match, n.notifierAgency.name]),
+    ).toEqual([
       [c.notificationId, 'new_case', 'Worcestershire Acute Hospitals NHS Trust'],
       [later, 'nhs_number', 'West Mercia Police'],
     ]);
     expect(mine.body.items[0].form.child.name).toEqual({ givenName: 'Amelia', familyName: 'Hartley' });
     const theirs = await request(t.app).get(`/v1/cases/${c.id}/notifications`).query({ limit: 1 }).set(chairOf(w.panels.wor.id));
     expect(theirs.body.items[0].form).toBeUndefined();
-    const next = await request(t.app).get(`/v1/cases/${c.id}/notifications`).query({ limit: 1, cursor: theirs.body.nextCursor }).set(chairOf(w.panels.wor.id));
+    const next = await request(t.app)
+      .get(`/v1/cases/${c.id}/notifications`)
+      .query({ limit: 1, cursor: theirs.body.nextCursor })
+      .set(chairOf(w.panels.wor.id));
     expect(next.body.items.map((n: { id: string }) => n.id)).toEqual([later]);
     const audits = await t.ds.query(`SELECT details FROM audit_events WHERE action = 'case.notifications.read' ORDER BY id`);
     expect(audits.map((a: { details: { formsIncluded: boolean } }) => a.details.formsIncluded)).toEqual([true, false, false]);

@@ -20,8 +20,22 @@ beforeAll(async () => {
   await t.reset(); // once: the seeded cases are reused by every run
   w = await seedCaseWorld(t.ds);
   cases = [];
-  for (const panelId of [w.panels.wor.id, w.panels.her.id, w.panels.shr.id, null, w.panels.wor.id, w.panels.her.id, w.panels.shr.id, null]) {
-    const c = await insertCase(t.ds, { panelId, notifierAgencyId: w.agencies.hospital, agencyIds: [w.agencies.hospital, w.agencies.police], localAuthority: panelId ? 'E10000034' : 'E09000033' });
+  for (const panelId of [
+    w.panels.wor.id,
+    w.panels.her.id,
+    w.panels.shr.id,
+    null,
+    w.panels.wor.id,
+    w.panels.her.id,
+    w.panels.shr.id,
+    null,
+  ]) {
+    const c = await insertCase(t.ds, {
+      panelId,
+      notifierAgencyId: w.agencies.hospital,
+      agencyIds: [w.agencies.hospital, w.agencies.police],
+      localAuthority: panelId ? 'E10000034' : 'E09000033',
+    });
     cases.push({ id: c.id, panelId });
   }
   await insertFlag(t.ds, cases[1]!.id, { relatedCaseId: cases[0]!.id }); // a pair flag across two panels
@@ -74,7 +88,12 @@ it('when any caller tries any case operation, then out-of-scope cases are 404 an
           }
           expect(res.status).toBe(200);
           const ids = res.body.items.map((i: { id: string }) => i.id).sort();
-          expect(ids).toEqual(cases.filter((c) => canSeeCase(p, c)).map((c) => c.id).sort());
+          expect(ids).toEqual(
+            cases
+              .filter((c) => canSeeCase(p, c))
+              .map((c) => c.id)
+              .sort(),
+          );
           for (const item of res.body.items as { panelId: string | null; child?: unknown }[]) {
             expect(item.child !== undefined).toBe(canIdentifyChild(p, item));
           }

@@ -16,7 +16,12 @@ beforeEach(() => t.reset());
 const coordinator = as(principal('cdop_coordinator'));
 const contributor = as(principal('agency_contributor'));
 
-const trust = { name: 'Worcestershire Acute Hospitals NHS Trust', type: 'hospital_trust', odsCode: 'RWP', contactEmail: 'cdop.notify@nhs.example' };
+const trust = {
+  name: 'Worcestershire Acute Hospitals NHS Trust',
+  type: 'hospital_trust',
+  odsCode: 'RWP',
+  contactEmail: 'cdop.notify@nhs.example',
+};
 
 async function create(body: object = trust) {
   const res = await request(t.app).post('/v1/agencies').set(coordinator).send(body);
@@ -29,7 +34,9 @@ describe('authorization', () => {
     const a = await create();
     expect((await request(t.app).get('/v1/agencies')).status).toBe(401);
     expect((await request(t.app).post('/v1/agencies').set(contributor).send({ name: 'X', type: 'other' })).status).toBe(403);
-    expect((await request(t.app).patch(`/v1/agencies/${a.id}`).set(contributor).set('If-Match', '"v1"').send({ active: false })).status).toBe(403);
+    expect(
+      (await request(t.app).patch(`/v1/agencies/${a.id}`).set(contributor).set('If-Match', '"v1"').send({ active: false })).status,
+    ).toBe(403);
     expect((await request(t.app).delete(`/v1/agencies/${a.id}`).set(contributor).set('If-Match', '"v1"')).status).toBe(403);
     expect((await request(t.app).get(`/v1/agencies/${a.id}`).set(contributor)).status).toBe(200);
   });
@@ -39,12 +46,22 @@ describe('agencies', () => {
   it('when created without optional fields, then defaults apply (active, no ODS code)', async () => {
     const res = await request(t.app).post('/v1/agencies').set(coordinator).send({ name: 'West Mercia Police', type: 'police' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'West Mercia Police', type: 'police', odsCode: null, contactEmail: null, active: true, version: 1 });
+    expect(res.body).toMatchObject({
+      name: 'West Mercia Police',
+      type: 'police',
+      odsCode: null,
+      contactEmail: null,
+      active: true,
+      version: 1,
+    });
   });
 
   it('when two agencies share an ODS code, then 409 AGENCY.ODS_CODE_TAKEN', async () => {
     await create();
-    const res = await request(t.app).post('/v1/agencies').set(coordinator).send({ ...trust, name: 'Another trust' });
+    const res = await request(t.app)
+      .post('/v1/agencies')
+      .set(coordinator)
+      .send({ ...trust, name: 'Another trust' });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('AGENCY.ODS_CODE_TAKEN');
   });
@@ -67,7 +84,11 @@ describe('agencies', () => {
 
   it('when updated with the current ETag, then the change applies; a second writer with the old ETag gets 412', async () => {
     const a = await create();
-    const res = await request(t.app).patch(`/v1/agencies/${a.id}`).set(coordinator).set('If-Match', '"v1"').send({ active: false, odsCode: null });
+    const res = await request(t.app)
+      .patch(`/v1/agencies/${a.id}`)
+      .set(coordinator)
+      .set('If-Match', '"v1"')
+      .send({ active: false, odsCode: null });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ active: false, odsCode: null, version: 2, name: trust.name });
     const stale = await request(t.app).patch(`/v1/agencies/${a.id}`).set(coordinator).set('If-Match', '"v1"').send({ name: 'Lost update' });

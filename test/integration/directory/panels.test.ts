@@ -52,7 +52,14 @@ describe('authorization', () => {
     async (role) => {
       const { body } = await create();
       const who = as(principal(role));
-      expect((await request(t.app).post('/v1/panels').set(who).send({ ...worcestershire, code: 'ABC', localAuthorities: [{ code: 'E06000019', name: 'Herefordshire' }] })).status).toBe(403);
+      expect(
+        (
+          await request(t.app)
+            .post('/v1/panels')
+            .set(who)
+            .send({ ...worcestershire, code: 'ABC', localAuthorities: [{ code: 'E06000019', name: 'Herefordshire' }] })
+        ).status,
+      ).toBe(403);
       expect((await request(t.app).patch(`/v1/panels/${body.id}`).set(who).set('If-Match', '"v1"').send({ name: 'x' })).status).toBe(403);
       expect((await request(t.app).delete(`/v1/panels/${body.id}`).set(who).set('If-Match', '"v1"')).status).toBe(403);
       expect(await count('panels')).toBe(1);
@@ -61,7 +68,10 @@ describe('authorization', () => {
   );
 
   it('when an administrator writes, then it is allowed', async () => {
-    const res = await request(t.app).post('/v1/panels').set(as(principal('administrator'))).send(worcestershire);
+    const res = await request(t.app)
+      .post('/v1/panels')
+      .set(as(principal('administrator')))
+      .send(worcestershire);
     expect(res.status).toBe(201);
   });
 });
@@ -91,7 +101,10 @@ describe('create and read', () => {
 
   it('when a local authority is already covered by another panel, then 409 and the new panel is not half-written', async () => {
     await create();
-    const res = await request(t.app).post('/v1/panels').set(coordinator).send({ ...worcestershire, code: 'HWC' });
+    const res = await request(t.app)
+      .post('/v1/panels')
+      .set(coordinator)
+      .send({ ...worcestershire, code: 'HWC' });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('PANEL.LOCAL_AUTHORITY_TAKEN');
     expect(await count('panels')).toBe(1);
@@ -174,7 +187,9 @@ describe('update and delete with If-Match', () => {
   it('when If-Match is garbage or a wildcard, then 412', async () => {
     const { body } = await create();
     for (const tag of ['*', 'v1', '"abc"']) {
-      expect((await request(t.app).patch(`/v1/panels/${body.id}`).set(coordinator).set('If-Match', tag).send({ name: 'x' })).status).toBe(412);
+      expect((await request(t.app).patch(`/v1/panels/${body.id}`).set(coordinator).set('If-Match', tag).send({ name: 'x' })).status).toBe(
+        412,
+      );
     }
   });
 
@@ -190,7 +205,13 @@ describe('update and delete with If-Match', () => {
       .set('If-Match', '"v1"')
       .send({ name: 'Herefordshire and Worcestershire CDOP', localAuthorities: las, contactEmail: null });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ code: 'WOR', name: 'Herefordshire and Worcestershire CDOP', localAuthorities: las, contactEmail: null, version: 2 });
+    expect(res.body).toMatchObject({
+      code: 'WOR',
+      name: 'Herefordshire and Worcestershire CDOP',
+      localAuthorities: las,
+      contactEmail: null,
+      version: 2,
+    });
   });
 
   it('when the patch carries an unknown property or the code, then 400 and nothing changes', async () => {

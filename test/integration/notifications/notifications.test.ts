@@ -66,7 +66,11 @@ describe('a new death', () => {
   it('when notified, then a case is created for the panel covering the local authority, with a reference, clocks and audit', async () => {
     const res = await post(notification(dir));
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ outcome: 'case_created', caseReference: expect.stringMatching(/^WOR-\d{4}-0001$/), possibleDuplicateOf: [] });
+    expect(res.body).toMatchObject({
+      outcome: 'case_created',
+      caseReference: expect.stringMatching(/^WOR-\d{4}-0001$/),
+      possibleDuplicateOf: [],
+    });
     expect(res.headers.location).toBe(`/v1/cases/${res.body.caseId}`);
     const [c] = await t.ds.query(`SELECT panel_id, status, child_nhs_number, age_at_death_days FROM cases`);
     expect(c).toMatchObject({ panel_id: dir.panelId, status: 'notified', child_nhs_number: '9434765919', age_at_death_days: 598 });
@@ -105,12 +109,14 @@ describe('validation', () => {
     expect(await count('notifications')).toBe(0);
   };
 
-  it('when the NHS number fails Modulus 11, then 400 names it', () => bad((n) => (n.child.nhsNumber = '943 476 5918'), 'body.child.nhsNumber'));
+  it('when the NHS number fails Modulus 11, then 400 names it', () =>
+    bad((n) => (n.child.nhsNumber = '943 476 5918'), 'body.child.nhsNumber'));
   it('when the NHS number has other characters, then 400', () => bad((n) => (n.child.nhsNumber = '943-476-5919'), 'body.child.nhsNumber'));
   it('when neither an NHS number nor a reason is given, then 400', () => bad((n) => delete n.child.nhsNumber, 'body.child.nhsNumber'));
   it('when both an NHS number and a reason are given, then 400', () =>
     bad((n) => (n.child.nhsNumberExceptionReason = 'child_non_resident_in_england'), 'body.child.nhsNumberExceptionReason'));
-  it('when the date of birth is after the date of death, then 400', () => bad((n) => (n.child.dateOfBirth = '2026-11-03'), 'body.child.dateOfBirth'));
+  it('when the date of birth is after the date of death, then 400', () =>
+    bad((n) => (n.child.dateOfBirth = '2026-11-03'), 'body.child.dateOfBirth'));
   it('when the death is in the future, then 400', () =>
     bad((n) => {
       n.death.dateOfDeath = '2099-01-01';
@@ -121,7 +127,11 @@ describe('validation', () => {
   it('when a Joint Agency Response was triggered without a reason, then 400', () =>
     bad((n) => (n.death.jointAgencyResponse = { triggered: true, reasons: [] }), 'body.death.jointAgencyResponse.reasons'));
   it('when an agency does not exist, then 400 names its position', () =>
-    bad((n) => (n.agenciesInvolved[1]!.agencyId = '3b241101-e2bb-4255-8caf-4136c566a962'), 'body.agenciesInvolved[1].agencyId', 'NOTIFICATION.UNKNOWN_AGENCY'));
+    bad(
+      (n) => (n.agenciesInvolved[1]!.agencyId = '3b241101-e2bb-4255-8caf-4136c566a962'),
+      'body.agenciesInvolved[1].agencyId',
+      'NOTIFICATION.UNKNOWN_AGENCY',
+    ));
   it('when free text is too long, then 400', () => bad((n) => (n.death.circumstances = 'x'.repeat(10_001)), 'body.death.circumstances'));
   it('when a required part of the form is missing, then 400', () => bad((n) => delete (n as Partial<typeof n>).notifier, 'body.notifier'));
   it('when a field is unknown, then 400', () => bad((n) => Object.assign(n.child, { favouriteToy: 'bear' }), 'body.child.favouriteToy'));
@@ -145,10 +155,20 @@ describe('one case per death', () => {
     const first = await post(notification(dir));
     const second = await post(notification(dir, {}, dir.gpId));
     expect(second.status).toBe(201);
-    expect(second.body).toMatchObject({ outcome: 'attached_to_existing_case', caseId: first.body.caseId, caseReference: first.body.caseReference });
+    expect(second.body).toMatchObject({
+      outcome: 'attached_to_existing_case',
+      caseId: first.body.caseId,
+      caseReference: first.body.caseReference,
+    });
     expect(await count('cases')).toBe(1);
-    expect(await t.ds.query(`SELECT match FROM notifications ORDER BY received_at`)).toEqual([{ match: 'new_case' }, { match: 'nhs_number' }]);
-    expect(await t.ds.query(`SELECT action FROM case_actions ORDER BY id`)).toEqual([{ action: 'notify' }, { action: 'attach_notification' }]);
+    expect(await t.ds.query(`SELECT match FROM notifications ORDER BY received_at`)).toEqual([
+      { match: 'new_case' },
+      { match: 'nhs_number' },
+    ]);
+    expect(await t.ds.query(`SELECT action FROM case_actions ORDER BY id`)).toEqual([
+      { action: 'notify' },
+      { action: 'attach_notification' },
+    ]);
   });
 
   it('when a child without an NHS number is notified again with the same names and dates, then it joins the case (and learns the NHS number later)', async () => {
@@ -157,7 +177,9 @@ describe('one case per death', () => {
     expect(second.body).toMatchObject({ outcome: 'attached_to_existing_case', caseId: first.body.caseId });
     const third = await post(notification(dir, {}, dir.policeId));
     expect(third.body).toMatchObject({ outcome: 'attached_to_existing_case', caseId: first.body.caseId });
-    expect(await t.ds.query(`SELECT child_nhs_number, child_nhs_exception FROM cases`)).toEqual([{ child_nhs_number: '9434765919', child_nhs_exception: null }]);
+    expect(await t.ds.query(`SELECT child_nhs_number, child_nhs_exception FROM cases`)).toEqual([
+      { child_nhs_number: '9434765919', child_nhs_exception: null },
+    ]);
   });
 
   it('when twins die (same birth date and surname, different first names and NHS numbers), then they are never merged', async () => {
@@ -196,7 +218,14 @@ describe('the intake function (intake_notification)', () => {
         await t.ds.query(`SELECT intake_notification($1::jsonb) AS answer`, [
           JSON.stringify({
             idempotency: null,
-            lookup: { nhsNumber: null, dateOfBirth: '2025-03-14', dateOfDeath: '2026-11-02', birthDates: ['2025-03-14'], localAuthority: 'E10000034', agencyIds: [] },
+            lookup: {
+              nhsNumber: null,
+              dateOfBirth: '2025-03-14',
+              dateOfDeath: '2026-11-02',
+              birthDates: ['2025-03-14'],
+              localAuthority: 'E10000034',
+              agencyIds: [],
+            },
             decision,
           }),
         ])
@@ -206,7 +235,9 @@ describe('the intake function (intake_notification)', () => {
     expect(stale.signature).toMatch(/^[0-9a-f]{32}$/);
     const undecided = await call(null);
     expect(undecided).toEqual(stale); // no decision yet: the same candidates, the same signature
-    expect({ cases: await count('cases'), notifications: await count('notifications'), audit: await count('audit_events') }).toEqual(before);
+    expect({ cases: await count('cases'), notifications: await count('notifications'), audit: await count('audit_events') }).toEqual(
+      before,
+    );
   });
 });
 
@@ -273,7 +304,14 @@ describe('exactly once', () => {
       await holder.query(`SELECT * FROM case_reference_counters FOR UPDATE`);
       const body = notification(dir, { nhsNumber: nhsNumberFrom(4242), givenName: 'Waiting' });
       const first = post(body, as(p), 'key-inflight').then((r) => r);
-      await waitFor(async () => (await t.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%intake_notification%'`))[0].n === 1);
+      await waitFor(
+        async () =>
+          (
+            await t.ds.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%intake_notification%'`,
+            )
+          )[0].n === 1,
+      );
       const same = await post(body, as(p), 'key-inflight');
       expect(same.status).toBe(409);
       expect(same.body.code).toBe('IDEMPOTENCY.IN_FLIGHT');
@@ -338,7 +376,9 @@ describe('exactly once', () => {
   it('when 30 notifications of a child without an NHS number arrive at once, then one case with 29 attached by name and dates', async () => {
     const system = as(principal('hospital_system', { agencyId: dir.hospitalId }));
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => post(notification(dir, { nhsNumber: null, givenName: i % 2 ? 'AMELIA' : 'Amelia' }), system, `nameless-${i}`)),
+      Array.from({ length: 30 }, (_, i) =>
+        post(notification(dir, { nhsNumber: null, givenName: i % 2 ? 'AMELIA' : 'Amelia' }), system, `nameless-${i}`),
+      ),
     );
     expect(results.map((r) => r.status).every((s) => s === 201)).toBe(true);
     expect(results.filter((r) => r.body.outcome === 'case_created')).toHaveLength(1);
@@ -353,7 +393,9 @@ describe('exactly once', () => {
 
   it('when near misses of one child arrive at once, then each later case is flagged against every earlier one, never merged', async () => {
     const names = ['Amelia', 'Amelie', 'Amalia', 'Emelia']; // every pair one or two edits apart
-    const results = await Promise.all(names.map((givenName, i) => post(notification(dir, { nhsNumber: null, givenName }), coordinator(), `near-miss-key-${i}`)));
+    const results = await Promise.all(
+      names.map((givenName, i) => post(notification(dir, { nhsNumber: null, givenName }), coordinator(), `near-miss-key-${i}`)),
+    );
     expect(results.map((r) => [r.status, r.body.outcome, r.body.code])).toEqual(names.map(() => [201, 'case_created', undefined]));
     const flagged = results.map((r) => r.body.possibleDuplicateOf.length).sort();
     // Serialised by the death's lock: the k-th case to land sees the k−1 before it (each pair is a near miss).

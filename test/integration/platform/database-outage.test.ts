@@ -145,7 +145,12 @@ function call(method: string, urlPath: string, body?: unknown, timeoutMs = 5000)
           } catch {
             // not JSON: keep the text
           }
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), headers: res.headers, body: parsed });
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            headers: res.headers,
+            body: parsed,
+          });
         });
       },
     );
@@ -185,7 +190,14 @@ class Load {
                 ? await call('GET', '/v1/agencies?limit=5')
                 : await call('POST', '/v1/agencies', { name: `Load ${randomUUID()}`, type: 'other' });
             const code = (res.body as { code?: unknown } | undefined)?.code;
-            this.samples.push({ op, started, ended: Date.now(), status: res.status, contentType: res.contentType, ...(typeof code === 'string' ? { code } : {}) });
+            this.samples.push({
+              op,
+              started,
+              ended: Date.now(),
+              status: res.status,
+              contentType: res.contentType,
+              ...(typeof code === 'string' ? { code } : {}),
+            });
           } catch (err) {
             this.samples.push({ op, started, ended: Date.now(), status: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
           }
@@ -223,7 +235,13 @@ beforeAll(async () => {
   const config = testConfig({ DATABASE_URL: url, DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '5000' });
   // The production path: connect, migrate (no embedded server: the URL is given).
   database = await openDatabase(config, log);
-  const app = createApp({ config, log, dataSource: database.dataSource, openapi: await loadOpenApi(config.openapiPath), auth: [{ authenticators: [testAuthenticator] }] });
+  const app = createApp({
+    config,
+    log,
+    dataSource: database.dataSource,
+    openapi: await loadOpenApi(config.openapiPath),
+    auth: [{ authenticators: [testAuthenticator] }],
+  });
   server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server!.once('error', reject);
@@ -276,7 +294,11 @@ describe('database outage', () => {
     // Every data request made wholly while the database was down got 503 SERVICE.UNAVAILABLE as problem+json.
     const duringOutage = load.between(downAt, upAgainAt);
     expect(duringOutage.length).toBeGreaterThanOrEqual(WORKERS);
-    expect(duringOutage.filter((s) => !(s.status === 503 && s.code === 'SERVICE.UNAVAILABLE' && /^application\/problem\+json/.test(s.contentType ?? '')))).toEqual([]);
+    expect(
+      duringOutage.filter(
+        (s) => !(s.status === 503 && s.code === 'SERVICE.UNAVAILABLE' && /^application\/problem\+json/.test(s.contentType ?? '')),
+      ),
+    ).toEqual([]);
 
     await pgProcess!.start();
     const recoveredIn = await within(RECOVERY_LIMIT_MS, async () => (await call('GET', '/health/ready', undefined, 2500)).status === 200);
@@ -291,7 +313,9 @@ describe('database outage', () => {
     expect(read.body).toMatchObject({ id, name: 'After the outage', type: 'police' });
 
     // Let the load run on the recovered database, then stop it.
-    expect(await within(5000, async () => l.samples.filter((s) => s.started >= recoveredAt && s.status === 201).length >= WORKERS)).toBeDefined();
+    expect(
+      await within(5000, async () => l.samples.filter((s) => s.started >= recoveredAt && s.status === 201).length >= WORKERS),
+    ).toBeDefined();
     await load.stop();
 
     // Once ready again, the load succeeds again: no stale connection left in the pool.

@@ -85,7 +85,10 @@ maybe('GET /docs in headless Chromium', () => {
     expect(res?.status()).toBe(200);
     // Swagger UI fetches /openapi.json and renders one .opblock per operation.
     await page.locator('.opblock').first().waitFor({ state: 'visible', timeout: 20_000 });
-    await page.getByRole('heading', { name: /CDOP case management API/ }).first().waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('heading', { name: /CDOP case management API/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   }, 60_000);
 
@@ -120,7 +123,9 @@ maybe('GET /docs in headless Chromium', () => {
   });
 
   it('when the page loads, then every request went to the test server on 127.0.0.1 (no CDN, no telemetry)', () => {
-    expect(requested).toEqual(expect.arrayContaining([`${baseUrl}/docs`, `${baseUrl}/docs/swagger-ui-bundle.js`, `${baseUrl}/openapi.json`]));
+    expect(requested).toEqual(
+      expect.arrayContaining([`${baseUrl}/docs`, `${baseUrl}/docs/swagger-ui-bundle.js`, `${baseUrl}/openapi.json`]),
+    );
     const elsewhere = requested.filter((u) => {
       const url = new URL(u);
       if (url.protocol === 'data:' || url.protocol === 'blob:') return false;

@@ -16,7 +16,13 @@ const coordinator = as(principal('cdop_coordinator'));
 function expectProblem(res: request.Response, status: number, code: string): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), requestId: res.headers['x-request-id'] });
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    requestId: res.headers['x-request-id'],
+  });
 }
 
 describe('operational endpoints', () => {
@@ -109,10 +115,7 @@ describe('errors are problem+json', () => {
   });
 
   it('when a body has an unknown property and a bad value, then 400 lists every offending field', async () => {
-    const res = await request(t.app)
-      .post('/v1/agencies')
-      .set(coordinator)
-      .send({ name: '', type: 'spaceship', favouriteColour: 'blue' });
+    const res = await request(t.app).post('/v1/agencies').set(coordinator).send({ name: '', type: 'spaceship', favouriteColour: 'blue' });
     expectProblem(res, 400, 'VALIDATION.FAILED');
     const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.type', 'body.favouriteColour']));

@@ -136,6 +136,11 @@ describe('listen', () => {
     await listener.close();
     expect(Date.now() - started).toBeLessThan(500);
     // (The error itself comes from Node's own realm, which jest's sandbox does not recognise as an Error.)
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', channel: CHANNEL, attempts: 1, msg: 'listener connection failed or lost; reconnecting' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'warn',
+      channel: CHANNEL,
+      attempts: 1,
+      msg: 'listener connection failed or lost; reconnecting',
+    });
   });
 });

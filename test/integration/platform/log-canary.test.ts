@@ -21,20 +21,33 @@ const coordinator = as(principal('cdop_coordinator'));
 
 it('when canary personal data is sent in bodies, URLs, headers and failing SQL, then none of it reaches the log', async () => {
   // Valid request carrying the canary as a value that is stored.
-  expect((await request(t.app).post('/v1/agencies').set(coordinator).send({ name: NAME, type: 'other', odsCode: 'CANARY1' })).status).toBe(201);
+  expect((await request(t.app).post('/v1/agencies').set(coordinator).send({ name: NAME, type: 'other', odsCode: 'CANARY1' })).status).toBe(
+    201,
+  );
   // A unique violation: PostgreSQL's error detail quotes the value.
-  expect((await request(t.app).post('/v1/agencies').set(coordinator).send({ name: NAME, type: 'other', odsCode: 'CANARY1' })).status).toBe(409);
+  expect((await request(t.app).post('/v1/agencies').set(coordinator).send({ name: NAME, type: 'other', odsCode: 'CANARY1' })).status).toBe(
+    409,
+  );
   // Validation failure echoing nothing of the input.
-  const bad = await request(t.app).post('/v1/agencies').set(coordinator).send({ name: NAME, type: 'child', nhsNumber: NHS, childName: NAME });
+  const bad = await request(t.app)
+    .post('/v1/agencies')
+    .set(coordinator)
+    .send({ name: NAME, type: 'child', nhsNumber: NHS, childName: NAME });
   expect(bad.status).toBe(400);
   expect(JSON.stringify(bad.body)).not.toContain(NHS);
   expect(JSON.stringify(bad.body)).not.toContain(NAME);
   // In the path, the query string and headers.
   await request(t.app).get(`/v1/panels/${NHS}`).set(coordinator);
-  await request(t.app).get(`/v1/agencies?odsCode=${NHS}&name=${encodeURIComponent(NAME)}`).set(coordinator);
+  await request(t.app)
+    .get(`/v1/agencies?odsCode=${NHS}&name=${encodeURIComponent(NAME)}`)
+    .set(coordinator);
   await request(t.app).get('/health/live').set('X-Child-Name', NAME).set('Cookie', `nhs=${NHS}`).set('Authorization', `Bearer ${NHS}`);
   // Malformed JSON containing the canary.
-  await request(t.app).post('/v1/agencies').set(coordinator).set('Content-Type', 'application/json').send(`{"name":"${NAME}","nhs":"${NHS_SPACED}"`);
+  await request(t.app)
+    .post('/v1/agencies')
+    .set(coordinator)
+    .set('Content-Type', 'application/json')
+    .send(`{"name":"${NAME}","nhs":"${NHS_SPACED}"`);
   // A 500 whose failed statement has the canary among its parameters.
   await t.ds.query('ALTER TABLE agencies RENAME TO agencies_gone');
   try {

@@ -34,7 +34,14 @@ describe('GET /v1/me', () => {
     const p = principal('panel_member', { panelIds: ['6f1c2a4e-0000-4000-8000-000000000001'] });
     const res = await request(t.app).get('/v1/me').set(as(p));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ kind: 'user', id: p.id, roles: ['panel_member'], panelIds: p.panelIds, agencyId: null, csrfToken: null });
+    expect(res.body).toMatchObject({
+      kind: 'user',
+      id: p.id,
+      roles: ['panel_member'],
+      panelIds: p.panelIds,
+      agencyId: null,
+      csrfToken: null,
+    });
     expect(res.body.permissions).toContain('directory:read');
     expect(res.body.permissions).not.toContain('directory:write');
   });
@@ -47,8 +54,22 @@ describe('GET /v1/me', () => {
 describe('user administration', () => {
   it.each(['cdop_coordinator', 'panel_chair', 'auditor', 'agency_contributor'] as const)('when a %s tries, then 403', async (role) => {
     const u = await seedUser();
-    expect((await request(t.app).get('/v1/users').set(as(principal(role)))).status).toBe(403);
-    expect((await request(t.app).patch(`/v1/users/${u.id}`).set(as(principal(role))).set('If-Match', '"v1"').send({ disabled: true })).status).toBe(403);
+    expect(
+      (
+        await request(t.app)
+          .get('/v1/users')
+          .set(as(principal(role)))
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(t.app)
+          .patch(`/v1/users/${u.id}`)
+          .set(as(principal(role)))
+          .set('If-Match', '"v1"')
+          .send({ disabled: true })
+      ).status,
+    ).toBe(403);
   });
 
   it('when an administrator disables a user, then their sessions end at once and it is audited', async () => {
@@ -57,7 +78,11 @@ describe('user administration', () => {
     const got = await request(t.app).get(`/v1/users/${u.id}`).set(admin);
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ idpId: 'nhs', roles: ['cdop_coordinator'], disabled: false });
-    const res = await request(t.app).patch(`/v1/users/${u.id}`).set(admin).set('If-Match', String(got.headers.etag)).send({ disabled: true });
+    const res = await request(t.app)
+      .patch(`/v1/users/${u.id}`)
+      .set(admin)
+      .set('If-Match', String(got.headers.etag))
+      .send({ disabled: true });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ disabled: true, version: 2 });
     expect(await t.ds.query(`SELECT count(*)::int AS n FROM user_sessions`)).toEqual([{ n: 0 }]);
@@ -81,7 +106,11 @@ describe('user administration', () => {
 
   it('when an unknown agency is assigned, then 400 names body.agencyId', async () => {
     const u = await seedUser();
-    const res = await request(t.app).patch(`/v1/users/${u.id}`).set(admin).set('If-Match', '"v1"').send({ agencyId: '3b241101-e2bb-4255-8caf-4136c566a962' });
+    const res = await request(t.app)
+      .patch(`/v1/users/${u.id}`)
+      .set(admin)
+      .set('If-Match', '"v1"')
+      .send({ agencyId: '3b241101-e2bb-4255-8caf-4136c566a962' });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('body.agencyId');
   });
@@ -90,7 +119,11 @@ describe('user administration', () => {
     const u = await seedUser();
     expect((await request(t.app).patch(`/v1/users/${u.id}`).set(admin).send({ disabled: true })).status).toBe(428);
     expect((await request(t.app).patch(`/v1/users/${u.id}`).set(admin).set('If-Match', '"v5"').send({ disabled: true })).status).toBe(412);
-    const roles = await request(t.app).patch(`/v1/users/${u.id}`).set(admin).set('If-Match', '"v1"').send({ roles: ['administrator'] });
+    const roles = await request(t.app)
+      .patch(`/v1/users/${u.id}`)
+      .set(admin)
+      .set('If-Match', '"v1"')
+      .send({ roles: ['administrator'] });
     expect(roles.status).toBe(400);
     expect(roles.body.errors[0].field).toBe('body.roles');
     expect((await request(t.app).get(`/v1/users/nope`).set(admin)).status).toBe(400);

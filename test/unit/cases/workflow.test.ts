@@ -68,13 +68,16 @@ describe('the status table', () => {
 });
 
 describe('holds', () => {
-  it.each(HOLD_REASONS)('when a case is on hold (%s), then progress is blocked and lift_hold, unschedule and flag work are allowed', (reason) => {
-    const held = plain('scheduled_for_panel', { holdReason: reason, flags: [dup()] });
-    expect(allowedActions(held)).toEqual(['unschedule', 'lift_hold', 'dismiss_flag']);
-    const verdict = evaluateAction(held, 'record_panel_review');
-    expect(verdict).toMatchObject({ ok: false, code: 'CASE.ACTION_NOT_ALLOWED' });
-    expect(!verdict.ok && verdict.detail).toContain(reason);
-  });
+  it.each(HOLD_REASONS)(
+    'when a case is on hold (%s), then progress is blocked and lift_hold, unschedule and flag work are allowed',
+    (reason) => {
+      const held = plain('scheduled_for_panel', { holdReason: reason, flags: [dup()] });
+      expect(allowedActions(held)).toEqual(['unschedule', 'lift_hold', 'dismiss_flag']);
+      const verdict = evaluateAction(held, 'record_panel_review');
+      expect(verdict).toMatchObject({ ok: false, code: 'CASE.ACTION_NOT_ALLOWED' });
+      expect(!verdict.ok && verdict.detail).toContain(reason);
+    },
+  );
 
   it('when a case is not on hold, then lift_hold is refused; when it is, place_hold is refused', () => {
     expect(evaluateAction(plain('notified'), 'lift_hold').ok).toBe(false);
@@ -106,12 +109,15 @@ describe('the unassigned queue, merges and flags', () => {
     ['POSSIBLE_DUPLICATE', 'reviewed', 'close'],
     ['SCR_CRITERIA_MET', 'reviewed', 'close'],
     ['SCR_CRITERIA_MET', 'scheduled_for_panel', 'record_panel_review'],
-  ])('when an open %s flag is on a %s case, then %s is 409 BLOCKED_BY_FLAG naming the flag and left out of allowedActions', (type, status, action) => {
-    const c = plain(status, { flags: [{ id: 'f1', type, status: 'open' }] });
-    expect(evaluateAction(c, action)).toMatchObject({ ok: false, code: 'CASE.BLOCKED_BY_FLAG', flag: { id: 'f1', type } });
-    expect(allowedActions(c)).not.toContain(action);
-    expect(FLAG_BLOCKS[type]).toContain(action);
-  });
+  ])(
+    'when an open %s flag is on a %s case, then %s is 409 BLOCKED_BY_FLAG naming the flag and left out of allowedActions',
+    (type, status, action) => {
+      const c = plain(status, { flags: [{ id: 'f1', type, status: 'open' }] });
+      expect(evaluateAction(c, action)).toMatchObject({ ok: false, code: 'CASE.BLOCKED_BY_FLAG', flag: { id: 'f1', type } });
+      expect(allowedActions(c)).not.toContain(action);
+      expect(FLAG_BLOCKS[type]).toContain(action);
+    },
+  );
 
   it('when the blocking flag is dismissed or resolved, or of a type that blocks nothing, then the action is allowed', () => {
     expect(evaluateAction(plain('reviewed', { flags: [dup('dismissed')] }), 'close').ok).toBe(true);
@@ -119,7 +125,7 @@ describe('the unassigned queue, merges and flags', () => {
     expect(evaluateAction(plain('reviewed', { flags: [{ id: 'f', type: 'SOMETHING_NEW', status: 'open' }] }), 'close').ok).toBe(true);
   });
 
-  it('when a flag is not the caller\'s to decide (it names a case they cannot see), then it still blocks but cannot be dismissed, restored or merged', () => {
+  it("when a flag is not the caller's to decide (it names a case they cannot see), then it still blocks but cannot be dismissed, restored or merged", () => {
     const foreign = plain('reviewed', { flags: [{ ...dup(), decidable: false }] });
     expect(allowedActions(foreign)).toEqual(['place_hold']);
     expect(evaluateAction(foreign, 'close')).toMatchObject({ code: 'CASE.BLOCKED_BY_FLAG' });
@@ -134,7 +140,11 @@ describe('the unassigned queue, merges and flags', () => {
 describe('clocks', () => {
   it('when the clock mapping is read, then every clock it meets is a known rule', () => {
     const ids = new Set(DEFAULT_DEADLINE_RULES.map((r) => r.id));
-    expect(Object.values(DEADLINES_MET_ON_ENTERING).flat().filter((id) => !ids.has(id!))).toEqual([]);
+    expect(
+      Object.values(DEADLINES_MET_ON_ENTERING)
+        .flat()
+        .filter((id) => !ids.has(id)),
+    ).toEqual([]);
     expect(DEADLINES_MET_ON_ENTERING.reviewed).toContain('panel_review_target');
   });
 });
@@ -183,7 +193,14 @@ describe('properties', () => {
   });
 
   it('when a case is on hold or unassigned, then no action moves the review forward', () => {
-    const forward: CaseAction[] = ['request_information', 'convene_review_meeting', 'mark_ready_for_panel', 'schedule_for_panel', 'record_panel_review', 'close'];
+    const forward: CaseAction[] = [
+      'request_information',
+      'convene_review_meeting',
+      'mark_ready_for_panel',
+      'schedule_for_panel',
+      'record_panel_review',
+      'close',
+    ];
     fc.assert(
       fc.property(snapshot, (c) => {
         if (c.holdReason || c.panelId === null) expect(allowedActions(c).filter((a) => forward.includes(a))).toEqual([]);

@@ -1,10 +1,11 @@
-import {
-  DEFAULT_DEADLINE_RULES,
-  DeadlineRulesError,
-  loadDeadlineRules,
-} from '../../../src/modules/cases/clocks/deadline-rules';
+import { DEFAULT_DEADLINE_RULES, DeadlineRulesError, loadDeadlineRules } from '../../../src/modules/cases/clocks/deadline-rules';
 
-const valid = { id: 'rapid_review_due', label: 'Rapid review', startsFrom: 'serious_incident_aware_at', offset: { unit: 'working_days', amount: 10 } };
+const valid = {
+  id: 'rapid_review_due',
+  label: 'Rapid review',
+  startsFrom: 'serious_incident_aware_at',
+  offset: { unit: 'working_days', amount: 10 },
+};
 
 describe('default deadline rules', () => {
   it('when the defaults are listed, then each statutory clock has its unit and amount', () => {
@@ -35,29 +36,56 @@ describe('loadDeadlineRules', () => {
   });
 
   it('when an override has the id of a default, then it replaces that rule in place', () => {
-    const rules = loadDeadlineRules({ rules: [{ ...valid, id: 'notification_form_due', startsFrom: 'date_of_death', offset: { unit: 'hours', amount: 48 } }] });
+    const rules = loadDeadlineRules({
+      rules: [{ ...valid, id: 'notification_form_due', startsFrom: 'date_of_death', offset: { unit: 'hours', amount: 48 } }],
+    });
     expect(rules.map((r) => r.id)).toEqual(DEFAULT_DEADLINE_RULES.map((r) => r.id));
     expect(rules[0]?.offset).toEqual({ unit: 'hours', amount: 48 });
   });
 
   it('when an override has a new id, then it is added after the defaults', () => {
     const rules = loadDeadlineRules({
-      rules: [{ id: 'lcspr_publication_target', label: 'LCSPR published', startsFrom: 'scr_referred_at', offset: { unit: 'calendar_months', amount: 6 } }],
+      rules: [
+        {
+          id: 'lcspr_publication_target',
+          label: 'LCSPR published',
+          startsFrom: 'scr_referred_at',
+          offset: { unit: 'calendar_months', amount: 6 },
+        },
+      ],
     });
     expect(rules).toHaveLength(DEFAULT_DEADLINE_RULES.length + 1);
     expect(rules.at(-1)?.id).toBe('lcspr_publication_target');
   });
 
   it('when a label has surrounding spaces, then they are trimmed', () => {
-    expect(loadDeadlineRules({ rules: [{ ...valid, label: '  Rapid review  ' }] }).find((r) => r.id === valid.id)?.label).toBe('Rapid review');
+    expect(loadDeadlineRules({ rules: [{ ...valid, label: '  Rapid review  ' }] }).find((r) => r.id === valid.id)?.label).toBe(
+      'Rapid review',
+    );
   });
 
   it.each([
-    ['an unknown unit', { rules: [{ ...valid, offset: { unit: 'weeks', amount: 2 } }] }, /rules\.0 \(rapid_review_due\)\.offset\.unit: must be one of working_days/],
-    ['an amount given as a string', { rules: [{ ...valid, offset: { unit: 'working_days', amount: '15' } }] }, /rules\.0 \(rapid_review_due\)\.offset\.amount: must be a number/],
-    ['a fractional amount', { rules: [{ ...valid, offset: { unit: 'working_days', amount: 1.5 } }] }, /offset\.amount: must be a whole number/],
+    [
+      'an unknown unit',
+      { rules: [{ ...valid, offset: { unit: 'weeks', amount: 2 } }] },
+      /rules\.0 \(rapid_review_due\)\.offset\.unit: must be one of working_days/,
+    ],
+    [
+      'an amount given as a string',
+      { rules: [{ ...valid, offset: { unit: 'working_days', amount: '15' } }] },
+      /rules\.0 \(rapid_review_due\)\.offset\.amount: must be a number/,
+    ],
+    [
+      'a fractional amount',
+      { rules: [{ ...valid, offset: { unit: 'working_days', amount: 1.5 } }] },
+      /offset\.amount: must be a whole number/,
+    ],
     ['a negative amount', { rules: [{ ...valid, offset: { unit: 'working_days', amount: -1 } }] }, /offset\.amount: must not be negative/],
-    ['an implausibly large amount', { rules: [{ ...valid, offset: { unit: 'working_days', amount: 1500 } }] }, /offset\.amount: must be at most 520 working_days/],
+    [
+      'an implausibly large amount',
+      { rules: [{ ...valid, offset: { unit: 'working_days', amount: 1500 } }] },
+      /offset\.amount: must be at most 520 working_days/,
+    ],
     ['a missing offset', { rules: [{ ...valid, offset: undefined }] }, /rules\.0 \(rapid_review_due\)\.offset: is required/],
     ['an unknown start event', { rules: [{ ...valid, startsFrom: 'birthday' }] }, /\.startsFrom: must be one of date_of_death/],
     ['a blank label', { rules: [{ ...valid, label: '   ' }] }, /\.label: must not be empty/],
@@ -78,7 +106,11 @@ describe('loadDeadlineRules', () => {
       throw new Error('expected a DeadlineRulesError');
     } catch (e) {
       expect(e).toBeInstanceOf(DeadlineRulesError);
-      expect((e as DeadlineRulesError).issues.map((i) => i.path)).toEqual(['rules.0 (x).label', 'rules.0 (x).startsFrom', 'rules.0 (x).offset.amount']);
+      expect((e as DeadlineRulesError).issues.map((i) => i.path)).toEqual([
+        'rules.0 (x).label',
+        'rules.0 (x).startsFrom',
+        'rules.0 (x).offset.amount',
+      ]);
     }
   });
 });

@@ -1,11 +1,6 @@
 import { DEFAULT_DEADLINE_RULES, type DeadlineRule } from '../../../src/modules/cases/clocks/deadline-rules';
-import {
-  computeCaseDeadlines,
-  computeDeadline,
-  deadlineStatus,
-  isOverdue,
-} from '../../../src/modules/cases/clocks/deadlines';
-import { endOfLondonDay, londonDateOf } from '../../../src/modules/cases/clocks/london-time';
+import { computeCaseDeadlines, computeDeadline, deadlineStatus, isOverdue } from '../../../src/modules/cases/clocks/deadlines';
+import { endOfLondonDay, londonDateOf } from '../../../src/platform/time';
 
 const rule = (unit: DeadlineRule['offset']['unit'], amount: number): DeadlineRule => ({
   id: `test_${unit}_${amount}`,
@@ -45,21 +40,81 @@ describe('London dates of instants', () => {
 
 describe('computeDeadline', () => {
   const dayCases: [DeadlineRule, string, string, string, string][] = [
-    [defaultRule('notification_form_due'), '2026-04-02T10:00:00Z', '2026-04-08', '2026-04-08T22:59:59.999Z', 'a child dies on the Thursday before Easter'],
+    [
+      defaultRule('notification_form_due'),
+      '2026-04-02T10:00:00Z',
+      '2026-04-08',
+      '2026-04-08T22:59:59.999Z',
+      'a child dies on the Thursday before Easter',
+    ],
     [rule('working_days', 1), '2026-12-24T12:00:00Z', '2026-12-29', '2026-12-29T23:59:59.999Z', 'a clock starts on Christmas Eve'],
-    [rule('working_days', 2), '2026-03-28T23:30:00Z', '2026-03-31', '2026-03-31T22:59:59.999Z', 'a clock starts late on Saturday and the clocks go forward that night'],
+    [
+      rule('working_days', 2),
+      '2026-03-28T23:30:00Z',
+      '2026-03-31',
+      '2026-03-31T22:59:59.999Z',
+      'a clock starts late on Saturday and the clocks go forward that night',
+    ],
     [rule('working_days', 1), '2026-03-27T12:00:00Z', '2026-03-30', '2026-03-30T22:59:59.999Z', 'the due day is in BST'],
-    [rule('working_days', 1), '2026-10-23T12:00:00Z', '2026-10-26', '2026-10-26T23:59:59.999Z', 'the due day is in GMT, after the clocks go back'],
-    [rule('working_days', 2), '2026-06-30T23:30:00Z', '2026-07-03', '2026-07-03T22:59:59.999Z', 'the start is 30 June in UTC but 1 July in London'],
-    [defaultRule('agency_reporting_forms_due'), '2026-04-01T09:00:00Z', '2026-04-24', '2026-04-24T22:59:59.999Z', 'agency forms are requested the day before Easter'],
-    [defaultRule('serious_incident_notification_due'), '2026-12-23T15:00:00Z', '2027-01-04', '2027-01-04T23:59:59.999Z', 'a serious incident becomes known just before Christmas'],
-    [defaultRule('rapid_review_due'), '2026-12-23T15:00:00Z', '2027-01-18', '2027-01-18T23:59:59.999Z', 'a rapid review starts just before Christmas'],
+    [
+      rule('working_days', 1),
+      '2026-10-23T12:00:00Z',
+      '2026-10-26',
+      '2026-10-26T23:59:59.999Z',
+      'the due day is in GMT, after the clocks go back',
+    ],
+    [
+      rule('working_days', 2),
+      '2026-06-30T23:30:00Z',
+      '2026-07-03',
+      '2026-07-03T22:59:59.999Z',
+      'the start is 30 June in UTC but 1 July in London',
+    ],
+    [
+      defaultRule('agency_reporting_forms_due'),
+      '2026-04-01T09:00:00Z',
+      '2026-04-24',
+      '2026-04-24T22:59:59.999Z',
+      'agency forms are requested the day before Easter',
+    ],
+    [
+      defaultRule('serious_incident_notification_due'),
+      '2026-12-23T15:00:00Z',
+      '2027-01-04',
+      '2027-01-04T23:59:59.999Z',
+      'a serious incident becomes known just before Christmas',
+    ],
+    [
+      defaultRule('rapid_review_due'),
+      '2026-12-23T15:00:00Z',
+      '2027-01-18',
+      '2027-01-18T23:59:59.999Z',
+      'a rapid review starts just before Christmas',
+    ],
     [defaultRule('panel_review_target'), '2026-08-31T12:00:00Z', '2027-02-28', '2027-02-28T23:59:59.999Z', 'a child dies on 31 August'],
-    [defaultRule('panel_review_target'), '2026-08-31T23:30:00Z', '2027-03-01', '2027-03-01T23:59:59.999Z', 'a child dies at 00:30 BST on 1 September'],
+    [
+      defaultRule('panel_review_target'),
+      '2026-08-31T23:30:00Z',
+      '2027-03-01',
+      '2027-03-01T23:59:59.999Z',
+      'a child dies at 00:30 BST on 1 September',
+    ],
     [defaultRule('scr_decision_due'), '2027-01-31T09:00:00Z', '2027-02-28', '2027-02-28T23:59:59.999Z', 'a referral is made on 31 January'],
-    [defaultRule('scr_decision_due'), '2028-01-31T09:00:00Z', '2028-02-29', '2028-02-29T23:59:59.999Z', 'a referral is made on 31 January of a leap year'],
+    [
+      defaultRule('scr_decision_due'),
+      '2028-01-31T09:00:00Z',
+      '2028-02-29',
+      '2028-02-29T23:59:59.999Z',
+      'a referral is made on 31 January of a leap year',
+    ],
     [rule('calendar_days', 10), '2026-12-18T12:00:00Z', '2026-12-28', '2026-12-28T23:59:59.999Z', 'calendar days end on a bank holiday'],
-    [rule('calendar_days', 0), '2026-06-30T23:30:00Z', '2026-07-01', '2026-07-01T22:59:59.999Z', 'zero calendar days run from half past midnight BST'],
+    [
+      rule('calendar_days', 0),
+      '2026-06-30T23:30:00Z',
+      '2026-07-01',
+      '2026-07-01T22:59:59.999Z',
+      'zero calendar days run from half past midnight BST',
+    ],
   ];
   it.each(dayCases.map(([r, start, dueDate, dueAt, why]) => [why, r.id, start, dueDate, dueAt, r] as const))(
     'when %s (%s from %s), then it is due %s, ending %s',

@@ -1,4 +1,4 @@
-import { londonLocalInstant } from '../../../src/modules/cases/clocks';
+import { londonLocalInstant } from '../../../src/platform/time';
 it.each([
   ['2026-06-30', '23:30', '2026-06-30T22:30:00.000Z'],
   ['2026-01-15', '08:00', '2026-01-15T08:00:00.000Z'],

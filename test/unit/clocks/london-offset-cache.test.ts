@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { londonDateOf, parseLocalDate, startOfLondonDay } from '../../../src/modules/cases/clocks/london-time';
+import { londonDateOf, parseLocalDate, startOfLondonDay } from '../../../src/platform/time/london-time';
 
 /** Intl's own answer, with no caching: the reference the cached offsets must agree with. */
 const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -48,7 +48,8 @@ describe('parseLocalDate', () => {
     ['0050-01-01', false],
     ['2026-1-01', false],
   ])('when given %s, then it is accepted: %s', (date, ok) => {
-    if (ok) expect(parseLocalDate(date)).toEqual({ year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8)) });
+    if (ok)
+      expect(parseLocalDate(date)).toEqual({ year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8)) });
     else expect(() => parseLocalDate(date)).toThrow(RangeError);
   });
 });

@@ -1,10 +1,5 @@
-import {
-  addCalendarMonths,
-  addWorkingDays,
-  bankHolidays,
-  isWorkingDay,
-} from '../../../src/modules/cases/clocks/working-calendar';
-import { dayOfWeek } from '../../../src/modules/cases/clocks/london-time';
+import { addCalendarMonths, addWorkingDays, bankHolidays, isWorkingDay } from '../../../src/platform/time';
+import { dayOfWeek } from '../../../src/platform/time';
 import Holidays from 'date-holidays';
 
 // The weekday bank holidays of England and Wales as published on gov.uk/bank-holidays.
@@ -25,7 +20,7 @@ describe('bank holidays', () => {
     expect(bankHolidays(2026)).toBe(bankHolidays(2026));
   });
 
-  it('when observances such as Easter Sunday and Mother\'s Day fall in the year, then they are not holidays', () => {
+  it("when observances such as Easter Sunday and Mother's Day fall in the year, then they are not holidays", () => {
     expect(bankHolidays(2026).has('2026-04-05')).toBe(false);
     expect(bankHolidays(2026).has('2026-03-15')).toBe(false);
   });
@@ -38,7 +33,10 @@ describe('bank holidays', () => {
   it('when England and Wales are compared for 2020–2035, then their bank holidays are the same', () => {
     const wales = new Holidays('GB', 'WLS');
     for (let year = 2020; year <= 2035; year++) {
-      const welsh = wales.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10));
+      const welsh = wales
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10));
       expect([...bankHolidays(year)].sort()).toEqual(welsh.sort());
     }
   });

@@ -1,4 +1,9 @@
-import { candidateBirthDates, compareChildren, normaliseName, type ChildIdentity } from '../../../src/modules/notifications/duplicate-match';
+import {
+  candidateBirthDates,
+  compareChildren,
+  normaliseName,
+  type ChildIdentity,
+} from '../../../src/modules/notifications/duplicate-match';
 
 const base: ChildIdentity = {
   nhsNumber: null,
@@ -44,7 +49,7 @@ describe('compareChildren', () => {
 
 describe('helpers', () => {
   it("when names are normalised, then case, accents and punctuation go: Zoë-Ann O'Neill", () => {
-    expect(normaliseName("Zoë-Ann")).toBe('zoeann');
+    expect(normaliseName('Zoë-Ann')).toBe('zoeann');
     expect(normaliseName("O'Neill")).toBe('oneill');
   });
 

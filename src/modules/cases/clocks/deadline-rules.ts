@@ -57,9 +57,7 @@ const offsetSchema = z
   });
 
 const ruleSchema = z.strictObject({
-  id: z
-    .string(expecting('a string'))
-    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be snake_case, starting with a letter, at most 64 characters'),
+  id: z.string(expecting('a string')).regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be snake_case, starting with a letter, at most 64 characters'),
   label: z.string(expecting('a string')).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   startsFrom: z.enum(START_EVENTS, expecting(`one of ${START_EVENTS.join(', ')}`)),
   offset: offsetSchema,
@@ -159,10 +157,7 @@ export class DeadlineRulesError extends Error {
  * rule would be ambiguous), any other id is added. Undefined or null means no overrides.
  * Throws DeadlineRulesError naming every bad field, so start-up fails with a fixable message.
  */
-export function loadDeadlineRules(
-  overrides: unknown,
-  defaults: readonly DeadlineRule[] = DEFAULT_DEADLINE_RULES,
-): readonly DeadlineRule[] {
+export function loadDeadlineRules(overrides: unknown, defaults: readonly DeadlineRule[] = DEFAULT_DEADLINE_RULES): readonly DeadlineRule[] {
   if (overrides === undefined || overrides === null) return defaults;
   const parsed = overridesSchema.safeParse(overrides);
   if (!parsed.success) {

@@ -1,6 +1,13 @@
 import { DEFAULT_DEADLINE_RULES, type DeadlineRule, type StartEvent } from './deadline-rules';
-import { assertValidInstant, endOfLondonDay, londonDateOf, type LocalDate } from './london-time';
-import { addCalendarDays, addCalendarMonths, addWorkingDays } from './working-calendar';
+import {
+  addCalendarDays,
+  addCalendarMonths,
+  addWorkingDays,
+  assertValidInstant,
+  endOfLondonDay,
+  londonDateOf,
+  type LocalDate,
+} from '../../../platform/time';
 
 export interface Deadline {
   ruleId: string;

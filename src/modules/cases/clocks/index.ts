@@ -10,5 +10,3 @@ export {
   type StartEvent,
 } from './deadline-rules';
 export { computeCaseDeadlines, computeDeadline, deadlineStatus, isOverdue, type Deadline, type DeadlineStatus } from './deadlines';
-export { endOfLondonDay, londonDateOf, londonLocalInstant, startOfLondonDay, type LocalDate } from './london-time';
-export { addCalendarMonths, addWorkingDays, bankHolidays, isWorkingDay } from './working-calendar';

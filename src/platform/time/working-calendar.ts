@@ -56,7 +56,7 @@ export function addWorkingDays(date: LocalDate, n: number): LocalDate {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number ≥ 0, got ${n}`);
   let current = date;
   parseLocalDate(current); // refuse a malformed date even when n = 0
-  for (let counted = 0; counted < n; ) {
+  for (let counted = 0; counted < n;) {
     current = addDays(current, 1);
     if (isWorkingDay(current)) counted += 1;
   }

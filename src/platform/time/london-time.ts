@@ -38,7 +38,14 @@ export function parseLocalDate(date: LocalDate): Ymd {
     const ymd = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
     // Day 0 of the next month is the last day of this one: rejects 2026-02-30 and friends.
     // (Date.UTC maps years 0–99 to 1900–1999, so those are refused as before.)
-    if (ymd.year >= 100 && ymd.month >= 1 && ymd.month <= 12 && ymd.day >= 1 && ymd.day <= new Date(Date.UTC(ymd.year, ymd.month, 0)).getUTCDate()) return ymd;
+    if (
+      ymd.year >= 100 &&
+      ymd.month >= 1 &&
+      ymd.month <= 12 &&
+      ymd.day >= 1 &&
+      ymd.day <= new Date(Date.UTC(ymd.year, ymd.month, 0)).getUTCDate()
+    )
+      return ymd;
   }
   throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
 }
@@ -80,7 +87,14 @@ function offsetOfHour(hour: number): number {
   const instantMs = hour * HOUR_MS;
   const parts: Record<string, string> = {};
   for (const p of londonParts.formatToParts(instantMs)) parts[p.type] = p.value;
-  const wallMs = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const wallMs = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   if (offsetByHour.size >= OFFSET_CACHE_MAX) offsetByHour.clear();
   offsetByHour.set(hour, wallMs - instantMs);
   return wallMs - instantMs;
