@@ -16,7 +16,7 @@ import { rejectUnsafeText } from './platform/http/text-safety';
 import type { Logger } from './platform/logger';
 import { casesRouter, createCasesService } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
-import { createNotificationsService, notificationsRouter } from './modules/notifications';
+import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -77,8 +77,9 @@ export function createApp(deps: AppDeps): Express {
   for (const m of deps.auth) for (const router of m.routers ?? []) app.use(router);
   app.use(directoryRouter(createDirectoryService(deps.dataSource)));
   app.use(usersRouter(createUsersService(deps.dataSource)));
-  app.use(notificationsRouter(createNotificationsService(deps.dataSource, deps.config.deadlineRules)));
-  app.use(casesRouter(createCasesService(deps.dataSource, { rules: deps.config.deadlineRules })));
+  const cases = createCasesService(deps.dataSource, { rules: deps.config.deadlineRules, notifications: caseNotificationsPort });
+  app.use(notificationsRouter(createNotificationsService(deps.dataSource, { cases: cases.intake })));
+  app.use(casesRouter(cases));
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

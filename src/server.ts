@@ -1,3 +1,4 @@
+import { ENTITIES } from './entities';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
@@ -27,7 +28,7 @@ export interface ServiceOverrides {
 /** config → database → migrate → seed (dev) → app → listen. */
 export async function startService(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const openapi = await loadOpenApi(config.openapiPath);
-  const database = await openDatabase(config, log);
+  const database = await openDatabase(config, log, ENTITIES);
   // What has started so far, stopped again if start-up fails part-way (e.g. the port is taken).
   let auth: readonly AuthMechanism[] = [];
   let sealer: AuditSealer | undefined;

@@ -1,3 +1,4 @@
+import { ENTITIES } from '../../src/entities';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -150,7 +151,7 @@ export async function openBenchDatabase(env: NodeJS.ProcessEnv = process.env): P
     const url = u.toString();
 
     const log = createLogger('warn');
-    const ds = createDataSource({ url, poolMax: 2, connectTimeoutMs: 10_000, statementTimeoutMs: 120_000, log });
+    const ds = createDataSource({ url, poolMax: 2, connectTimeoutMs: 10_000, statementTimeoutMs: 120_000, log, entities: ENTITIES });
     await ds.initialize();
     try {
       await runMigrations(ds, log);

@@ -1,3 +1,4 @@
+import { ENTITIES } from '../../src/entities';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import express from 'express';
@@ -66,7 +67,7 @@ async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
   // 'info', not config.logLevel: every request writes its "request completed" line, as in production.
   const log = createLogger('info', nullStream());
   const openapi = await loadOpenApi(config.openapiPath);
-  const dataSource = createDataSource({ ...config.database, url: ctx.databaseUrl, log });
+  const dataSource = createDataSource({ ...config.database, url: ctx.databaseUrl, log, entities: ENTITIES });
   await dataSource.initialize(); // the run's database is already migrated
   const app = createApp({ config, log, dataSource, openapi, auth: [{ authenticators: [testAuthenticator] }] });
   return { handler: app, close: () => dataSource.destroy() };

@@ -1,3 +1,4 @@
+import { ENTITIES } from '../../src/entities';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,7 +89,7 @@ async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
   // Every request writes its "request completed" line at info, as in production; the sink drops it.
   const log = createLogger(config.logLevel, nullStream());
   const openapi = await loadOpenApi(config.openapiPath);
-  const dataSource = createDataSource({ ...config.database, url: ctx.databaseUrl, log });
+  const dataSource = createDataSource({ ...config.database, url: ctx.databaseUrl, log, entities: ENTITIES });
   await dataSource.initialize(); // the run's database is already migrated
   const auth = await createAuthMechanisms({ config, log, dataSource });
   const app = createApp({ config, log, dataSource, openapi, auth });
@@ -252,6 +253,7 @@ async function setup(ctx: SetupContext): Promise<void> {
     connectTimeoutMs: 10_000,
     statementTimeoutMs: 60_000,
     log: createLogger('warn'),
+    entities: ENTITIES,
   });
   await ds.initialize();
   try {

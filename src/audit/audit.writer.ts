@@ -10,20 +10,6 @@ export function actorOf(principal: Principal | undefined): AuditActor {
   return { type: principal.kind, id: principal.id, idpId: principal.idpId ?? null };
 }
 
-/** The request's actor and id as audit_events columns, for a command that inserts its audit rows in SQL itself. */
-export interface AuditRequestColumns {
-  actorType: string;
-  actorId: string | null;
-  idpId: string | null;
-  requestId: string | null;
-}
-
-export function auditRequestColumns(principal?: Principal): AuditRequestColumns {
-  const ctx = currentContext();
-  const actor = actorOf(principal ?? (ctx?.principal as Principal | undefined));
-  return { actorType: actor.type, actorId: actor.id, idpId: actor.idpId, requestId: ctx?.requestId ?? null };
-}
-
 /**
  * Records audit events inside the caller's transaction, so the event and the
  * change it describes commit (or roll back) together. Only INSERTs: the

@@ -6,6 +6,7 @@
 //
 // Uses DATABASE_URL, or the embedded PostgreSQL when it is not set (which only
 // one process can open: stop the service first).
+import { ENTITIES } from '../entities';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CLIENT_SCOPES } from '../access/roles';
@@ -120,7 +121,7 @@ async function open(config: Config): Promise<Database> {
   // Logs to stderr, so stdout carries only what the operator asked for.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
   try {
-    return await openDatabase(config, log);
+    return await openDatabase(config, log, ENTITIES);
   } catch (err) {
     const hint = config.database.url
       ? 'Check DATABASE_URL.'

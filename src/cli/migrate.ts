@@ -1,5 +1,6 @@
 // `npm run migrate`: applies pending migrations (under the advisory lock) and exits.
 // Uses DATABASE_URL, or the embedded PostgreSQL when it is not set.
+import { ENTITIES } from '../entities';
 import { loadConfig } from '../config';
 import { openDatabase } from '../platform/db/database';
 import { createLogger } from '../platform/logger';
@@ -7,7 +8,7 @@ import { createLogger } from '../platform/logger';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const db = await openDatabase(config, log);
+  const db = await openDatabase(config, log, ENTITIES);
   await db.close();
   log.info('migrations up to date');
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { components } from '../../src/generated/openapi';
 import { daysBetween } from '../../src/modules/cases/age-at-death';
-import { nextCaseReference } from '../../src/modules/cases/case-reference';
+import { allocateCaseReference } from '../../src/modules/cases/case-reference';
+import { findPanelRef } from '../../src/modules/directory';
 import type { CaseStatus, HoldReason } from '../../src/modules/cases/case-status';
 import { computeCaseDeadlines, DEFAULT_DEADLINE_RULES } from '../../src/modules/cases/clocks';
 import { londonDateOf, londonLocalInstant } from '../../src/platform/time';
@@ -118,13 +119,6 @@ const WALK: Record<CaseStatus, [string, CaseStatus][]> = {
   ],
 };
 
-const normalise = (s: string) =>
-  s
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]/gu, '');
-
 /** The national notification form for a seed, as the intake stores it. */
 export function notificationForm(s: CaseSeed & { dateOfDeath: string; dateOfBirth: string }): NotificationForm {
   return {
@@ -170,12 +164,13 @@ export async function insertCase(ds: DataSource, seed: CaseSeed): Promise<Seeded
   const s = { ...seed, dateOfDeath, dateOfBirth, givenName, familyName, notifiedAt };
   const form = notificationForm(s);
   return inTransaction(ds, async (tx) => {
-    const reference = seed.panelId ? await nextCaseReference(tx, seed.panelId, Number(londonDateOf(notifiedAt).slice(0, 4))) : null;
+    const panel = seed.panelId ? await findPanelRef(tx, seed.panelId) : undefined;
+    const reference = panel ? await allocateCaseReference(tx, panel, Number(londonDateOf(notifiedAt).slice(0, 4))) : null;
     const [c] = await tx.query(
       `INSERT INTO cases (reference, panel_id, status, child_nhs_number, child_nhs_exception, child_given_name, child_family_name,
-                          child_match_key, child_date_of_birth, child_sex, date_of_death, age_at_death_days, local_authority_code,
-                          expected_death, category, notified_at)
-       VALUES ($1, $2, 'notified', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+                          child_date_of_birth, child_sex, date_of_death, age_at_death_days, local_authority_code, expected_death, category,
+                          notified_at)
+       VALUES ($1, $2, 'notified', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
       [
         reference,
         seed.panelId,
@@ -183,7 +178,6 @@ export async function insertCase(ds: DataSource, seed: CaseSeed): Promise<Seeded
         seed.nhsNumber ? null : 'nhs_number_not_currently_available',
         givenName,
         familyName,
-        `${normalise(givenName)}|${normalise(familyName)}`,
         dateOfBirth,
         seed.sex ?? 'female',
         dateOfDeath,

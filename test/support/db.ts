@@ -1,3 +1,4 @@
+import { ENTITIES } from '../../src/entities';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/platform/db/data-source';
 import { runMigrations } from '../../src/platform/db/migrate';
@@ -16,7 +17,7 @@ export function workerDatabaseUrl(): string {
 /** A migrated DataSource on the worker's database. */
 export async function openTestDataSource(url = workerDatabaseUrl()): Promise<DataSource> {
   const log = createLogger('silent');
-  const ds = createDataSource({ url, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 15000, log });
+  const ds = createDataSource({ url, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 15000, log, entities: ENTITIES });
   await ds.initialize();
   await runMigrations(ds, log);
   return ds;

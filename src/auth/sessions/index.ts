@@ -2,3 +2,4 @@
 export { sessionAuthenticator, sessionCsrfToken } from './session.authenticator';
 export { createSessionLayer, regenerateSession, saveSession, endSession, cookieOptions, SESSION_COOKIE } from './session.middleware';
 export { endSessionsOfUser } from './sessions.repository';
+export { UserSessionEntity } from './entities/user-session.entity';

@@ -1,46 +1,22 @@
 import type { Principal } from '../../access/principal';
+import { columnsOf } from '../../platform/db/entity-sql';
 import { sql } from '../../platform/db/sql';
 import type { Tx } from '../../platform/db/transaction';
 import { caseScopeSql, type ScopeOptions } from './case-scope';
 import type { CaseStatus, HoldReason } from './case-status';
-import type { ExpectedDeath, Sex } from './cases.types';
+import type { ExpectedDeath } from './cases.types';
+import { CaseActionEntity, CaseDeadlineEntity, CaseEntity, CaseFlagEntity, type FlagStatus } from './entities';
 
 /**
- * Every query here takes the caller and embeds `caseScopeSql` on the case it
- * touches, so a case outside the caller's scope cannot be read or written even
- * if a service forgets to check: it simply matches no row.
+ * The cases module's SQL: rows in, rows out, no rules. Every query a caller
+ * makes embeds `caseScopeSql` on the case it touches, so a case outside the
+ * caller's scope cannot be read or written even if a use case forgets to
+ * check: it simply matches no row. The intake's statements (at the end) are
+ * the exception: they run for the service itself, before any case exists
+ * for the caller to see.
  */
 
-export interface CaseRow {
-  id: string;
-  reference: string | null;
-  panel_id: string | null;
-  status: CaseStatus;
-  hold_reason: HoldReason | null;
-  held_since: Date | null;
-  merged_into_case_id: string | null;
-  child_nhs_number: string | null;
-  child_nhs_exception: 'child_non_resident_in_england' | 'nhs_number_not_currently_available' | null;
-  child_given_name: string;
-  child_family_name: string;
-  child_date_of_birth: string;
-  child_sex: Sex;
-  date_of_death: string;
-  age_at_death_days: number;
-  local_authority_code: string;
-  expected_death: ExpectedDeath;
-  category: number | null;
-  notified_at: Date;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-}
-
-const CASE_COLUMNS = `c.id, c.reference, c.panel_id, c.status, c.hold_reason, c.held_since, c.merged_into_case_id,
-  c.child_nhs_number, c.child_nhs_exception, c.child_given_name, c.child_family_name,
-  c.child_date_of_birth::text AS child_date_of_birth, c.child_sex, c.date_of_death::text AS date_of_death,
-  c.age_at_death_days, c.local_authority_code, c.expected_death, c.category, c.notified_at, c.created_at,
-  c.updated_at, c.version`;
+export type CaseRow = CaseEntity;
 
 /** Open clocks past due, for a case not closed (a closed case is chased for nothing). */
 const overdueSql = (nowParam: string) =>
@@ -67,10 +43,10 @@ export interface CaseListFilter {
   now: Date;
 }
 
-export interface CaseListRow extends CaseRow {
+export type CaseListRow = CaseEntity & {
   overdue: boolean;
   open_flags: { id: string; type: string }[];
-}
+};
 
 export async function listCases(tx: Tx, p: Principal, q: CaseListFilter): Promise<CaseListRow[]> {
   const params: unknown[] = [q.limit + 1, q.now];
@@ -90,7 +66,7 @@ export async function listCases(tx: Tx, p: Principal, q: CaseListFilter): Promis
   if (q.after) where.push(`(c.date_of_death, c.id) < ($${params.push(q.after[0])}::date, $${params.push(q.after[1])}::uuid)`);
   const { rows } = await sql<CaseListRow>(
     tx,
-    `SELECT ${CASE_COLUMNS}, ${overdueSql('$2')} AS overdue,
+    `SELECT ${columnsOf(tx, CaseEntity, 'c')}, ${overdueSql('$2')} AS overdue,
             COALESCE((SELECT json_agg(json_build_object('id', f.id, 'type', f.type) ORDER BY f.raised_at, f.id)
                         FROM case_flags f WHERE ${FLAG_OF_CASE} AND f.status = 'open'), '[]'::json) AS open_flags
        FROM cases c
@@ -112,7 +88,8 @@ export async function findCase(
   const params: unknown[] = [id];
   const { rows } = await sql<CaseRow>(
     tx,
-    `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params, opts)}${opts.lock ? ' FOR UPDATE' : ''}`,
+    `SELECT ${columnsOf(tx, CaseEntity, 'c')} FROM cases c
+      WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params, opts)}${opts.lock ? ' FOR UPDATE' : ''}`,
     params,
   );
   return rows[0];
@@ -123,27 +100,19 @@ export async function lockCases(tx: Tx, p: Principal, ids: readonly string[]): P
   const params: unknown[] = [[...new Set(ids)]];
   const { rows } = await sql<CaseRow>(
     tx,
-    `SELECT ${CASE_COLUMNS} FROM cases c WHERE c.id = ANY($1::uuid[]) AND ${caseScopeSql(p, 'c', params)} ORDER BY c.id FOR UPDATE`,
+    `SELECT ${columnsOf(tx, CaseEntity, 'c')} FROM cases c
+      WHERE c.id = ANY($1::uuid[]) AND ${caseScopeSql(p, 'c', params)} ORDER BY c.id FOR UPDATE`,
     params,
   );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export interface FlagRow {
-  id: string;
-  case_id: string;
-  type: string;
-  status: 'open' | 'dismissed' | 'resolved';
-  rule_id: string;
-  rule_version: number;
-  evidence: Record<string, unknown>;
+export type FlagRow = CaseFlagEntity & {
   /** The other case of a flag relating two cases, as seen from the case asked about; null if none or not in scope. */
   other_case_id: string | null;
   /** The other case, whether or not the caller may see it (for workflow decisions, never shown). */
   other_case_raw: string | null;
-  raised_at: Date;
-  closed_at: Date | null;
-}
+};
 
 /**
  * The flags of a case: its own, and those raised on another case that name this
@@ -155,7 +124,7 @@ export async function flagsOf(tx: Tx, p: Principal, caseId: string): Promise<Fla
   const scopeO = caseScopeSql(p, 'o', params);
   const { rows } = await sql<FlagRow>(
     tx,
-    `SELECT f.id, f.case_id, f.type, f.status, f.rule_id, f.rule_version, f.evidence, f.raised_at, f.closed_at,
+    `SELECT ${columnsOf(tx, CaseFlagEntity, 'f')},
             CASE WHEN f.case_id = c.id THEN f.related_case_id ELSE f.case_id END AS other_case_raw,
             o.id AS other_case_id
        FROM cases c
@@ -168,20 +137,13 @@ export async function flagsOf(tx: Tx, p: Principal, caseId: string): Promise<Fla
   return rows;
 }
 
-export interface DeadlineRow {
-  rule_id: string;
-  starts_from: string;
-  started_at: Date;
-  due_at: Date;
-  due_date: string;
-  met_at: Date | null;
-}
+export type DeadlineRow = CaseDeadlineEntity;
 
 export async function deadlinesOf(tx: Tx, p: Principal, caseId: string): Promise<DeadlineRow[]> {
   const params: unknown[] = [caseId];
   const { rows } = await sql<DeadlineRow>(
     tx,
-    `SELECT d.rule_id, d.starts_from, d.started_at, d.due_at, d.due_date::text AS due_date, d.met_at
+    `SELECT ${columnsOf(tx, CaseDeadlineEntity, 'd')}
        FROM case_deadlines d JOIN cases c ON c.id = d.case_id
       WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}
       ORDER BY d.due_at, d.rule_id`,
@@ -190,42 +152,14 @@ export async function deadlinesOf(tx: Tx, p: Principal, caseId: string): Promise
   return rows;
 }
 
-export interface NotificationSummaryRow {
-  count: number;
-  /** From the earliest notification on the case: the child's address and other names, as notified. */
-  first_child: { address?: unknown; alternativeNames?: unknown } | null;
-}
-
-export async function notificationSummary(tx: Tx, p: Principal, caseId: string): Promise<NotificationSummaryRow> {
-  const params: unknown[] = [caseId];
-  const { rows } = await sql<NotificationSummaryRow>(
-    tx,
-    `SELECT (SELECT count(*)::int FROM notifications n WHERE n.case_id = c.id) AS count,
-            (SELECT jsonb_build_object('address', n.payload->'child'->'address', 'alternativeNames', n.payload->'child'->'alternativeNames')
-               FROM notifications n WHERE n.case_id = c.id ORDER BY n.received_at, n.id LIMIT 1) AS first_child
-       FROM cases c WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}`,
-    params,
-  );
-  return rows[0] ?? { count: 0, first_child: null };
-}
-
-export interface HistoryRow {
-  id: string;
-  action: string;
-  from_status: CaseStatus | null;
-  to_status: CaseStatus;
-  actor_type: string;
-  actor_id: string | null;
-  payload: Record<string, unknown> | null;
-  occurred_at: Date;
-}
+export type HistoryRow = CaseActionEntity;
 
 export async function historyOf(tx: Tx, p: Principal, caseId: string, q: { after?: number; limit: number }): Promise<HistoryRow[]> {
   const params: unknown[] = [caseId, q.limit + 1];
   const after = q.after !== undefined ? ` AND a.id > $${params.push(q.after)}` : '';
   const { rows } = await sql<HistoryRow>(
     tx,
-    `SELECT a.id::text AS id, a.action, a.from_status, a.to_status, a.actor_type, a.actor_id, a.payload, a.occurred_at
+    `SELECT ${columnsOf(tx, CaseActionEntity, 'a')}
        FROM case_actions a JOIN cases c ON c.id = a.case_id
       WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}${after}
       ORDER BY a.id LIMIT $2`,
@@ -239,7 +173,7 @@ export async function latestAction(tx: Tx, p: Principal, caseId: string, action:
   const params: unknown[] = [caseId, action];
   const { rows } = await sql<HistoryRow>(
     tx,
-    `SELECT a.id::text AS id, a.action, a.from_status, a.to_status, a.actor_type, a.actor_id, a.payload, a.occurred_at
+    `SELECT ${columnsOf(tx, CaseActionEntity, 'a')}
        FROM case_actions a JOIN cases c ON c.id = a.case_id
       WHERE c.id = $1 AND a.action = $2 AND ${caseScopeSql(p, 'c', params)}
       ORDER BY a.id DESC LIMIT 1`,
@@ -248,40 +182,17 @@ export async function latestAction(tx: Tx, p: Principal, caseId: string, action:
   return rows[0];
 }
 
-export interface NotificationRow {
-  id: string;
-  notifier_agency_id: string;
-  agency_name: string;
-  agency_type: string;
-  notified_on: string;
-  received_at: Date;
-  match: 'new_case' | 'nhs_number' | 'demographics' | 'merged';
-  payload: Record<string, unknown>;
-}
-
-export async function notificationsOf(
-  tx: Tx,
-  p: Principal,
-  caseId: string,
-  q: { after?: (string | number)[]; limit: number; withForm: boolean },
-): Promise<NotificationRow[]> {
-  const params: unknown[] = [caseId, q.limit + 1];
-  const after = q.after ? ` AND (n.received_at, n.id) > ($${params.push(q.after[0])}::timestamptz, $${params.push(q.after[1])}::uuid)` : '';
-  const { rows } = await sql<NotificationRow>(
+/** Finds a flag through a case in scope: the flag's own case or its related case. */
+export async function findFlag(tx: Tx, p: Principal, flagId: string): Promise<CaseFlagEntity | undefined> {
+  const params: unknown[] = [flagId];
+  const { rows } = await sql<CaseFlagEntity>(
     tx,
-    `SELECT n.id, n.notifier_agency_id, ag.name AS agency_name, ag.type AS agency_type, n.notified_on::text AS notified_on,
-            n.received_at, n.match, ${q.withForm ? 'n.payload' : 'NULL::jsonb AS payload'}
-       FROM notifications n JOIN cases c ON c.id = n.case_id JOIN agencies ag ON ag.id = n.notifier_agency_id
-      WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}${after}
-      ORDER BY n.received_at, n.id LIMIT $2`,
+    `SELECT ${columnsOf(tx, CaseFlagEntity, 'f')}
+       FROM case_flags f
+      WHERE f.id = $1 AND EXISTS (SELECT 1 FROM cases c WHERE c.id IN (f.case_id, f.related_case_id) AND ${caseScopeSql(p, 'c', params)})`,
     params,
   );
-  return rows;
-}
-
-export async function panelExists(tx: Tx, panelId: string): Promise<boolean> {
-  const { rowCount } = await sql(tx, 'SELECT 1 FROM panels WHERE id = $1', [panelId]);
-  return rowCount > 0;
+  return rows[0];
 }
 
 // ---------------------------------------------------------------- writes
@@ -352,28 +263,16 @@ export async function meetDeadlines(tx: Tx, p: Principal, caseId: string, ruleId
   return rows.map((r) => r.rule_id).sort();
 }
 
+export type NewDeadline = Pick<CaseDeadlineEntity, 'rule_id' | 'starts_from' | 'started_at' | 'due_at' | 'due_date' | 'met_at'>;
+
 /** Adds clocks the case does not have yet (a clock, once started, is never restarted). Returns the rules added. */
-export async function startDeadlines(
-  tx: Tx,
-  p: Principal,
-  caseId: string,
-  deadlines: readonly { ruleId: string; startsFrom: string; startedAt: Date; dueAt: Date; dueDate: string }[],
-): Promise<string[]> {
+export async function startDeadlines(tx: Tx, p: Principal, caseId: string, deadlines: readonly NewDeadline[]): Promise<string[]> {
   if (!deadlines.length) return [];
-  const params: unknown[] = [
-    caseId,
-    deadlines.map((d) => d.ruleId),
-    deadlines.map((d) => d.startsFrom),
-    deadlines.map((d) => d.startedAt.toISOString()),
-    deadlines.map((d) => d.dueAt.toISOString()),
-    deadlines.map((d) => d.dueDate),
-  ];
+  const params: unknown[] = [caseId, ...deadlineColumns(deadlines)];
   const { rows } = await sql<{ rule_id: string }>(
     tx,
-    `INSERT INTO case_deadlines (case_id, rule_id, starts_from, started_at, due_at, due_date)
-     SELECT c.id, t.rule_id, t.starts_from, t.started_at, t.due_at, t.due_date
-       FROM cases c,
-            unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::date[]) AS t(rule_id, starts_from, started_at, due_at, due_date)
+    `INSERT INTO case_deadlines (case_id, rule_id, starts_from, started_at, due_at, due_date, met_at)
+     SELECT c.id, t.* FROM cases c, ${DEADLINES_UNNEST(2)}
       WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}
      ON CONFLICT (case_id, rule_id) DO NOTHING
      RETURNING rule_id`,
@@ -382,8 +281,23 @@ export async function startDeadlines(
   return rows.map((r) => r.rule_id).sort();
 }
 
+/** Deadlines as the six parallel arrays DEADLINES_UNNEST reads. */
+function deadlineColumns(deadlines: readonly NewDeadline[]): unknown[] {
+  return [
+    deadlines.map((d) => d.rule_id),
+    deadlines.map((d) => d.starts_from),
+    deadlines.map((d) => d.started_at.toISOString()),
+    deadlines.map((d) => d.due_at.toISOString()),
+    deadlines.map((d) => d.due_date),
+    deadlines.map((d) => d.met_at?.toISOString() ?? null),
+  ];
+}
+const DEADLINES_UNNEST = (first: number) =>
+  `unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::timestamptz[], $${first + 3}::timestamptz[], $${first + 4}::date[],
+          $${first + 5}::timestamptz[]) AS t(rule_id, starts_from, started_at, due_at, due_date, met_at)`;
+
 /** Changes a flag only when the caller may see every case it concerns (its own, and the related one). */
-export async function setFlagStatus(tx: Tx, p: Principal, flagId: string, status: 'open' | 'dismissed' | 'resolved'): Promise<boolean> {
+export async function setFlagStatus(tx: Tx, p: Principal, flagId: string, status: FlagStatus): Promise<void> {
   const params: unknown[] = [flagId, status, status === 'open' ? null : `${p.kind}:${p.id}`];
   const { rowCount } = await sql(
     tx,
@@ -394,75 +308,6 @@ export async function setFlagStatus(tx: Tx, p: Principal, flagId: string, status
     params,
   );
   if (rowCount !== 1) throw new Error('flag outside the caller scope inside its own command');
-  return true;
-}
-
-/** Finds a flag through a case in scope: the flag's own case or its related case. */
-export async function findFlag(
-  tx: Tx,
-  p: Principal,
-  flagId: string,
-): Promise<{ id: string; case_id: string; related_case_id: string | null; type: string; status: string } | undefined> {
-  const params: unknown[] = [flagId];
-  const { rows } = await sql<{ id: string; case_id: string; related_case_id: string | null; type: string; status: string }>(
-    tx,
-    `SELECT f.id, f.case_id, f.related_case_id, f.type, f.status
-       FROM case_flags f
-      WHERE f.id = $1 AND EXISTS (SELECT 1 FROM cases c WHERE c.id IN (f.case_id, f.related_case_id) AND ${caseScopeSql(p, 'c', params)})`,
-    params,
-  );
-  return rows[0];
-}
-
-/**
- * Moves notifications between two cases in scope, marking them `merged`; returns
- * what moved with the match each had, so the move can be undone exactly.
- */
-export async function moveNotificationsForMerge(
-  tx: Tx,
-  p: Principal,
-  fromCaseId: string,
-  toCaseId: string,
-): Promise<{ id: string; match: string }[]> {
-  const params: unknown[] = [fromCaseId, toCaseId];
-  const scopeF = caseScopeSql(p, 'f', params);
-  const scopeT = caseScopeSql(p, 't', params);
-  const { rows } = await sql<{ id: string; match: string }>(
-    tx,
-    `WITH moved AS (
-       SELECT n.id, n.match FROM notifications n JOIN cases f ON f.id = n.case_id
-        WHERE f.id = $1 AND ${scopeF} AND EXISTS (SELECT 1 FROM cases t WHERE t.id = $2 AND ${scopeT})
-        FOR UPDATE OF n)
-     UPDATE notifications n SET case_id = $2, match = 'merged' FROM moved WHERE n.id = moved.id
-     RETURNING n.id, moved.match`,
-    params,
-  );
-  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-/** Moves exactly these notifications back onto a case, restoring how each had matched. */
-export async function moveNotificationsBack(
-  tx: Tx,
-  p: Principal,
-  fromCaseId: string,
-  toCaseId: string,
-  moved: readonly { id: string; match: string }[],
-): Promise<string[]> {
-  if (!moved.length) return [];
-  const params: unknown[] = [fromCaseId, toCaseId, moved.map((m) => m.id), moved.map((m) => m.match)];
-  const scopeF = caseScopeSql(p, 'f', params);
-  const scopeT = caseScopeSql(p, 't', params);
-  const { rows } = await sql<{ id: string }>(
-    tx,
-    `UPDATE notifications n SET case_id = $2, match = m.match
-       FROM unnest($3::uuid[], $4::text[]) AS m(id, match)
-      WHERE n.id = m.id AND n.case_id = $1
-        AND EXISTS (SELECT 1 FROM cases f WHERE f.id = $1 AND ${scopeF})
-        AND EXISTS (SELECT 1 FROM cases t WHERE t.id = $2 AND ${scopeT})
-      RETURNING n.id`,
-    params,
-  );
-  return rows.map((r) => r.id).sort();
 }
 
 /** Gives the target case the agencies of the merged case that it lacks; returns the agencies added. */
@@ -500,4 +345,167 @@ export async function removeMergedAgencies(
         AND a.first_notification_id = ANY($3::uuid[]) AND ${caseScopeSql(p, 'c', params)}`,
     params,
   );
+}
+
+// ---------------------------------------------------------------- the intake's statements (no caller scope)
+
+/** What the intake's duplicate rules see of a case already on record. */
+export type CaseOnRecord = Pick<
+  CaseEntity,
+  | 'id'
+  | 'reference'
+  | 'merged_into_case_id'
+  | 'child_nhs_number'
+  | 'child_given_name'
+  | 'child_family_name'
+  | 'child_date_of_birth'
+  | 'date_of_death'
+>;
+
+const ON_RECORD = `c.id, c.reference, c.merged_into_case_id, c.child_nhs_number, c.child_given_name, c.child_family_name,
+  c.child_date_of_birth, c.date_of_death`;
+
+/**
+ * In one statement: the case holding an NHS number (if given), and the cases
+ * whose child was born on one of `birthDates` and died between `diedFrom` and
+ * `diedTo`, oldest first, at most `limit`.
+ */
+export async function findOnRecord(
+  tx: Tx,
+  q: { nhsNumber: string | null; birthDates: readonly string[]; diedFrom: string; diedTo: string; limit: number },
+): Promise<{ byNhsNumber: CaseOnRecord | undefined; byDates: CaseOnRecord[] }> {
+  const { rows } = await sql<CaseOnRecord & { by: 'nhs' | 'dates' }>(
+    tx,
+    `(SELECT 'nhs' AS by, ${ON_RECORD} FROM cases c WHERE $1::text IS NOT NULL AND c.child_nhs_number = $1)
+     UNION ALL
+     (SELECT 'dates' AS by, ${ON_RECORD} FROM cases c
+       WHERE c.child_date_of_birth = ANY($2::date[]) AND c.date_of_death BETWEEN $3::date AND $4::date
+       ORDER BY c.created_at, c.id LIMIT $5)`,
+    [q.nhsNumber, [...q.birthDates], q.diedFrom, q.diedTo, q.limit],
+  );
+  const strip = ({ by: _by, ...row }: CaseOnRecord & { by: string }): CaseOnRecord => row;
+  const nhs = rows.find((r) => r.by === 'nhs');
+  return { byNhsNumber: nhs && strip(nhs), byDates: rows.filter((r) => r.by === 'dates').map(strip) };
+}
+
+/** One case on record by id (a merged duplicate's target). */
+export async function findOnRecordById(tx: Tx, id: string): Promise<CaseOnRecord | undefined> {
+  const { rows } = await sql<CaseOnRecord>(tx, `SELECT ${ON_RECORD} FROM cases c WHERE c.id = $1`, [id]);
+  return rows[0];
+}
+
+/** The next number of a panel's gapless reference sequence for a year; the counter row stays locked until commit. */
+export async function nextReferenceNumber(tx: Tx, panelId: string, year: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>(
+    tx,
+    `INSERT INTO case_reference_counters (panel_id, year, last_number) VALUES ($1, $2, 1)
+     ON CONFLICT (panel_id, year) DO UPDATE SET last_number = case_reference_counters.last_number + 1
+     RETURNING last_number AS n`,
+    [panelId, year],
+  );
+  return rows[0]!.n;
+}
+
+export type NewCaseRow = Omit<
+  CaseEntity,
+  'status' | 'hold_reason' | 'held_since' | 'merged_into_case_id' | 'category' | 'created_at' | 'updated_at' | 'version'
+>;
+export type NewFlag = Pick<CaseFlagEntity, 'type' | 'rule_id' | 'rule_version' | 'evidence' | 'related_case_id'>;
+export interface NewCaseAgency {
+  agency_id: string;
+  contacts: unknown[];
+}
+
+/**
+ * A new case with everything it starts with, in one statement: the case row
+ * (status notified), its first log entry, the agencies named, its clocks and
+ * its flags.
+ */
+export async function insertNewCase(
+  tx: Tx,
+  row: NewCaseRow,
+  first: { action: string; actor_type: string; actor_id: string; payload: Record<string, unknown> },
+  agencies: readonly (NewCaseAgency & { first_notification_id: string })[],
+  deadlines: readonly NewDeadline[],
+  flags: readonly NewFlag[],
+): Promise<void> {
+  await sql(
+    tx,
+    `WITH cs AS (
+       INSERT INTO cases (id, reference, panel_id, status, child_nhs_number, child_nhs_exception, child_given_name, child_family_name,
+                          child_date_of_birth, child_sex, date_of_death, age_at_death_days, local_authority_code, expected_death, notified_at)
+       VALUES ($1, $2, $3, 'notified', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       RETURNING id),
+     a AS (
+       INSERT INTO case_actions (case_id, action, from_status, to_status, actor_type, actor_id, payload)
+       SELECT cs.id, $15, NULL, 'notified', $16, $17, $18::jsonb FROM cs),
+     ag AS (
+       INSERT INTO case_agencies (case_id, agency_id, first_notification_id, contacts)
+       SELECT cs.id, x.agency_id, x.first_notification_id, x.contacts
+         FROM cs, jsonb_to_recordset($19::jsonb) AS x(agency_id uuid, first_notification_id uuid, contacts jsonb)),
+     f AS (
+       INSERT INTO case_flags (case_id, type, rule_id, rule_version, evidence, related_case_id)
+       SELECT cs.id, x.type, x.rule_id, x.rule_version, x.evidence, x.related_case_id
+         FROM cs, jsonb_to_recordset($20::jsonb) AS x(type text, rule_id text, rule_version int, evidence jsonb, related_case_id uuid))
+     INSERT INTO case_deadlines (case_id, rule_id, starts_from, started_at, due_at, due_date, met_at)
+     SELECT cs.id, t.* FROM cs, ${DEADLINES_UNNEST(21)}`,
+    [
+      row.id,
+      row.reference,
+      row.panel_id,
+      row.child_nhs_number,
+      row.child_nhs_exception,
+      row.child_given_name,
+      row.child_family_name,
+      row.child_date_of_birth,
+      row.child_sex,
+      row.date_of_death,
+      row.age_at_death_days,
+      row.local_authority_code,
+      row.expected_death,
+      row.notified_at,
+      first.action,
+      first.actor_type,
+      first.actor_id,
+      JSON.stringify(first.payload),
+      JSON.stringify(agencies),
+      JSON.stringify(flags),
+      ...deadlineColumns(deadlines),
+    ],
+  );
+}
+
+/**
+ * A notification joins an existing case, in one statement: the case learns the
+ * NHS number if given one it lacks (`learnNhsNumber`), its log gets the entry,
+ * agencies it did not have are added. Returns the case's reference and status.
+ */
+export async function attachToCase(
+  tx: Tx,
+  caseId: string,
+  learnNhsNumber: string | null,
+  entry: { action: string; actor_type: string; actor_id: string; payload: Record<string, unknown> },
+  agencies: readonly (NewCaseAgency & { first_notification_id: string })[],
+): Promise<{ reference: string | null; status: CaseStatus } | undefined> {
+  const { rows } = await sql<{ reference: string | null; status: CaseStatus }>(
+    tx,
+    `WITH cs AS (
+       UPDATE cases SET
+         child_nhs_number = COALESCE(child_nhs_number, $2),
+         child_nhs_exception = CASE WHEN child_nhs_number IS NULL AND $2::text IS NOT NULL THEN NULL ELSE child_nhs_exception END,
+         updated_at = now(), version = version + 1
+       WHERE id = $1
+       RETURNING id, status, reference),
+     a AS (
+       INSERT INTO case_actions (case_id, action, from_status, to_status, actor_type, actor_id, payload)
+       SELECT cs.id, $3, cs.status, cs.status, $4, $5, $6::jsonb FROM cs),
+     ag AS (
+       INSERT INTO case_agencies (case_id, agency_id, first_notification_id, contacts)
+       SELECT cs.id, x.agency_id, x.first_notification_id, x.contacts
+         FROM cs, jsonb_to_recordset($7::jsonb) AS x(agency_id uuid, first_notification_id uuid, contacts jsonb)
+       ON CONFLICT (case_id, agency_id) DO NOTHING)
+     SELECT reference, status FROM cs`,
+    [caseId, learnNhsNumber, entry.action, entry.actor_type, entry.actor_id, JSON.stringify(entry.payload), JSON.stringify(agencies)],
+  );
+  return rows[0];
 }

@@ -1,7 +1,8 @@
 import { ageAtDeath } from './age-at-death';
 import { deadlineStatus, type DeadlineRule } from './clocks';
 import { FLAG_BLOCKS, type CaseAction } from './case-workflow';
-import type { CaseListRow, CaseRow, DeadlineRow, FlagRow, HistoryRow, NotificationRow, NotificationSummaryRow } from './cases.repository';
+import type { CaseNotificationRow, NotificationSummary } from './cases.ports';
+import type { CaseListRow, CaseRow, DeadlineRow, FlagRow, HistoryRow } from './cases.repository';
 import type {
   CaseDeadlineView,
   CaseFlagView,
@@ -19,7 +20,7 @@ import type {
  * this module.
  */
 
-function childIdentity(r: CaseRow, first?: NotificationSummaryRow['first_child']): ChildIdentityView {
+function childIdentity(r: CaseRow, first?: NotificationSummary['firstChild']): ChildIdentityView {
   const child: ChildIdentityView = {
     nhsNumber: r.child_nhs_number,
     nhsNumberExceptionReason: r.child_nhs_exception,
@@ -82,7 +83,7 @@ export interface CaseDetail {
   row: CaseRow;
   flags: FlagRow[];
   deadlines: DeadlineRow[];
-  notifications: NotificationSummaryRow;
+  notifications: NotificationSummary;
   allowedActions: CaseAction[];
   identify: boolean;
 }
@@ -113,7 +114,7 @@ export function caseView(d: CaseDetail, rules: readonly DeadlineRule[], now: Dat
     updatedAt: r.updated_at.toISOString(),
     version: r.version,
   };
-  if (d.identify) view.child = childIdentity(r, d.notifications.first_child);
+  if (d.identify) view.child = childIdentity(r, d.notifications.firstChild);
   return view;
 }
 
@@ -180,7 +181,7 @@ export function historyView(h: HistoryRow, identify: boolean): CaseHistoryEntry 
   };
 }
 
-export function notificationView(n: NotificationRow, withForm: boolean): CaseNotificationView {
+export function notificationView(n: CaseNotificationRow, withForm: boolean): CaseNotificationView {
   const view: CaseNotificationView = {
     id: n.id,
     notifierAgency: { id: n.notifier_agency_id, name: n.agency_name, type: n.agency_type },

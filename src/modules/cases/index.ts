@@ -1,9 +1,25 @@
 // The cases module's public surface: other modules import only from here.
-export { createCasesService, type CasesService, type CasesServiceOptions } from './cases.service';
+import * as entities from './entities';
+
+export { createCasesService, type CasesService, type CasesServiceOptions, type CasesIntake } from './cases.service';
 export { casesRouter } from './cases.routes';
+export type { CaseNotificationsPort, CaseNotificationRow, NotificationSummary } from './cases.ports';
+export type { CaseOnRecord } from './cases.repository';
+export type { CaseFromNotification, NotificationForCase, IntakeActor } from './use-cases/open-case';
 export { canIdentifyChild, canSeeCase, caseScopeSql } from './case-scope';
 export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from './case-status';
-export { nextCaseReference, formatCaseReference } from './case-reference';
+export { formatCaseReference } from './case-reference';
 export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';
 export { ALLOWED_ACTIONS_BY_STATUS, CASE_ACTIONS, FLAG_BLOCKS, allowedActions, evaluateAction, type CaseAction } from './case-workflow';
 export { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, loadDeadlineRules, DeadlineRulesError, type DeadlineRule } from './clocks';
+export * from './entities';
+
+/** The cases module's tables. */
+export const CASES_ENTITIES = [
+  entities.CaseEntity,
+  entities.CaseActionEntity,
+  entities.CaseAgencyEntity,
+  entities.CaseDeadlineEntity,
+  entities.CaseFlagEntity,
+  entities.CaseReferenceCounterEntity,
+];

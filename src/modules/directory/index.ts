@@ -3,3 +3,7 @@ export { createDirectoryService, type DirectoryService } from './directory.servi
 export { directoryRouter } from './directory.routes';
 export { seedDirectoryForDevelopment } from './directory.seed';
 export type { Agency, AgencyType, Panel } from './directory.types';
+export { AgencyEntity } from './entities/agency.entity';
+export { PanelEntity } from './entities/panel.entity';
+export { PanelLocalAuthorityEntity } from './entities/panel-local-authority.entity';
+export { findPanelRef, resolveRouting, type PanelRef } from './directory.lookups';

@@ -1,7 +1,11 @@
 /**
- * Is a new notification about a death we already have a case for?
+ * Is a new notification about a death we already have a case for? The whole
+ * rule lives here, pure and versioned: which cases are candidates (the
+ * window), what makes two children the same, twins, merged duplicates, and
+ * the lock names that keep concurrent notifications of one child in turn.
  *
- * - same NHS number: the same child (the caller finds that case by its unique index);
+ * - same NHS number: the same child (a case merged away as a duplicate answers for
+ *   the case it was merged into);
  * - different NHS numbers: never the same child (twins often share everything else);
  * - otherwise, same normalised given and family names (or an alternative name), same
  *   date of birth and same date of death: the same death, attach;
@@ -36,11 +40,6 @@ export function normaliseName(name: string): string {
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
-}
-
-/** The stored match key of a child: normalised "given|family". */
-export function matchKey(givenName: string, familyName: string): string {
-  return `${normaliseName(givenName)}|${normaliseName(familyName)}`;
 }
 
 export function compareChildren(incoming: ChildIdentity, existing: ChildIdentity): MatchVerdict {
@@ -115,10 +114,86 @@ export function editDistance(a: string, b: string): number {
 
 /** Dates of birth worth comparing against: the same day, a day either side, and day/month swapped. */
 export function candidateBirthDates(dateOfBirth: string): string[] {
-  const t = Date.parse(`${dateOfBirth}T00:00:00Z`);
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const out = new Set([dateOfBirth, day(t - 86_400_000), day(t + 86_400_000)]);
+  const out = new Set([dateOfBirth, shiftDay(dateOfBirth, -1), shiftDay(dateOfBirth, 1)]);
   const [y, m, d] = dateOfBirth.split('-');
   if (Number(d) <= 12) out.add(`${y}-${d}-${m}`);
   return [...out];
 }
+
+/** Dates of death worth comparing against: the same day and a day either side. */
+export function candidateDeathDates(dateOfDeath: string): string[] {
+  return [shiftDay(dateOfDeath, -1), dateOfDeath, shiftDay(dateOfDeath, 1)];
+}
+
+function shiftDay(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * At most this many cases are compared by name and dates; the oldest first.
+ * More children than this born and dying on the same few days would mean the
+ * window is wrong, not that the limit should grow.
+ */
+export const CANDIDATE_LIMIT = 50;
+
+/** Which cases on record to compare a child with: born in its birth window, died within a day of it. */
+export function candidateWindow(child: ChildIdentity): { birthDates: string[]; diedFrom: string; diedTo: string; limit: number } {
+  const died = candidateDeathDates(child.dateOfDeath);
+  return { birthDates: candidateBirthDates(child.dateOfBirth), diedFrom: died[0]!, diedTo: died[2]!, limit: CANDIDATE_LIMIT };
+}
+
+/**
+ * The advisory locks an intake takes before it looks (in the order
+ * platform/db/advisory-locks.ts gives them): one per (date of birth, date of
+ * death) pair of the child's whole candidate window, and its NHS number.
+ * Two children who are candidates of each other always share a lock: each
+ * locks its own exact pair, which lies in the other's window. So they take
+ * turns, and the second sees the first's case; children whose windows do not
+ * touch never wait for each other.
+ */
+export function matchLockNames(child: ChildIdentity): string[] {
+  const names: string[] = [];
+  for (const born of candidateBirthDates(child.dateOfBirth)) {
+    for (const died of candidateDeathDates(child.dateOfDeath)) names.push(`death:${born}:${died}`);
+  }
+  if (child.nhsNumber) names.push(`nhs:${child.nhsNumber}`);
+  return names;
+}
+
+/** A case already on record, as the rules see it. */
+export interface CaseCandidate extends ChildIdentity {
+  id: string;
+  /** Set when the case was merged into another as a duplicate. */
+  mergedIntoCaseId: string | null;
+}
+
+export type IntakeDecision =
+  | { kind: 'attach'; caseId: string; match: 'nhs_number' | 'demographics' }
+  | { kind: 'create'; possibleDuplicates: { caseId: string; evidence: { matchedOn: string[]; differences: string[] } }[] };
+
+/**
+ * The decision for a new notification, given the case holding its NHS number
+ * (already followed to the case it was merged into, if it was) and the
+ * candidates of its window: an NHS number match attaches; otherwise the first
+ * case that is the same child by names and dates; otherwise a new case,
+ * flagged against every uncertain match. Merged duplicates are never
+ * candidates by name and dates: their notifications live on their target.
+ */
+export function decideMatch(
+  child: ChildIdentity,
+  found: { byNhsNumber: CaseCandidate | undefined; byDates: readonly CaseCandidate[] },
+): IntakeDecision {
+  if (found.byNhsNumber) return { kind: 'attach', caseId: found.byNhsNumber.id, match: 'nhs_number' };
+  const verdicts = found.byDates.filter((c) => c.mergedIntoCaseId === null).map((c) => ({ c, verdict: compareChildren(child, c) }));
+  const same = verdicts.find((x) => x.verdict.kind === 'same');
+  if (same) return { kind: 'attach', caseId: same.c.id, match: 'demographics' };
+  return {
+    kind: 'create',
+    possibleDuplicates: verdicts.flatMap(({ c, verdict }) =>
+      verdict.kind === 'possible' ? [{ caseId: c.id, evidence: { matchedOn: verdict.matchedOn, differences: verdict.differences } }] : [],
+    ),
+  };
+}
+
+/** How many merges a chain of duplicates may have before following it is refused as a loop. */
+export const MAX_MERGE_HOPS = 10;

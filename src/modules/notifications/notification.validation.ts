@@ -6,7 +6,6 @@ import type { NotificationCreate } from './notifications.types';
 
 export interface ValidatedChild {
   nhsNumber: string | null;
-  ageAtDeathDays: number;
 }
 
 /**
@@ -69,7 +68,7 @@ export function validateNotification(n: NotificationCreate, now: Date): Validate
       'NOTIFICATION.NOT_A_CHILD',
     );
   }
-  return { nhsNumber, ageAtDeathDays: daysBetween(dob, dod) };
+  return { nhsNumber };
 }
 
 function beforeEighteenthBirthday(dob: string, dod: string): boolean {
@@ -79,8 +78,4 @@ function beforeEighteenthBirthday(dob: string, dod: string): boolean {
   const valid =
     !Number.isNaN(Date.parse(`${eighteenth}T00:00:00Z`)) && new Date(`${eighteenth}T00:00:00Z`).toISOString().startsWith(eighteenth);
   return dod < (valid ? eighteenth : `${Number(y) + 18}-03-01`);
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

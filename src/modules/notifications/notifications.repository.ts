@@ -1,123 +1,95 @@
-import { DataSource } from 'typeorm';
-import type { AuditRequestColumns } from '../../audit';
+import type { Principal } from '../../access/principal';
 import { sql } from '../../platform/db/sql';
-import { statement } from '../../platform/db/statement';
 import type { Tx } from '../../platform/db/transaction';
-import type { IdempotencyAnswer, IdempotentRequest } from '../../platform/idempotency/idempotency';
+import { caseScopeSql, type CaseNotificationRow, type NotificationSummary } from '../cases';
+import { NotificationEntity } from './entities/notification.entity';
 
 /**
- * Intake SQL. The intake is the hottest write path (hospital systems push
- * notifications in bursts) and every new case of a panel increments the same
- * gapless reference counter, so the whole intake is one call of the
- * server-side function intake_notification (migration IntakeInOneStatement):
- * one round trip, one statement, one transaction, locks held only while
- * PostgreSQL works. The function's contract is below; its SQL is in the
- * migration.
+ * The notifications module's SQL over its one table, `notifications`. Reads
+ * made for a caller join the case and apply its case scope (cases'
+ * caseScopeSql), so a notification of a case the caller may not see matches
+ * nothing.
  */
 
-export interface CaseCandidate {
-  id: string;
-  reference: string | null;
-  nhsNumber: string | null;
-  givenName: string;
-  familyName: string;
-  dateOfBirth: string;
-  dateOfDeath: string;
+export type NewNotification = Omit<NotificationEntity, 'received_at'>;
+
+export async function insertNotification(tx: Tx, row: NewNotification): Promise<void> {
+  await tx.insert(NotificationEntity, row);
 }
 
-export interface NewCase {
-  year: number;
-  nhsNumber: string | null;
-  nhsException: string | null;
-  givenName: string;
-  familyName: string;
-  matchKey: string;
-  dateOfBirth: string;
-  sex: string;
-  dateOfDeath: string;
-  ageAtDeathDays: number;
-  localAuthority: string;
-  expectedDeath: string;
-  notifiedAt: Date;
+export async function summaryOf(tx: Tx, p: Principal, caseId: string): Promise<NotificationSummary> {
+  const params: unknown[] = [caseId];
+  const { rows } = await sql<{ count: number; first_child: NotificationSummary['firstChild'] }>(
+    tx,
+    `SELECT (SELECT count(*)::int FROM notifications n WHERE n.case_id = c.id) AS count,
+            (SELECT jsonb_build_object('address', n.payload->'child'->'address', 'alternativeNames', n.payload->'child'->'alternativeNames')
+               FROM notifications n WHERE n.case_id = c.id ORDER BY n.received_at, n.id LIMIT 1) AS first_child
+       FROM cases c WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}`,
+    params,
+  );
+  const r = rows[0];
+  return { count: r?.count ?? 0, firstChild: r?.first_child ?? null };
 }
 
-export interface NotificationRow {
-  notifierAgencyId: string;
-  notifiedOn: string;
-  submittedByType: string;
-  submittedById: string;
-  payload: unknown;
-  /** agency id → contacts given for it in this notification */
-  agencies: { agency_id: string; contacts: unknown[] }[];
+export async function listOfCase(
+  tx: Tx,
+  p: Principal,
+  caseId: string,
+  q: { after?: (string | number)[]; limit: number; withForm: boolean },
+): Promise<CaseNotificationRow[]> {
+  const params: unknown[] = [caseId, q.limit + 1];
+  const after = q.after ? ` AND (n.received_at, n.id) > ($${params.push(q.after[0])}::timestamptz, $${params.push(q.after[1])}::uuid)` : '';
+  const { rows } = await sql<CaseNotificationRow>(
+    tx,
+    `SELECT n.id, n.notifier_agency_id, ag.name AS agency_name, ag.type AS agency_type, n.notified_on,
+            n.received_at, n.match, ${q.withForm ? 'n.payload' : 'NULL::jsonb AS payload'}
+       FROM notifications n JOIN cases c ON c.id = n.case_id JOIN agencies ag ON ag.id = n.notifier_agency_id
+      WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}${after}
+      ORDER BY n.received_at, n.id LIMIT $2`,
+    params,
+  );
+  return rows;
 }
 
-export interface DeadlineRow {
-  rule_id: string;
-  starts_from: string;
-  started_at: string;
-  due_at: string;
-  due_date: string;
-  met_at: string | null;
+/** Moves every notification of a case in scope onto another in scope, marking them `merged`; returns each with its previous match. */
+export async function moveAll(tx: Tx, p: Principal, fromCaseId: string, toCaseId: string): Promise<{ id: string; match: string }[]> {
+  const params: unknown[] = [fromCaseId, toCaseId];
+  const scopeF = caseScopeSql(p, 'f', params);
+  const scopeT = caseScopeSql(p, 't', params);
+  const { rows } = await sql<{ id: string; match: string }>(
+    tx,
+    `WITH moved AS (
+       SELECT n.id, n.match FROM notifications n JOIN cases f ON f.id = n.case_id
+        WHERE f.id = $1 AND ${scopeF} AND EXISTS (SELECT 1 FROM cases t WHERE t.id = $2 AND ${scopeT})
+        FOR UPDATE OF n)
+     UPDATE notifications n SET case_id = $2, match = 'merged' FROM moved WHERE n.id = moved.id
+     RETURNING n.id, moved.match`,
+    params,
+  );
+  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-export interface FlagRow {
-  type: string;
-  rule_id: string;
-  rule_version: number;
-  evidence: unknown;
-  related_case_id: string | null;
-}
-
-/** The service's verdict on the candidates the function returned, with their signature. */
-export type IntakeDecision =
-  | { kind: 'attach'; caseId: string; match: 'nhs_number' | 'demographics'; signature: string }
-  | { kind: 'create'; flags: FlagRow[]; possibleDuplicateOf: string[]; signature: string };
-
-export interface IntakeCommand {
-  idempotency: IdempotentRequest | null;
-  /** What to lock and look up: the child's dates (and NHS number), where it lived, the agencies named. */
-  lookup: {
-    nhsNumber: string | null;
-    dateOfBirth: string;
-    dateOfDeath: string;
-    birthDates: string[];
-    localAuthority: string;
-    agencyIds: string[];
-  };
-  decision: IntakeDecision | null;
-  case: NewCase;
-  notification: NotificationRow;
-  deadlines: DeadlineRow[];
-  audit: AuditRequestColumns;
-}
-
-export type IntakeAnswer =
-  | IdempotencyAnswer
-  | { result: 'unknown_agencies'; missing: string[] }
-  | { result: 'decide'; nhsMatch: CaseCandidate | null; candidates: CaseCandidate[]; signature: string }
-  | { result: 'done'; status: number; body: IntakeReceiptRow };
-
-export interface IntakeReceiptRow {
-  notificationId: string;
-  caseId: string;
-  caseReference: string | null;
-  outcome: 'case_created' | 'attached_to_existing_case';
-  possibleDuplicateOf: string[];
-}
-
-/** One call of the intake function: on its own (autocommit) with a DataSource, or as part of the caller's transaction. */
-export async function runIntake(db: DataSource | Tx, command: IntakeCommand): Promise<IntakeAnswer> {
-  const { idempotency, ...rest } = command;
-  const text = 'SELECT intake_notification($1::jsonb) AS answer';
-  const params = [
-    JSON.stringify({
-      ...rest,
-      idempotency: idempotency && { scope: idempotency.scope, key: idempotency.key, hash: idempotency.fingerprint },
-    }),
-  ];
-  const rows =
-    db instanceof DataSource
-      ? await statement<{ answer: IntakeAnswer }>(db, text, params)
-      : (await sql<{ answer: IntakeAnswer }>(db, text, params)).rows;
-  return rows[0]!.answer;
+/** Moves exactly these notifications back onto a case, restoring how each had matched. */
+export async function moveBack(
+  tx: Tx,
+  p: Principal,
+  fromCaseId: string,
+  toCaseId: string,
+  moved: readonly { id: string; match: string }[],
+): Promise<string[]> {
+  if (!moved.length) return [];
+  const params: unknown[] = [fromCaseId, toCaseId, moved.map((m) => m.id), moved.map((m) => m.match)];
+  const scopeF = caseScopeSql(p, 'f', params);
+  const scopeT = caseScopeSql(p, 't', params);
+  const { rows } = await sql<{ id: string }>(
+    tx,
+    `UPDATE notifications n SET case_id = $2, match = m.match
+       FROM unnest($3::uuid[], $4::text[]) AS m(id, match)
+      WHERE n.id = m.id AND n.case_id = $1
+        AND EXISTS (SELECT 1 FROM cases f WHERE f.id = $1 AND ${scopeF})
+        AND EXISTS (SELECT 1 FROM cases t WHERE t.id = $2 AND ${scopeT})
+      RETURNING n.id`,
+    params,
+  );
+  return rows.map((r) => r.id).sort();
 }

@@ -2,3 +2,4 @@
 export { createUsersService, type UsersService } from './users.service';
 export { usersRouter } from './users.routes';
 export type { User } from './users.repository';
+export { UserEntity } from './entities/user.entity';

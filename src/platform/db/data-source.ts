@@ -1,4 +1,5 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type EntitySchema } from 'typeorm';
+import pg from 'pg';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Logger } from '../logger';
@@ -10,7 +11,15 @@ export interface DataSourceOptions {
   connectTimeoutMs: number;
   statementTimeoutMs: number;
   log: Logger;
+  /** Every table's entity (src/entities.ts): the typed description of its rows. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+  entities: readonly (Function | EntitySchema)[];
 }
+
+// A PostgreSQL `date` is a calendar date, not an instant: keep it as its 'YYYY-MM-DD' text. node-postgres
+// would otherwise make a Date at local midnight, which shifts the day in any zone west of UTC.
+const PG_DATE_OID = 1082;
+pg.types.setTypeParser(PG_DATE_OID, (value: string) => value);
 
 /** TypeORM over pg. Schema comes only from migrations: synchronize stays off. */
 export function createDataSource(o: DataSourceOptions): DataSource {
@@ -21,7 +30,7 @@ export function createDataSource(o: DataSourceOptions): DataSource {
     migrationsRun: false,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
-    entities: [],
+    entities: [...o.entities],
     logging: false,
     // gen_random_uuid() is core since PostgreSQL 13: no extension to create, so a least-privilege role works.
     uuidExtension: 'pgcrypto',

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../config';
 import type { Logger } from '../logger';
-import { createDataSource } from './data-source';
+import { createDataSource, type DataSourceOptions } from './data-source';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres';
 import { runMigrations } from './migrate';
 
@@ -16,7 +16,7 @@ export interface Database {
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL when there is
  * none, then applies migrations.
  */
-export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+export async function openDatabase(config: Config, log: Logger, entities: DataSourceOptions['entities']): Promise<Database> {
   let server: EmbeddedServer | undefined;
   let url = config.database.url;
   if (!url) {
@@ -28,7 +28,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     });
     url = server.url;
   }
-  const dataSource = createDataSource({ ...config.database, url, log });
+  const dataSource = createDataSource({ ...config.database, url, log, entities });
   try {
     await dataSource.initialize();
     await runMigrations(dataSource, log);

@@ -1,24 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { tryLock } from '../db/advisory-locks';
+import type { Tx } from '../db/transaction';
 import { AppError, conflict } from '../http/problem';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 /**
  * Exactly-once commands with an Idempotency-Key, held in PostgreSQL so it
- * works across restarts and instances.
+ * works across restarts and instances. A command calls `beginIdempotent` first
+ * in its transaction and `completeIdempotent` last:
  *
- * The protocol is two SQL functions (migration IntakeInOneStatement):
- * `idempotency_begin(scope, key, hash)` as the command transaction's first
- * statement and `idempotency_complete(scope, key, hash, status, body)` as its
- * last. Begin takes a transaction-scoped advisory lock on the key without
- * waiting (held: the first request is still in flight) and reads the stored
- * response; complete stores the response under the unique (scope, key) in the
- * same transaction, so it exists if and only if the command committed, and a
- * failed or crashed request leaves the key free for the client's retry.
- * A command that is one statement (the notification intake) calls both from
- * inside its own server-side function.
- *
- * This module holds what every such command shares: the request fingerprint
- * and the meaning of begin's answer.
+ * - begin takes a transaction-scoped advisory lock on (scope, key) without
+ *   waiting: if another transaction holds it, the first request is still in
+ *   flight (409). Then, in a statement of its own (so its snapshot is taken
+ *   after the lock, and sees a first request that has just committed), it reads
+ *   the stored response: the same request is answered with it again, another
+ *   request with this key is refused (422);
+ * - complete stores the response under the unique (scope, key) in the same
+ *   transaction, so it exists if and only if the command committed; a failed
+ *   or crashed request leaves the key free for the client's retry.
  */
 export interface IdempotentRequest {
   /** Whose key space: a client or user id. Keys never collide across callers. */
@@ -34,9 +34,6 @@ export interface StoredResponse<B> {
 }
 
 export type IdempotentOutcome<B> = StoredResponse<B> & { replayed: boolean };
-
-/** What idempotency_begin answers when the command must not run. */
-export type IdempotencyAnswer = { result: 'in_flight' } | { result: 'key_reused' } | { result: 'replay'; status: number; body: unknown };
 
 export function fingerprint(method: string, route: string, body: unknown): string {
   return createHash('sha256').update(`${method} ${route}\n`).update(canonicalJson(body)).digest('hex');
@@ -54,29 +51,50 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The stored response to send again, or the problem to answer with. */
-export function settleIdempotencyAnswer<B>(answer: IdempotencyAnswer): IdempotentOutcome<B> {
-  switch (answer.result) {
-    case 'replay':
-      return { status: answer.status, body: answer.body as B, replayed: true };
-    case 'key_reused':
-      throw new AppError({
-        status: 422,
-        code: 'IDEMPOTENCY.KEY_REUSED',
-        title: 'Idempotency-Key reused',
-        detail: 'This Idempotency-Key was already used with a different request. Use a new key for a new request.',
-      });
-    case 'in_flight':
-      throw conflict('IDEMPOTENCY.IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+/**
+ * First statement(s) of an idempotent command. Returns the stored response to
+ * send again, or undefined to go ahead; throws when the key is in use.
+ */
+export async function beginIdempotent<B>(tx: Tx, req: IdempotentRequest): Promise<IdempotentOutcome<B> | undefined> {
+  if (!(await tryLock(tx, `idempotency:${req.scope}:${req.key}`))) {
+    throw conflict('IDEMPOTENCY.IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly.');
   }
+  const stored = await tx.findOne(IdempotencyKeyEntity, { where: { scope: req.scope, key: req.key } });
+  if (!stored) return undefined;
+  if (stored.request_hash !== req.fingerprint) {
+    throw new AppError({
+      status: 422,
+      code: 'IDEMPOTENCY.KEY_REUSED',
+      title: 'Idempotency-Key reused',
+      detail: 'This Idempotency-Key was already used with a different request. Use a new key for a new request.',
+    });
+  }
+  return { status: stored.response_status, body: stored.response_body as B, replayed: true };
+}
+
+/** Last statement of an idempotent command: stores its response with the key, in the command's transaction. */
+export async function completeIdempotent<B extends object>(
+  tx: Tx,
+  req: IdempotentRequest,
+  response: StoredResponse<B>,
+): Promise<IdempotentOutcome<B>> {
+  await tx.insert(IdempotencyKeyEntity, {
+    scope: req.scope,
+    key: req.key,
+    request_hash: req.fingerprint,
+    response_status: response.status,
+    response_body: response.body,
+  });
+  return { ...response, replayed: false };
 }
 
 /** Housekeeping: keys are kept at least `retentionHours` (24 h minimum by contract). */
 export async function purgeIdempotencyKeys(ds: DataSource, retentionHours: number): Promise<number> {
-  const rows: { n: number }[] = await ds.query(
-    `WITH gone AS (DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
-    [Math.max(24, retentionHours)],
-  );
-  return rows[0]?.n ?? 0;
+  const result = await ds
+    .createQueryBuilder()
+    .delete()
+    .from(IdempotencyKeyEntity)
+    .where('created_at < now() - make_interval(hours => :hours)', { hours: Math.max(24, retentionHours) })
+    .execute();
+  return result.affected ?? 0;
 }

@@ -1,5 +1,4 @@
 import request from 'supertest';
-import { fingerprint } from '../../../src/platform/idempotency/idempotency';
 import { startTestApp, type TestApp } from '../../support/app';
 import { notification, nhsNumberFrom, seedDirectory, type Directory } from '../../support/notifications';
 import { as, principal } from '../../support/principals';
@@ -208,39 +207,6 @@ describe('one case per death', () => {
   });
 });
 
-describe('the intake function (intake_notification)', () => {
-  it('when a decision comes with a signature that no longer describes the candidates, then it answers decide again and writes nothing', async () => {
-    const first = await post(notification(dir, { nhsNumber: null }));
-    expect(first.status).toBe(201);
-    const before = { cases: await count('cases'), notifications: await count('notifications'), audit: await count('audit_events') };
-    const call = async (decision: unknown) =>
-      (
-        await t.ds.query(`SELECT intake_notification($1::jsonb) AS answer`, [
-          JSON.stringify({
-            idempotency: null,
-            lookup: {
-              nhsNumber: null,
-              dateOfBirth: '2025-03-14',
-              dateOfDeath: '2026-11-02',
-              birthDates: ['2025-03-14'],
-              localAuthority: 'E10000034',
-              agencyIds: [],
-            },
-            decision,
-          }),
-        ])
-      )[0].answer;
-    const stale = await call({ kind: 'create', signature: 'stale', flags: [], possibleDuplicateOf: [] });
-    expect(stale).toMatchObject({ result: 'decide', nhsMatch: null, candidates: [{ id: first.body.caseId, givenName: 'Amelia' }] });
-    expect(stale.signature).toMatch(/^[0-9a-f]{32}$/);
-    const undecided = await call(null);
-    expect(undecided).toEqual(stale); // no decision yet: the same candidates, the same signature
-    expect({ cases: await count('cases'), notifications: await count('notifications'), audit: await count('audit_events') }).toEqual(
-      before,
-    );
-  });
-});
-
 describe('after a merge', () => {
   it('when a notification matches a case merged away as a duplicate, then it joins the case it was merged into', async () => {
     const coordinatorOfPanel = as(principal('cdop_coordinator', { panelIds: [dir.panelId] }));
@@ -308,7 +274,7 @@ describe('exactly once', () => {
         async () =>
           (
             await t.ds.query(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%intake_notification%'`,
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%case_reference_counters%'`,
             )
           )[0].n === 1,
       );
@@ -327,19 +293,6 @@ describe('exactly once', () => {
       if (holder.isTransactionActive) await holder.rollbackTransaction();
       await holder.release();
     }
-  });
-
-  it('when an older instance of the service has claimed the key (in_flight row), then 409', async () => {
-    const p = principal('cdop_coordinator');
-    const body = notification(dir);
-    await t.ds.query(`INSERT INTO idempotency_keys (scope, key, request_hash, status) VALUES ($1, 'key-inflight', $2, 'in_flight')`, [
-      `user:${p.id}`,
-      fingerprint('POST', '/v1/notifications', body),
-    ]);
-    const res = await post(body, as(p), 'key-inflight');
-    expect(res.status).toBe(409);
-    expect(res.body.code).toBe('IDEMPOTENCY.IN_FLIGHT');
-    expect(await count('cases')).toBe(0);
   });
 
   it('when a request fails validation, then its key is not consumed', async () => {
@@ -401,6 +354,44 @@ describe('exactly once', () => {
     // Serialised by the death's lock: the k-th case to land sees the k−1 before it (each pair is a near miss).
     expect(flagged).toEqual([0, 1, 2, 3]);
     expect(await count('case_flags')).toBe(6);
+  });
+
+  it('when near misses a day apart (death or birth) arrive together, then each is flagged against the others, every time', async () => {
+    // Their exact (birth, death) dates differ, so only locking the whole candidate window keeps them in turn.
+    const variants = [
+      { dateOfBirth: '2025-03-14', dateOfDeath: '2026-11-02' },
+      { dateOfBirth: '2025-03-14', dateOfDeath: '2026-11-03' },
+      { dateOfBirth: '2025-03-15', dateOfDeath: '2026-11-02' },
+      { dateOfBirth: '2025-03-15', dateOfDeath: '2026-11-03' },
+    ];
+    const surnames = [
+      'Ashworth',
+      'Bellamy',
+      'Cartwright',
+      'Dunmore',
+      'Eversley',
+      'Fairbrother',
+      'Gillingham',
+      'Holloway',
+      'Ingleby',
+      'Jarrow',
+    ];
+    for (const [round, familyName] of surnames.entries()) {
+      const results = await Promise.all(
+        variants.map((v, i) => post(notification(dir, { nhsNumber: null, familyName, ...v }), coordinator(), `near-${round}-${i}`)),
+      );
+      expect(results.map((r) => [r.status, r.body.outcome])).toEqual(variants.map(() => [201, 'case_created']));
+      const ids = results.map((r) => r.body.caseId as string);
+      const pairs: { a: string; b: string }[] = await t.ds.query(
+        `SELECT case_id AS a, related_case_id AS b FROM case_flags WHERE type = 'POSSIBLE_DUPLICATE' AND (case_id = ANY($1::uuid[]) OR related_case_id = ANY($1::uuid[]))`,
+        [ids],
+      );
+      // Every pair of the four is flagged exactly once, from whichever landed second.
+      const flagged = new Set(pairs.map((x) => [x.a, x.b].sort().join('|')));
+      expect(pairs).toHaveLength(6);
+      for (let i = 0; i < ids.length; i++)
+        for (let j = i + 1; j < ids.length; j++) expect(flagged).toContain([ids[i], ids[j]].sort().join('|'));
+    }
   });
 
   it('when 20 different deaths for one panel arrive at once, then they get 20 distinct consecutive references', async () => {

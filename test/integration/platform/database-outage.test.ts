@@ -1,3 +1,4 @@
+import { ENTITIES } from '../../../src/entities';
 import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -234,7 +235,7 @@ beforeAll(async () => {
   const url = await pgProcess.start();
   const config = testConfig({ DATABASE_URL: url, DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '5000' });
   // The production path: connect, migrate (no embedded server: the URL is given).
-  database = await openDatabase(config, log);
+  database = await openDatabase(config, log, ENTITIES);
   const app = createApp({
     config,
     log,

@@ -1,0 +1,31 @@
+// Every table's TypeORM entity, for the DataSource (listed, not globbed, so tsc, swc and tsx load the same set).
+// `npm run check:schema` holds them to the schema the migrations build.
+import { AuditChainLinkEntity, AuditEventEntity } from './audit';
+import { ApiClientEntity, ClientAssertionJtiEntity } from './auth/api-clients';
+import { SamlAssertionSeenEntity, SamlRequestEntity } from './auth/saml';
+import { UserSessionEntity } from './auth/sessions';
+import { CASES_ENTITIES } from './modules/cases';
+import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/directory';
+import { NotificationEntity } from './modules/notifications';
+import { UserEntity } from './modules/users';
+import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
+
+export const ENTITIES = [
+  PanelEntity,
+  PanelLocalAuthorityEntity,
+  AgencyEntity,
+  UserEntity,
+  UserSessionEntity,
+  SamlRequestEntity,
+  SamlAssertionSeenEntity,
+  ApiClientEntity,
+  ClientAssertionJtiEntity,
+  AuditEventEntity,
+  AuditChainLinkEntity,
+  ...CASES_ENTITIES,
+  NotificationEntity,
+  IdempotencyKeyEntity,
+];
+
+/** Columns no entity maps (types TypeORM lacks), per table, with their PostgreSQL types. */
+export { UNMAPPED_COLUMNS } from './audit';

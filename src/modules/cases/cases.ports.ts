@@ -1,0 +1,44 @@
+import type { Principal } from '../../access/principal';
+import type { Tx } from '../../platform/db/transaction';
+
+/**
+ * What the cases module needs from the notifications module, which owns the
+ * `notifications` table: a case's notifications to show, and moving them
+ * when duplicates are merged or unmerged. The notifications module
+ * implements it and app.ts hands it in, so the cases module never imports
+ * the notifications module (which imports the cases module to open cases).
+ * Every function applies the caller's case scope itself.
+ */
+export interface CaseNotificationsPort {
+  /** How many notifications the case has, and the child's address and other names from the earliest. */
+  summaryOf(tx: Tx, p: Principal, caseId: string): Promise<NotificationSummary>;
+  /** A page of the case's notifications, oldest first; the form itself only `withForm`. */
+  listOfCase(
+    tx: Tx,
+    p: Principal,
+    caseId: string,
+    q: { after?: (string | number)[]; limit: number; withForm: boolean },
+  ): Promise<CaseNotificationRow[]>;
+  /** Moves every notification of one case onto another (a merge); returns each with the match it had. */
+  moveAll(tx: Tx, p: Principal, fromCaseId: string, toCaseId: string): Promise<{ id: string; match: string }[]>;
+  /** Moves exactly these back, restoring each one's match (an unmerge); returns the ids moved. */
+  moveBack(tx: Tx, p: Principal, fromCaseId: string, toCaseId: string, moved: readonly { id: string; match: string }[]): Promise<string[]>;
+}
+
+export interface NotificationSummary {
+  count: number;
+  /** From the earliest notification on the case: the child's address and other names, as notified. */
+  firstChild: { address?: unknown; alternativeNames?: unknown } | null;
+}
+
+export interface CaseNotificationRow {
+  id: string;
+  notifier_agency_id: string;
+  agency_name: string;
+  agency_type: string;
+  notified_on: string;
+  received_at: Date;
+  match: 'new_case' | 'nhs_number' | 'demographics' | 'merged';
+  /** The form as received; null unless asked for with the form. */
+  payload: Record<string, unknown> | null;
+}
