@@ -2,7 +2,7 @@ import { AUDIT_CHAIN_UNMAPPED_COLUMNS } from './entities/audit-chain-link.entity
 import { AUDIT_EVENT_UNMAPPED_COLUMNS } from './entities/audit-event.entity';
 
 // The audit module's public surface.
-export { audit, auditStandalone, actorOf } from './audit.writer';
+export { audit, auditStandalone, actorOf, flushAudit } from './audit.writer';
 export { sealPending, verifyChain, type VerifyResult } from './audit.chain';
 export { startAuditSealer, type AuditSealer } from './audit.sealer';
 export { auditRouter } from './audit.routes';

@@ -3,6 +3,7 @@ import type { JSONWebKeySet } from 'jose' with { 'resolution-mode': 'import' };
 import { poolOf } from '../../platform/db/data-source';
 import { sql } from '../../platform/db/sql';
 import type { Tx } from '../../platform/db/transaction';
+import { ApiClientEntity } from './entities/api-client.entity';
 
 export interface ApiClient {
   /** api_clients.id: the principal id and the access token's `sub` */
@@ -18,20 +19,7 @@ export interface ApiClient {
   createdAt: string;
 }
 
-interface ApiClientRow {
-  id: string;
-  client_id: string;
-  name: string;
-  agency_id: string;
-  scopes: string[];
-  jwks: JSONWebKeySet;
-  disabled_at: Date | null;
-  created_at: Date;
-}
-
-const COLUMNS = 'id, client_id, name, agency_id, scopes, jwks, disabled_at, created_at';
-
-function toClient(r: ApiClientRow): ApiClient {
+function toClient(r: ApiClientEntity): ApiClient {
   return {
     id: r.id,
     clientId: r.client_id,
@@ -45,8 +33,8 @@ function toClient(r: ApiClientRow): ApiClient {
 }
 
 export async function findClientByClientId(tx: Tx, clientId: string): Promise<ApiClient | undefined> {
-  const { rows } = await sql<ApiClientRow>(tx, `SELECT ${COLUMNS} FROM api_clients WHERE client_id = $1`, [clientId]);
-  return rows[0] && toClient(rows[0]);
+  const row = await tx.findOneBy(ApiClientEntity, { client_id: clientId });
+  return row ? toClient(row) : undefined;
 }
 
 /** What the bearer authenticator needs of an enabled client. */
@@ -72,22 +60,26 @@ export async function insertClient(
   tx: Tx,
   c: { clientId: string; name: string; agencyId: string; scopes: readonly string[]; jwks: JSONWebKeySet },
 ): Promise<ApiClient> {
-  const { rows } = await sql<ApiClientRow>(
-    tx,
-    `INSERT INTO api_clients (client_id, name, agency_id, scopes, jwks) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-    [c.clientId, c.name, c.agencyId, c.scopes, JSON.stringify(c.jwks)],
-  );
-  return toClient(rows[0]!);
+  const result = await tx
+    .createQueryBuilder()
+    .insert()
+    .into(ApiClientEntity)
+    .values({ client_id: c.clientId, name: c.name, agency_id: c.agencyId, scopes: [...c.scopes], jwks: c.jwks })
+    .returning('*')
+    .execute();
+  return toClient(tx.create(ApiClientEntity, (result.raw as ApiClientEntity[])[0]));
 }
 
 /** Returns the disabled client's id, or undefined when there is no such enabled client. */
 export async function disableClient(tx: Tx, clientId: string): Promise<string | undefined> {
-  const { rows } = await sql<{ id: string }>(
-    tx,
-    'UPDATE api_clients SET disabled_at = now() WHERE client_id = $1 AND disabled_at IS NULL RETURNING id',
-    [clientId],
-  );
-  return rows[0]?.id;
+  const result = await tx
+    .createQueryBuilder()
+    .update(ApiClientEntity)
+    .set({ disabled_at: () => 'now()' })
+    .where('client_id = :clientId AND disabled_at IS NULL', { clientId })
+    .returning(['id'])
+    .execute();
+  return (result.raw as Pick<ApiClientEntity, 'id'>[])[0]?.id;
 }
 
 /**

@@ -35,3 +35,14 @@ export async function resolveRouting(
   const r = rows[0]!;
   return { panel: r.panel, unknownAgencyIds: r.unknown_agency_ids };
 }
+
+/** Which of these panel ids name no panel. */
+export async function unknownPanelIds(tx: Tx, ids: readonly string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const { rows } = await sql<{ id: string }>(
+    tx,
+    'SELECT t.id FROM unnest($1::uuid[]) AS t(id) WHERE NOT EXISTS (SELECT 1 FROM panels p WHERE p.id = t.id)',
+    [[...ids]],
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,29 +1,14 @@
-import { sql } from '../../platform/db/sql';
 import type { Tx } from '../../platform/db/transaction';
 import { toPage, type Page } from '../../platform/http/pagination';
 import type { components } from '../../generated/openapi';
+import { UserEntity } from './entities/user.entity';
+
+/** People who sign in: plain CRUD through TypeORM, with keyset pages and optimistic versions. */
 
 export type User = components['schemas']['User'];
 export type UserUpdate = components['schemas']['UserUpdate'];
 
-interface UserRow {
-  id: string;
-  idp_id: string;
-  name_id: string;
-  display_name: string | null;
-  email: string | null;
-  roles: User['roles'];
-  panel_ids: string[];
-  agency_id: string | null;
-  disabled_at: Date | null;
-  created_at: Date;
-  last_login_at: Date | null;
-  version: number;
-}
-
-const COLUMNS = 'id, idp_id, name_id, display_name, email, roles, panel_ids, agency_id, disabled_at, created_at, last_login_at, version';
-
-function toUser(r: UserRow): User {
+function toUser(r: UserEntity): User {
   return {
     id: r.id,
     idpId: r.idp_id,
@@ -41,51 +26,42 @@ function toUser(r: UserRow): User {
 }
 
 export async function findUser(tx: Tx, id: string): Promise<User | undefined> {
-  const { rows } = await sql<UserRow>(tx, `SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
-  return rows[0] && toUser(rows[0]);
+  const row = await tx.findOneBy(UserEntity, { id });
+  return row ? toUser(row) : undefined;
 }
 
 export async function listUsers(
   tx: Tx,
   q: { idpId?: string; disabled?: boolean; after?: (string | number)[]; limit: number },
 ): Promise<Page<User>> {
-  const params: unknown[] = [q.limit + 1];
-  const where: string[] = [];
-  if (q.idpId) where.push(`idp_id = $${params.push(q.idpId)}`);
-  if (q.disabled !== undefined) where.push(q.disabled ? 'disabled_at IS NOT NULL' : 'disabled_at IS NULL');
-  if (q.after) where.push(`(idp_id, name_id) > ($${params.push(q.after[0])}, $${params.push(q.after[1])})`);
-  const { rows } = await sql<UserRow>(
-    tx,
-    `SELECT ${COLUMNS} FROM users ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idp_id, name_id LIMIT $1`,
-    params,
-  );
-  return toPage(rows, q.limit, (r) => [r.idp_id, r.name_id], toUser);
+  const qb = tx
+    .createQueryBuilder(UserEntity, 'u')
+    .orderBy('u.idp_id')
+    .addOrderBy('u.name_id')
+    .limit(q.limit + 1);
+  if (q.idpId) qb.andWhere('u.idp_id = :idpId', { idpId: q.idpId });
+  if (q.disabled !== undefined) qb.andWhere(q.disabled ? 'u.disabled_at IS NOT NULL' : 'u.disabled_at IS NULL');
+  if (q.after) qb.andWhere('(u.idp_id, u.name_id) > (:idp, :nameId)', { idp: q.after[0], nameId: q.after[1] });
+  return toPage(await qb.getMany(), q.limit, (r) => [r.idp_id, r.name_id], toUser);
 }
 
 /** Returns the updated user, or undefined when id/version did not match. */
 export async function updateUser(tx: Tx, id: string, expectedVersion: number, patch: UserUpdate): Promise<User | undefined> {
-  const { rows } = await sql<UserRow>(
-    tx,
-    `UPDATE users
-        SET disabled_at = CASE WHEN $3::boolean IS NULL THEN disabled_at
-                               WHEN $3 THEN COALESCE(disabled_at, now()) ELSE NULL END,
-            panel_ids = COALESCE($4::uuid[], panel_ids),
-            agency_id = CASE WHEN $5::boolean THEN $6::uuid ELSE agency_id END,
-            updated_at = now(), version = version + 1
-      WHERE id = $1 AND version = $2
-      RETURNING ${COLUMNS}`,
-    [id, expectedVersion, patch.disabled ?? null, patch.panelIds ?? null, 'agencyId' in patch, patch.agencyId ?? null],
-  );
-  return rows[0] && toUser(rows[0]);
-}
-
-/** Panel ids that do not exist, to refuse them with a clear error. */
-export async function unknownPanels(tx: Tx, ids: readonly string[]): Promise<string[]> {
-  if (!ids.length) return [];
-  const { rows } = await sql<{ id: string }>(
-    tx,
-    `SELECT id FROM unnest($1::uuid[]) AS t(id) WHERE NOT EXISTS (SELECT 1 FROM panels p WHERE p.id = t.id)`,
-    [ids],
-  );
-  return rows.map((r) => r.id);
+  const result = await tx
+    .createQueryBuilder()
+    .update(UserEntity)
+    .set({
+      // Disabling keeps the first time it happened; enabling clears it.
+      ...(patch.disabled === true ? { disabled_at: () => 'COALESCE(disabled_at, now())' } : {}),
+      ...(patch.disabled === false ? { disabled_at: null } : {}),
+      ...(patch.panelIds !== undefined ? { panel_ids: patch.panelIds } : {}),
+      ...('agencyId' in patch ? { agency_id: patch.agencyId ?? null } : {}),
+      updated_at: () => 'now()',
+      version: () => 'version + 1',
+    })
+    .where('id = :id AND version = :version', { id, version: expectedVersion })
+    .returning('*')
+    .execute();
+  const row = (result.raw as UserEntity[])[0];
+  return row ? toUser(tx.create(UserEntity, row)) : undefined;
 }

@@ -6,6 +6,7 @@ import { inTransaction } from '../../platform/db/transaction';
 import { explainMissedVersionedWrite } from '../../platform/db/versioned';
 import type { Page } from '../../platform/http/pagination';
 import { badRequest, notFound } from '../../platform/http/problem';
+import { unknownPanelIds } from '../directory';
 import * as users from './users.repository';
 import type { User, UserUpdate } from './users.repository';
 
@@ -33,7 +34,7 @@ export function createUsersService(ds: DataSource): UsersService {
     update: async (id, version, patch) => {
       try {
         return await inTransaction(ds, async (tx) => {
-          const missing = await users.unknownPanels(tx, patch.panelIds ?? []);
+          const missing = await unknownPanelIds(tx, patch.panelIds ?? []);
           if (missing.length) {
             throw badRequest(
               'Unknown panel.',

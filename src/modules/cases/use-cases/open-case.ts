@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { audit } from '../../../audit';
+import { audit, flushAudit } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import { londonDateOf, londonLocalInstant, startOfLondonDay } from '../../../platform/time';
 import type { PanelRef } from '../../directory';
@@ -81,6 +81,8 @@ export async function createFromNotification(
       details: { assigned: input.panel !== null, possibleDuplicates: input.possibleDuplicates.length },
     }),
   );
+  // Everything else is written before the counter row is locked (it stays locked until commit).
+  await flushAudit(tx);
   const reference = input.panel ? await allocateCaseReference(tx, input.panel, Number(londonDateOf(notifiedAt).slice(0, 4))) : null;
   await cases.insertNewCase(
     tx,

@@ -36,8 +36,8 @@ export interface RecordNotificationDeps {
 
 /**
  * POST /v1/notifications: the national notification form in, exactly one case
- * per death out. Read top to bottom: validate → Idempotency-Key → locks →
- * lookup → decide → write → audit → stored response, all in one transaction
+ * per death out. Read top to bottom: validate → Idempotency-Key → routing →
+ * locks → lookup → decide → write and audit → stored response, all in one transaction
  * (src/modules/notifications/README.md explains each step).
  */
 export async function recordNotification(
@@ -63,16 +63,16 @@ export async function recordNotification(
       const replay = await beginIdempotent<NotificationReceipt>(tx, request);
       if (replay) return replay;
     }
-    // 3. Notifications of one child take turns: the second always sees the first's case.
-    await lockAll(tx, matchLockNames(child));
-
-    // 4. Look: cases this could be, the panel that covers the child's home, agencies that do not exist.
-    const onRecord = await deps.cases.findOnRecord(tx, { nhsNumber: child.nhsNumber, ...candidateWindow(child) });
+    // 3. Where it goes: the panel that covers the child's home; agencies that do not exist are refused.
     const routing = await resolveRouting(tx, {
       localAuthorityCode: body.child.localAuthorityOfResidence,
       agencyIds: [body.notifier.agencyId, ...agencies.map((a) => a.agencyId)],
     });
     if (routing.unknownAgencyIds.length) throw unknownAgencies(body, routing.unknownAgencyIds);
+
+    // 4. Notifications of one child take turns, so the second always sees the first's case; then look for it.
+    await lockAll(tx, matchLockNames(child));
+    const onRecord = await deps.cases.findOnRecord(tx, { nhsNumber: child.nhsNumber, ...candidateWindow(child) });
     const byNhsNumber = onRecord.byNhsNumber && (await followMerges(deps.cases, tx, onRecord.byNhsNumber));
 
     // 5. Decide by the duplicate rules.
