@@ -58,4 +58,4 @@ export async function createApiClientsMechanism(deps: ApiClientsMechanismDeps): 
 
 export { registerClient, disableClient, validatePublicJwks, RegistrationError, type RegisteredClient } from './api-clients.service';
 export { clientCredentialsExample, type ClientCredentialsExample } from './client-example';
-export { JWT_BEARER_ASSERTION_TYPE } from './token-request';
+export { JWT_BEARER_ASSERTION_TYPE, TOKEN_PATH, claimedClientId } from './token-request';
