@@ -6,6 +6,7 @@ import { NotificationsAndCases1764230400000 } from './1764230400000-notification
 import { IntakeInOneStatement1764316800000 } from './1764316800000-intake-in-one-statement';
 import { ApiClientsChangeNotify1795605656485 } from './1795605656485-api-clients-change-notify';
 import { IntakeInTypescript1796048597897 } from './1796048597897-intake-in-typescript';
+import { RateLimits1796052613040 } from './1796052613040-rate-limits';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   IntakeInOneStatement1764316800000,
   ApiClientsChangeNotify1795605656485,
   IntakeInTypescript1796048597897,
+  RateLimits1796052613040,
 ];

@@ -1,16 +1,20 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { DataSource } from 'typeorm';
 import { authenticate, authorize } from './access/authorize';
 import type { Principal } from './access/principal';
 import { actorOf, auditRouter, auditStandalone } from './audit';
+import { claimedClientId, TOKEN_PATH } from './auth';
 import type { AuthMechanism } from './auth/auth.types';
 import type { Config } from './config';
 import { poolOf } from './platform/db/data-source';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler';
-import { createMetrics } from './platform/http/metrics';
+import { noStore } from './platform/http/cache-control';
+import { createMetrics, type Metrics } from './platform/http/metrics';
 import { openApiValidator, type LoadedOpenApi } from './platform/http/openapi';
-import { operationalRouter } from './platform/http/operational.routes';
+import { operationalRouter, type MetricsAccess } from './platform/http/operational.routes';
+import { unauthorized } from './platform/http/problem';
+import { clientAddress, rateLimit } from './platform/http/rate-limit';
 import { requestContext, routeTemplate } from './platform/http/request-context';
 import { rejectUnsafeText } from './platform/http/text-safety';
 import type { Logger } from './platform/logger';
@@ -26,42 +30,82 @@ export interface AppDeps {
   openapi: LoadedOpenApi;
   /** SAML sessions, client tokens…: their authenticators are tried in order, the first to recognise the credentials wins. */
   auth: readonly AuthMechanism[];
+  /** The metrics registry to record into (server.ts shares it with the METRICS_PORT listener); created when absent. */
+  metrics?: Metrics;
 }
 
+/** Paths whose responses carry personal data or credentials: never cached. */
+const NO_STORE_PREFIXES = ['/v1', '/auth', TOKEN_PATH];
+
 /**
- * The HTTP application. Middleware order is the request path of STYLE.md:
- * security headers → request context → metrics → body parser → public
- * operational routes → authenticate → OpenAPI validation → x-permission →
+ * The HTTP application. Middleware order is the request path:
+ * security headers → request context → Cache-Control → metrics → public
+ * operational routes → rate limits by address (sign-in, token) → body parsers
+ * (outside /v1) → the auth mechanisms' own middleware (sessions, the token
+ * request guard) → authenticate → /v1: 401 for an anonymous caller, then rate
+ * limits by client and the body parsers → OpenAPI validation → x-permission →
  * module routes → 404 → problem+json errors.
+ *
+ * On /v1 the caller's identity is settled before the body is even parsed, so an
+ * anonymous caller learns nothing from how its body is judged (see README,
+ * decisions: "Authentication before validation on /v1").
  */
 export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.config.trustProxy);
+  app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');
 
-  const metrics = createMetrics();
+  const metrics = deps.metrics ?? createMetrics();
   metrics.observePool(poolOf(deps.dataSource));
+  const pool = poolOf(deps.dataSource);
+  const limits = config.rateLimits;
+  const perAddress = (name: string, points: number) => ({ name, points, windowS: limits.windowS, key: clientAddress });
 
   app.use(helmet());
   app.use(requestContext(deps.log));
+  app.use(noStore(NO_STORE_PREFIXES));
   app.use(metrics.middleware);
-  app.use(
-    express.json({
-      limit: deps.config.bodyLimit,
-      strict: true,
-      type: ['application/json', 'application/*+json'],
-    }),
-  );
-  // SAML's POST binding and the OAuth token endpoint are form-encoded.
-  app.use(express.urlencoded({ extended: false, limit: deps.config.bodyLimit, parameterLimit: 50 }));
-  app.use(rejectUnsafeText);
 
-  app.use(operationalRouter({ dataSource: deps.dataSource, metrics, openapi: deps.openapi.bundled }));
+  app.use(operationalRouter({ dataSource: deps.dataSource, metrics, openapi: deps.openapi.bundled, metricsAccess: metricsAccess(config) }));
+
+  // Sign-in and token requests are limited per address before any work is done for them.
+  app.use('/auth/saml', rateLimit(pool, [perAddress('saml-address', limits.samlPerAddress)]));
+  app.post(TOKEN_PATH, rateLimit(pool, [perAddress('token-address', limits.tokenPerAddress)]));
+
+  const parseBody = [
+    express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }),
+    // SAML's POST binding and the OAuth token endpoint are form-encoded.
+    express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 50 }),
+    rejectUnsafeText,
+  ];
+  app.use(unless(isV1, parseBody));
+  app.post(
+    TOKEN_PATH,
+    rateLimit(pool, [
+      { name: 'token-client', points: limits.tokenPerClient, windowS: limits.windowS, key: (req) => claimedClientId(req.body) },
+    ]),
+  );
 
   for (const m of deps.auth) for (const mw of m.before ?? []) app.use(mw);
   app.use(authenticate(deps.auth.flatMap((m) => m.authenticators ?? [])));
-  app.use(openApiValidator(deps.openapi.dereferenced, { validateResponses: deps.config.validateResponses }));
+  // Every /v1 operation needs a principal (a contract test keeps it so): an anonymous caller gets 401 whatever it sent.
+  app.use('/v1', (req, _res, next) => next(req.ctx.principal ? undefined : unauthorized()));
+  app.post(
+    '/v1/notifications',
+    rateLimit(pool, [
+      {
+        name: 'notifications-client',
+        points: limits.notificationsPerClient,
+        windowS: limits.windowS,
+        key: (req) => (req.ctx.principal as Principal).id,
+      },
+      perAddress('notifications-address', limits.notificationsPerAddress),
+    ]),
+  );
+  app.use('/v1', parseBody);
+  app.use(openApiValidator(deps.openapi.dereferenced, { validateResponses: config.validateResponses }));
   app.use(
     authorize((req, permission) =>
       auditStandalone(deps.dataSource, {
@@ -77,7 +121,7 @@ export function createApp(deps: AppDeps): Express {
   for (const m of deps.auth) for (const router of m.routers ?? []) app.use(router);
   app.use(directoryRouter(createDirectoryService(deps.dataSource)));
   app.use(usersRouter(createUsersService(deps.dataSource)));
-  const cases = createCasesService(deps.dataSource, { rules: deps.config.deadlineRules, notifications: caseNotificationsPort });
+  const cases = createCasesService(deps.dataSource, { rules: config.deadlineRules, notifications: caseNotificationsPort });
   app.use(notificationsRouter(createNotificationsService(deps.dataSource, { cases: cases.intake })));
   app.use(casesRouter(cases));
   app.use(auditRouter(deps.dataSource));
@@ -85,4 +129,27 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+const isV1 = (req: Request) => req.path === '/v1' || req.path.startsWith('/v1/');
+
+/** Runs `handlers` in turn, except for requests `skip` picks out. */
+function unless(skip: (req: Request) => boolean, handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    if (skip(req)) return next();
+    let i = 0;
+    const step = (err?: unknown): void => {
+      const handler = handlers[i++];
+      if (err !== undefined || !handler) return next(err);
+      void handler(req, res, step);
+    };
+    step();
+  };
+}
+
+/** /metrics on the API port: not when it has a port of its own; behind METRICS_TOKEN when set; never open in production. */
+function metricsAccess(config: Config): MetricsAccess {
+  if (config.metrics.port !== undefined) return { mode: 'off' };
+  if (config.metrics.token) return { mode: 'token', token: config.metrics.token };
+  return config.env === 'production' ? { mode: 'off' } : { mode: 'open' };
 }

@@ -11,6 +11,9 @@ import { loadDeadlineRules, type DeadlineRule } from './modules/cases';
  */
 const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Requests per RATE_LIMIT_WINDOW_S; 0 turns that limit off. */
+const rateLimit = z.coerce.number().int().min(0).max(1_000_000_000);
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -55,6 +58,15 @@ const schema = z
     DEV_IDP: booleanFromEnv.optional(),
     ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(300),
     ACCESS_TOKEN_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+    RATE_LIMIT_SAML_PER_ADDRESS: rateLimit.default(60),
+    RATE_LIMIT_TOKEN_PER_CLIENT: rateLimit.default(30),
+    RATE_LIMIT_TOKEN_PER_ADDRESS: rateLimit.default(120),
+    RATE_LIMIT_NOTIFICATIONS_PER_CLIENT: rateLimit.default(600),
+    RATE_LIMIT_NOTIFICATIONS_PER_ADDRESS: rateLimit.default(1200),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -86,6 +98,9 @@ const schema = z
           message: 'must not be true when NODE_ENV=production: the development identity provider signs anyone in',
         });
       }
+    }
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT (metrics get a listener of their own)' });
     }
     if (env.NODE_ENV === 'production' && !env.ACCESS_TOKEN_SIGNING_KEY_FILE) {
       ctx.addIssue({
@@ -144,6 +159,28 @@ export type Config = Readonly<{
     /** PKCS#8 PEM, EC P-256 (ES256). Absent outside production: generated (kept in generatedKeyFile in development, in memory in tests). */
     signingKeyFile: string | undefined;
     generatedKeyFile: string;
+  }>;
+  /**
+   * Requests per windowS from one client or one address (0: no limit), held in
+   * PostgreSQL so they apply across instances (src/platform/http/rate-limit.ts).
+   */
+  rateLimits: Readonly<{
+    windowS: number;
+    samlPerAddress: number;
+    tokenPerClient: number;
+    tokenPerAddress: number;
+    notificationsPerClient: number;
+    notificationsPerAddress: number;
+  }>;
+  /**
+   * Prometheus metrics. With `port`, /metrics is served on a listener of its own
+   * (on `host`) and not on the API port. On the API port it needs `token` as a
+   * bearer token when one is set, and is not served at all in production without one.
+   */
+  metrics: Readonly<{
+    port: number | undefined;
+    host: string;
+    token: string | undefined;
   }>;
 }>;
 
@@ -211,6 +248,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingKeyFile: e.ACCESS_TOKEN_SIGNING_KEY_FILE ? path.resolve(projectRoot(), e.ACCESS_TOKEN_SIGNING_KEY_FILE) : undefined,
       generatedKeyFile: path.join(projectRoot(), '.data', 'keys', 'access-token-es256.pem'),
     }),
+    rateLimits: Object.freeze({
+      windowS: e.RATE_LIMIT_WINDOW_S,
+      samlPerAddress: e.RATE_LIMIT_SAML_PER_ADDRESS,
+      tokenPerClient: e.RATE_LIMIT_TOKEN_PER_CLIENT,
+      tokenPerAddress: e.RATE_LIMIT_TOKEN_PER_ADDRESS,
+      notificationsPerClient: e.RATE_LIMIT_NOTIFICATIONS_PER_CLIENT,
+      notificationsPerAddress: e.RATE_LIMIT_NOTIFICATIONS_PER_ADDRESS,
+    }),
+    metrics: Object.freeze({ port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN }),
   });
 }
 

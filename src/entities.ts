@@ -8,6 +8,7 @@ import { CASES_ENTITIES } from './modules/cases';
 import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/directory';
 import { NotificationEntity } from './modules/notifications';
 import { UserEntity } from './modules/users';
+import { RateLimitEntity } from './platform/http/rate-limit.entity';
 import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
 
 export const ENTITIES = [
@@ -25,6 +26,7 @@ export const ENTITIES = [
   ...CASES_ENTITIES,
   NotificationEntity,
   IdempotencyKeyEntity,
+  RateLimitEntity,
 ];
 
 /** Columns no entity maps (types TypeORM lacks), per table, with their PostgreSQL types. */

@@ -8,12 +8,18 @@ import { createAuthMechanisms } from './auth';
 import type { AuthMechanism } from './auth/auth.types';
 import type { Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
+import { createMetrics } from './platform/http/metrics';
 import { loadOpenApi } from './platform/http/openapi';
+import { purgeRateLimits } from './platform/http/rate-limit';
+import { poolOf } from './platform/db/data-source';
 import type { Logger } from './platform/logger';
 import { seedDirectoryForDevelopment } from './modules/directory';
 
 export interface RunningService {
   server: http.Server;
+  /** The METRICS_PORT listener, when configured, and its URL. */
+  metricsServer?: http.Server;
+  metricsUrl?: string;
   database: Database;
   url: string;
   /** Stops accepting connections, lets in-flight requests finish (bounded), closes the pool, stops the embedded server. */
@@ -33,26 +39,48 @@ export async function startService(config: Config, log: Logger, overrides: Servi
   let auth: readonly AuthMechanism[] = [];
   let sealer: AuditSealer | undefined;
   let housekeeping: NodeJS.Timeout | undefined;
+  let metricsServer: http.Server | undefined;
   try {
     if (config.seedDemoData) await seedDirectoryForDevelopment(database.dataSource, log);
     auth = overrides.auth ?? (await createAuthMechanisms({ config, log, dataSource: database.dataSource }));
-    const app = createApp({ config, log, dataSource: database.dataSource, openapi, auth });
+    const metrics = createMetrics();
+    const app = createApp({ config, log, dataSource: database.dataSource, openapi, auth, metrics });
     sealer = startAuditSealer(database.dataSource, log, config.auditSealIntervalMs);
-    // Hourly housekeeping: Idempotency-Keys past their retention.
+    // Hourly housekeeping: Idempotency-Keys past their retention, rate-limit counters of past windows.
     housekeeping = setInterval(() => {
       purgeIdempotencyKeys(database.dataSource, config.idempotencyRetentionHours).catch((err: unknown) =>
         log.warn({ err }, 'idempotency key purge failed'),
       );
+      purgeRateLimits(poolOf(database.dataSource)).catch((err: unknown) => log.warn({ err }, 'rate-limit purge failed'));
     }, 3_600_000);
     housekeeping.unref();
+    // Metrics on a port of their own (METRICS_PORT): only /metrics, for the scraper's network, never the API's.
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== undefined) {
+      metricsServer = http.createServer((req, res) => {
+        if (req.method !== 'GET' || !/^\/metrics(\?|$)/.test(req.url ?? '')) {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
+        metrics.registry.metrics().then(
+          (text) => {
+            res.setHeader('Content-Type', metrics.registry.contentType);
+            res.end(text);
+          },
+          (err: unknown) => {
+            log.error({ err }, 'metrics collection failed');
+            res.statusCode = 500;
+            res.end();
+          },
+        );
+      });
+      metricsUrl = `${await listenOn(metricsServer, config.metrics.port, config.metrics.host)}/metrics`;
+      log.info({ url: metricsUrl }, 'metrics listening');
+    }
     const server = http.createServer(app);
     server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    const url = await listenOn(server, config.port, config.host);
     log.info({ url, docs: `${url}/docs`, embeddedDatabase: database.embedded }, 'CDOP API listening');
 
     let stopping: Promise<void> | undefined;
@@ -67,18 +95,33 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         }, config.shutdownTimeoutMs);
         await closed;
         clearTimeout(timer);
+        if (metricsServer) {
+          const m = metricsServer;
+          await new Promise<void>((resolve) => m.close(() => resolve()));
+        }
         for (const m of auth) await m.close?.();
         clearInterval(housekeeping);
         await sealer?.stop();
         await database.close();
         log.info('shutdown complete');
       })());
-    return { server, database, url, shutdown };
+    return { server, database, url, metricsServer, metricsUrl, shutdown };
   } catch (err) {
     clearInterval(housekeeping);
+    metricsServer?.close();
     await sealer?.stop().catch(() => undefined);
     for (const m of auth) await m.close?.().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** Listens and answers the URL to reach the server at (0.0.0.0 is reached at 127.0.0.1). */
+async function listenOn(server: http.Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
 }

@@ -22,3 +22,4 @@ export async function createAuthMechanisms(deps: AuthDeps): Promise<AuthMechanis
 }
 
 export type { AuthMechanism } from './auth.types';
+export { claimedClientId, TOKEN_PATH } from './api-clients';

@@ -56,10 +56,22 @@ export function developmentKeyPair(config: Config, name: string, commonName: str
     return { privateKeyPem: fs.readFileSync(keyFile, 'utf8'), certPem: fs.readFileSync(certFile, 'utf8') };
   }
   const pair = generateSelfSignedKeyPair(commonName);
-  fs.mkdirSync(config.saml.keysDir, { recursive: true, mode: 0o700 });
+  makeKeysDir(config.saml.keysDir);
   fs.writeFileSync(keyFile, pair.privateKeyPem, { mode: 0o600 });
   fs.writeFileSync(certFile, pair.certPem, { mode: 0o644 });
   return pair;
+}
+
+/**
+ * The keys folder, private (0700), inside a data folder that stays traversable
+ * (0755). A recursive mkdir with mode 0700 would give the new data folder
+ * (`.data`) that mode too, and the embedded PostgreSQL, which runs as the
+ * `postgres` OS user when the service runs as root, could then not reach its
+ * own folder beside it (`.data/postgres`: initdb fails, permission denied).
+ */
+function makeKeysDir(keysDir: string): void {
+  fs.mkdirSync(path.dirname(keysDir), { recursive: true, mode: 0o755 });
+  fs.mkdirSync(keysDir, { recursive: true, mode: 0o700 });
 }
 
 /** A random secret generated once (development: .data/keys; tests: per process). */
@@ -73,7 +85,7 @@ export function developmentSecret(config: Config, name: string): string {
   const file = path.join(config.saml.keysDir, `${name}.secret`);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const s = crypto.randomBytes(32).toString('base64url');
-  fs.mkdirSync(config.saml.keysDir, { recursive: true, mode: 0o700 });
+  makeKeysDir(config.saml.keysDir);
   fs.writeFileSync(file, s, { mode: 0o600 });
   return s;
 }

@@ -54,6 +54,10 @@ export interface paths {
         /**
          * Prometheus metrics
          * @description Request durations by route template and status, database pool gauges and process metrics, in the Prometheus text format.
+         *     Where it is served depends on the deployment: with `METRICS_PORT` set, only on that port (a listener of its own, on
+         *     `METRICS_HOST`, 127.0.0.1 by default) and not here (404); otherwise here, with `METRICS_TOKEN` set only to callers
+         *     sending `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise), and without a token only outside production
+         *     (404 in production).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -645,8 +649,10 @@ export interface components {
             code: string;
             /** @description The request id, also echoed in the `X-Request-Id` header. Quote it when reporting a fault. */
             requestId: string;
-            /** @description For validation problems, each offending field. */
+            /** @description For validation problems, each offending field (at most 50; `errorsOmitted` counts the rest). */
             errors?: components["schemas"]["FieldError"][];
+            /** @description How many further field errors were found but left out of `errors`. Absent when `errors` lists them all. */
+            errorsOmitted?: number;
         } & {
             [key: string]: unknown;
         };
@@ -1338,8 +1344,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request is malformed or fails validation; `errors` names each offending field. */
-        BadRequest: {
+        /** @description No valid session or access token. */
+        Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -1348,8 +1354,18 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No valid session or access token. */
-        Unauthorized: {
+        /** @description No such resource (or not visible to the caller). */
+        NotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request is malformed or fails validation; `errors` names each offending field. */
+        BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -1368,10 +1384,11 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A dependency (such as the database) is unavailable. */
+        /** @description The database is unavailable or too busy to answer in time (a statement or lock timeout, no free connection, a lost serialization race). Nothing was written; retry after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -1408,16 +1425,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No such resource (or not visible to the caller). */
-        NotFound: {
-            headers: {
-                "X-Request-Id": components["headers"]["XRequestId"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description The If-Match header does not match the current ETag: someone else changed the resource. */
         PreconditionFailed: {
             headers: {
@@ -1432,6 +1439,17 @@ export interface components {
         PreconditionRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many requests from this client or address in the current window (`RATE_LIMIT.EXCEEDED`); the limits are configured per deployment. Retry after `Retry-After` seconds. */
+        TooManyRequests: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -1501,8 +1519,10 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description The request id (the caller's `X-Request-Id` when it is sane, otherwise generated). */
+        /** @description The request id. The caller's own `X-Request-Id` is kept when it is a UUID or a ULID (it is written to the logs and the audit trail, so nothing else is accepted); otherwise one is generated. */
         XRequestId: string;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
         /** @description The entity tag of the current version; send it back in `If-Match` to update. */
         ETag: string;
     };
@@ -1579,6 +1599,8 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2198,7 +2220,9 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getSamlMetadata: {
@@ -2219,7 +2243,9 @@ export interface operations {
                     "application/samlmetadata+xml": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     startSamlLogin: {
@@ -2262,6 +2288,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["UnknownIdp"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2298,6 +2325,7 @@ export interface operations {
             404: components["responses"]["UnknownIdp"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2331,7 +2359,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["UnknownIdp"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logout: {
@@ -2374,6 +2404,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createNotification: {
@@ -2416,6 +2447,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

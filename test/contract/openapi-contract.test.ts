@@ -35,6 +35,11 @@ it('when the spec is read, then every operation declares exactly one of x-permis
   expect(bad.map(name)).toEqual([]);
 });
 
+it('when the spec is read, then no /v1 operation is public (the app answers an anonymous /v1 caller 401 before reading its request)', () => {
+  const bad = ops.filter((o) => o.path.startsWith('/v1/') && o.op['x-public'] === true);
+  expect(bad.map(name)).toEqual([]);
+});
+
 it('when the spec is read, then public operations say security: [] and the rest inherit a security scheme', () => {
   const bad = ops.filter(({ op }) => (op['x-public'] === true) !== (Array.isArray(op.security) && op.security.length === 0));
   expect(bad.map(name)).toEqual([]);

@@ -9,6 +9,20 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('when rate limits and metrics are configured, then they are parsed, and bad values are named', () => {
+    const c = loadConfig({
+      RATE_LIMIT_TOKEN_PER_CLIENT: '0',
+      RATE_LIMIT_WINDOW_S: '30',
+      METRICS_PORT: '9464',
+      METRICS_TOKEN: 't'.repeat(32),
+    });
+    expect(c.rateLimits).toMatchObject({ windowS: 30, tokenPerClient: 0, samlPerAddress: 60, notificationsPerClient: 600 });
+    expect(c.metrics).toEqual({ port: 9464, host: '127.0.0.1', token: 't'.repeat(32) });
+    expect(() => loadConfig({ RATE_LIMIT_SAML_PER_ADDRESS: '-1' })).toThrow(/RATE_LIMIT_SAML_PER_ADDRESS/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 32/);
+    expect(() => loadConfig({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT: must differ from PORT/);
+  });
+
   it('when a variable is malformed, then the error names it', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);

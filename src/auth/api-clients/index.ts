@@ -58,6 +58,6 @@ export async function createApiClientsMechanism(deps: ApiClientsMechanismDeps): 
 
 export { registerClient, disableClient, validatePublicJwks, RegistrationError, type RegisteredClient } from './api-clients.service';
 export { clientCredentialsExample, type ClientCredentialsExample } from './client-example';
-export { JWT_BEARER_ASSERTION_TYPE } from './token-request';
+export { JWT_BEARER_ASSERTION_TYPE, TOKEN_PATH, claimedClientId } from './token-request';
 export { ApiClientEntity } from './entities/api-client.entity';
 export { ClientAssertionJtiEntity } from './entities/client-assertion-jti.entity';

@@ -56,3 +56,24 @@ export function parseTokenRequest(body: unknown): TokenRequest {
   }
   return { clientAssertion: f.client_assertion, scopes, clientId: f.client_id || undefined };
 }
+
+/**
+ * The client a token request claims to be, unverified, for rate limiting per
+ * client before any database work: the form's client_id, else the `iss` of the
+ * client assertion's payload. Undefined when neither is readable.
+ */
+export function claimedClientId(body: unknown): string | undefined {
+  const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (typeof form.client_id === 'string' && form.client_id) return form.client_id.slice(0, 255);
+  const assertion = form.client_assertion;
+  if (typeof assertion !== 'string' || assertion.length > MAX_ASSERTION_LENGTH) return undefined;
+  const payload = assertion.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    const iss = typeof claims === 'object' && claims !== null ? (claims as { iss?: unknown }).iss : undefined;
+    return typeof iss === 'string' && iss ? iss.slice(0, 255) : undefined;
+  } catch {
+    return undefined;
+  }
+}

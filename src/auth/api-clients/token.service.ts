@@ -36,7 +36,9 @@ export function createTokenService(deps: { dataSource: DataSource; tokens: Acces
       actor: { type: 'anonymous', id: null, idpId: null },
       resourceType: refusal.client ? 'api_client' : undefined,
       resourceId: refusal.client?.id,
-      details: { error: refusal.error, ...(refusal.client ? { clientId: refusal.client.clientId } : {}) },
+      // A client_id is recorded only when it names a registered client: an unknown one is whatever the caller
+      // typed (a name, an NHS number…) and the audit trail keeps it for good.
+      details: { error: refusal.error, ...(refusal.client?.id ? { clientId: refusal.client.clientId } : {}) },
     });
     return refusal.toProblem();
   }

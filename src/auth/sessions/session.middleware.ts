@@ -40,14 +40,25 @@ export function createSessionLayer(deps: { config: Config; log: Logger; dataSour
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    unset: 'destroy',
+    // Not 'destroy': when the store fails to read a session (the pool is full, a statement times out),
+    // express-session leaves req.session unset, and 'destroy' would then delete the session at the end of
+    // the request, signing the person out because of a moment's trouble. Sessions end only by endSession.
+    unset: 'keep',
     cookie: cookieOptions(config),
   });
   return {
     // A request with an Authorization header (an agency system's bearer token) is never
     // authenticated by a session and never starts one (sessionAuthenticator), so it skips the
     // cookie parsing, signing and store lookup altogether.
-    middleware: (req, res, next) => (req.headers.authorization === undefined ? middleware(req, res, next) : next()),
+    middleware: (req, res, next) => {
+      if (req.headers.authorization !== undefined) return next();
+      void middleware(req, res, (err?: unknown) => {
+        // The session could not be read (database busy or unavailable: 503). Forget its id for this request,
+        // so nothing at the end of it (saving, touching, unsetting) writes to or deletes the stored session.
+        if (err !== undefined) req.sessionID = undefined as unknown as string;
+        next(err);
+      });
+    },
     close: () => {
       store.close();
       return Promise.resolve();

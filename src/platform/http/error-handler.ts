@@ -1,9 +1,19 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { error as OpenApiErrors } from 'express-openapi-validator';
 import { AppError, problemType, type FieldError, type Problem } from './problem';
-import { isDatabaseUnavailable } from '../db/errors';
+import { databaseTrouble } from '../db/errors';
+import { NonexistentLondonTimeError } from '../time/london-time';
 
 const PROBLEM_JSON = 'application/problem+json';
+
+/**
+ * At most this many field errors go into a problem document; `errorsOmitted`
+ * counts the rest. A 200 kB array of bad items otherwise makes a response many
+ * megabytes long, for anyone who sends it.
+ */
+export const MAX_FIELD_ERRORS = 50;
+/** At most this many field names are listed in a validation problem's `detail`. */
+const MAX_FIELDS_IN_DETAIL = 10;
 
 /** Anything no route answered: a 404 problem (the validator normally gets there first). */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -45,10 +55,15 @@ type ProblemFields = { status: number; code: string; title: string; requestId: s
   unknown
 >;
 
+/** The one problem builder: every problem document leaves through here. */
 function send(req: Request, res: Response, p: ProblemFields): void {
   const body: Problem = { type: problemType(p.code), ...p, instance: req.path };
   if (body.detail === undefined) delete body.detail;
   if (body.errors === undefined) delete body.errors;
+  else if (body.errors.length > MAX_FIELD_ERRORS) {
+    body.errorsOmitted = body.errors.length - MAX_FIELD_ERRORS;
+    body.errors = body.errors.slice(0, MAX_FIELD_ERRORS);
+  }
   res.status(p.status).type(PROBLEM_JSON).send(JSON.stringify(body));
 }
 
@@ -84,20 +99,45 @@ function toAppError(err: unknown): AppError | undefined {
       status: 400,
       code: 'VALIDATION.FAILED',
       title: 'The request is not valid',
-      detail: `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`,
+      detail: fieldsDetail(errors),
       errors,
     });
   }
-  if (isDatabaseUnavailable(err)) {
+  if (err instanceof NonexistentLondonTimeError) {
+    // A caller that knows its field passes it; otherwise the problem still says what was wrong.
+    const field = err.field ?? 'body';
+    return new AppError({
+      status: 400,
+      code: 'VALIDATION.FAILED',
+      title: 'The request is not valid',
+      detail: `${field} is a London local time that did not exist (the clocks went forward an hour).`,
+      errors: [{ field, message: 'this local time did not exist in London (the clocks went forward)', code: 'nonexistent_local_time' }],
+    });
+  }
+  const trouble = databaseTrouble(err);
+  if (trouble) {
     return new AppError({
       status: 503,
       code: 'SERVICE.UNAVAILABLE',
       title: 'Service unavailable',
-      detail: 'The database is unavailable. Try again shortly.',
-      headers: { 'Retry-After': '5' },
+      detail:
+        trouble.kind === 'unavailable'
+          ? 'The database is unavailable. Try again shortly.'
+          : trouble.kind === 'busy'
+            ? 'The database is too busy to answer in time. Try again shortly.'
+            : 'The request collided with another one changing the same data. Try again.',
+      headers: { 'Retry-After': String(trouble.retryAfterS) },
     });
   }
   return undefined;
+}
+
+/** "3 fields failed validation: body.a, body.b, body.c." listing at most MAX_FIELDS_IN_DETAIL names. */
+function fieldsDetail(errors: FieldError[]): string {
+  const fields = [...new Set(errors.map((e) => e.field))];
+  const listed = fields.slice(0, MAX_FIELDS_IN_DETAIL).join(', ');
+  const more = fields.length > MAX_FIELDS_IN_DETAIL ? ` and ${fields.length - MAX_FIELDS_IN_DETAIL} more` : '';
+  return `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${listed}${more}.`;
 }
 
 function tooLarge(): AppError {

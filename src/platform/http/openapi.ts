@@ -1,6 +1,7 @@
 import { bundle, dereference } from '@apidevtools/json-schema-ref-parser';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { RequestHandler } from 'express';
+import { CONTRACT_FORMATS } from './formats';
 import { memoiseValidatorRouteMatchers } from './route-matcher-cache';
 
 export type OpenApiDocument = Record<string, unknown> & {
@@ -56,6 +57,8 @@ export function openApiValidator(doc: OpenApiDocument, opts: { validateResponses
     validateResponses: opts.validateResponses ? { allErrors: true } : false,
     validateSecurity: false,
     validateFormats: true,
+    // date and date-time checked against the calendar (formats.ts), for every operation.
+    formats: { ...CONTRACT_FORMATS },
     validateApiSpec: true,
     ignoreUndocumented: false,
   });

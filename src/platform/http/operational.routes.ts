@@ -1,14 +1,31 @@
+import { timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
-import { Router } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
+import pg, { type Pool } from 'pg';
 import swaggerUiDist from 'swagger-ui-dist';
 import type { DataSource } from 'typeorm';
+import { poolOf } from '../db/data-source';
+import { connectionOf } from '../db/listener';
 import type { Metrics } from './metrics';
 import type { OpenApiDocument } from './openapi';
+import { unauthorized } from './problem';
 
 const READY_TIMEOUT_MS = 2000;
 
-/** Probes, metrics and the contract itself: public, and mounted before authentication. */
-export function operationalRouter(deps: { dataSource: DataSource; metrics: Metrics; openapi: OpenApiDocument }): Router {
+/**
+ * Who may read /metrics on the API port: anyone (`open`, development and
+ * tests), holders of a bearer token (`token`), or nobody (`off`: metrics are
+ * on a port of their own, or production without a token).
+ */
+export type MetricsAccess = { mode: 'open' } | { mode: 'token'; token: string } | { mode: 'off' };
+
+/** Probes, metrics and the contract itself: public (metrics as `metricsAccess` says), mounted before authentication. */
+export function operationalRouter(deps: {
+  dataSource: DataSource;
+  metrics: Metrics;
+  openapi: OpenApiDocument;
+  metricsAccess: MetricsAccess;
+}): Router {
   const router = Router();
 
   router.get('/health/live', (_req, res) => {
@@ -23,9 +40,10 @@ export function operationalRouter(deps: { dataSource: DataSource; metrics: Metri
     res.status(ok ? 200 : 503).json({ status, checks: { database: { status, latencyMs } } });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  const access = deps.metricsAccess;
+  if (access.mode !== 'off') {
+    router.get('/metrics', ...(access.mode === 'token' ? [requireBearer(access.token)] : []), metricsHandler(deps.metrics));
+  }
 
   const specJson = JSON.stringify(deps.openapi);
   router.get('/openapi.json', (_req, res) => {
@@ -36,16 +54,70 @@ export function operationalRouter(deps: { dataSource: DataSource; metrics: Metri
   return router;
 }
 
+/** The Prometheus text exposition of the registry. */
+function metricsHandler(metrics: Metrics): RequestHandler {
+  return async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+}
+
+function requireBearer(token: string): RequestHandler {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req: Request, res, next) => {
+    const sent = Buffer.from(req.get('authorization') ?? '');
+    if (sent.length === expected.length && timingSafeEqual(sent, expected)) return next();
+    res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+    next(unauthorized('Send the metrics token as a bearer token.', 'AUTH.UNAUTHENTICATED'));
+  };
+}
+
+/**
+ * Ready means a request arriving now could get a connection and run a
+ * statement: a query through the pool (as requests do, so a pool whose
+ * connections are all held, or a server that does not answer, fails it within
+ * READY_TIMEOUT_MS) and, while the pool could still grow, a connection of its
+ * own (so a server out of connection slots, 53300, or a role at its
+ * CONNECTION LIMIT, is not ready even while one idle pooled connection still
+ * answers).
+ */
 async function pingDatabase(ds: DataSource): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
+  const pool = poolOf(ds);
   try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS);
-    });
-    await Promise.race([ds.query('SELECT 1'), timeout]);
+    await withTimeout(ds.query('SELECT 1'), READY_TIMEOUT_MS);
+    if (pool.totalCount < (pool.options.max ?? 10)) await withTimeout(freshConnectionWorks(pool), READY_TIMEOUT_MS);
     return true;
   } catch {
     return false;
+  }
+}
+
+async function freshConnectionWorks(pool: Pool): Promise<void> {
+  const connection = connectionOf(pool);
+  const client = new pg.Client({
+    ...connection,
+    connectionTimeoutMillis: Math.min(connection.connectionTimeoutMillis || READY_TIMEOUT_MS, READY_TIMEOUT_MS),
+    application_name: `${connection.application_name ?? 'node'}:ready`.slice(0, 63),
+  });
+  // A connection refused or dropped emits 'error' as well as rejecting: without a listener that would crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  work.catch(() => undefined); // a rejection after the timeout won
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('readiness check timed out')), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -50,6 +50,8 @@ export interface Problem {
   code: string;
   requestId: string;
   errors?: FieldError[];
+  /** How many field errors were left out of `errors` (it holds at most 50). */
+  errorsOmitted?: number;
   [extension: string]: unknown;
 }
 

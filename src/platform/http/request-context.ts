@@ -25,9 +25,19 @@ export function runWithContext<T>(ctx: RequestContext, fn: () => T): T {
   return storage.run(ctx, fn);
 }
 
-// A caller-supplied id is kept only when it is short and plain, so it cannot
-// inject into logs or headers.
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/**
+ * A caller's X-Request-Id is kept only when it is an opaque id: a UUID
+ * (8-4-4-4-12 hex) or a ULID (26 Crockford base-32 characters). The request id
+ * is written to every log line and, for good, to the audit trail, so free text
+ * (a name, an NHS number, something to inject into a log) is replaced by a
+ * generated UUID.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
+
+export function isOpaqueRequestId(id: string): boolean {
+  return UUID.test(id) || ULID.test(id);
+}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -38,7 +48,7 @@ declare module 'express-serve-static-core' {
 export function requestContext(rootLog: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
-    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = incoming && isOpaqueRequestId(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     const ctx: RequestContext = { requestId, log: rootLog.child({ requestId }) };
     req.ctx = ctx;

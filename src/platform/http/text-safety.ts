@@ -6,34 +6,56 @@ import { badRequest, type FieldError } from './problem';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * Refuses JSON bodies carrying NUL characters or invalid Unicode anywhere
- * (values and keys) with a 400 naming each field, before anything reaches
- * PostgreSQL.
+ * How deeply a JSON body may nest. The deepest document in the contract is a
+ * handful of levels; anything deeper is refused here, before any recursive
+ * code (the validator, the idempotency fingerprint, log redaction) sees it.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Refuses JSON bodies nested deeper than MAX_JSON_DEPTH, or carrying NUL
+ * characters or invalid Unicode anywhere (values and keys), with a 400 naming
+ * each field, before anything reaches PostgreSQL. The walk is iterative: a
+ * body of any depth cannot overflow the stack.
  */
 export function rejectUnsafeText(req: Request, _res: Response, next: NextFunction): void {
-  if (req.body === undefined || req.body === null || typeof req.body !== 'object') return next();
-  const errors: FieldError[] = [];
-  walk(req.body, 'body', errors);
-  if (errors.length)
-    return next(badRequest('The body contains characters that cannot be stored.', errors.slice(0, 50), 'REQUEST.INVALID_TEXT'));
+  const body: unknown = req.body;
+  if (body === undefined || body === null || typeof body !== 'object') return next();
+  const problem = unsafeTextProblems(body);
+  if (problem) return next(problem);
   next();
 }
 
-function walk(value: unknown, path: string, errors: FieldError[]): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) errors.push({ field: path, message: 'must not contain NUL characters', code: 'nul' });
-    else if (LONE_SURROGATE.test(value)) errors.push({ field: path, message: 'must be valid Unicode', code: 'unicode' });
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, `${path}[${i}]`, errors));
-    return;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
+function unsafeTextProblems(body: object): Error | undefined {
+  const errors: FieldError[] = [];
+  // Depth-first with an explicit stack; paths are built only for values that are reported.
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: 'body', depth: 0 }];
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) errors.push({ field: path, message: 'must not contain NUL characters', code: 'nul' });
+      else if (LONE_SURROGATE.test(value)) errors.push({ field: path, message: 'must be valid Unicode', code: 'unicode' });
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      return badRequest(
+        `The body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+        [{ field: path, message: `nested more than ${MAX_JSON_DEPTH} levels deep`, code: 'depth' }],
+        'REQUEST.TOO_DEEP',
+      );
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+      continue;
+    }
+    const entries: [string, unknown][] = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i]!;
       if (k.includes('\u0000') || LONE_SURROGATE.test(k))
         errors.push({ field: path, message: 'has a property name that is not valid text', code: 'key' });
-      walk(v, `${path}.${k}`, errors);
+      stack.push({ value: v, path: `${path}.${k}`, depth: depth + 1 });
     }
   }
+  return errors.length ? badRequest('The body contains characters that cannot be stored.', errors, 'REQUEST.INVALID_TEXT') : undefined;
 }

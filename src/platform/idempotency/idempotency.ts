@@ -39,16 +39,44 @@ export function fingerprint(method: string, route: string, body: unknown): strin
   return createHash('sha256').update(`${method} ${route}\n`).update(canonicalJson(body)).digest('hex');
 }
 
-/** JSON with object keys sorted, so the same content always hashes the same. */
+/** A piece of output text on canonicalJson's work stack (as opposed to a value still to write). */
+class Text {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * JSON with object keys sorted, so the same content always hashes the same.
+ * Iterative (an explicit stack), so no depth of input can overflow the call stack.
+ */
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+  const out: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const item = stack.pop();
+    if (item instanceof Text) {
+      out.push(item.text);
+    } else if (Array.isArray(item)) {
+      // Pushed in reverse: popped as `[`, item 0, `,`, item 1, …, `]`.
+      stack.push(new Text(']'));
+      for (let i = item.length - 1; i >= 0; i--) {
+        stack.push(item[i]);
+        if (i > 0) stack.push(new Text(','));
+      }
+      stack.push(new Text('['));
+    } else if (item && typeof item === 'object') {
+      const keys = Object.keys(item).sort();
+      stack.push(new Text('}'));
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i]!;
+        stack.push((item as Record<string, unknown>)[k]);
+        stack.push(new Text(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`));
+      }
+      stack.push(new Text('{'));
+    } else {
+      out.push(JSON.stringify(item) ?? 'null');
+    }
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }
 
 /**

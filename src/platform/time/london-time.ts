@@ -128,16 +128,57 @@ export function startOfLondonDay(date: LocalDate): Date {
 }
 
 /**
- * The instant London's clocks read `HH:MM` on a date. In the hour that does not
- * exist (spring forward) this lands an hour later; in the hour that happens
- * twice (autumn) it takes the first.
+ * A London wall-clock time that never happened: the hour skipped when the
+ * clocks go forward (01:00–01:59 on the last Sunday of March). Callers map it
+ * to a 400 naming their field; `field` is set when the caller passed one.
  */
-export function londonLocalInstant(date: LocalDate, time: string): Date {
-  const m = /^(\d{2}):(\d{2})$/.exec(time);
-  if (!m) throw new RangeError('time must be HH:MM');
+export class NonexistentLondonTimeError extends RangeError {
+  constructor(
+    readonly date: LocalDate,
+    readonly time: string,
+    readonly field?: string,
+  ) {
+    super(`${date} ${time} did not exist in London: the clocks went forward an hour`);
+    this.name = 'NonexistentLondonTimeError';
+  }
+}
+
+/** A London wall-clock time resolved to an instant, saying which one when the time happened twice. */
+export interface LondonLocalTime {
+  instant: Date;
+  /** True when the time happened twice (the hour repeated when the clocks go back); `instant` is then the first. */
+  ambiguous: boolean;
+  /** The UTC offset in force at `instant` ('+00:00' GMT, '+01:00' BST): with the local time it names the instant exactly. */
+  utcOffset: '+00:00' | '+01:00';
+}
+
+/**
+ * The instant London's clocks read `HH:MM` on a date, under one rule:
+ * - a time in the hour skipped in spring (2026-03-29 01:30) never happened:
+ *   NonexistentLondonTimeError, never a silent shift;
+ * - a time in the hour repeated in autumn (2026-10-25 01:30) is taken as the
+ *   earlier of the two instants (still BST, +01:00), and `ambiguous` says so, so
+ *   the caller can record or show which instant it took.
+ * `field` names the input in the error (e.g. `body.death.timeOfDeath`).
+ */
+export function resolveLondonLocalTime(date: LocalDate, time: string, field?: string): LondonLocalTime {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  if (!m) throw new RangeError('time must be HH:MM (00:00 to 23:59)');
   const wall = toUtcDay(date) + (Number(m[1]) * 60 + Number(m[2])) * 60_000;
-  const guess = wall - londonOffsetMs(wall - 3_600_000);
-  return new Date(wall - londonOffsetMs(guess));
+  // London changes its clocks at most once a day: the offsets 12 hours either side are the only candidates.
+  const offsets = [...new Set([londonOffsetMs(wall - 12 * HOUR_MS), londonOffsetMs(wall + 12 * HOUR_MS)])];
+  const instants = offsets
+    .map((offset) => wall - offset)
+    .filter((instant) => londonOffsetMs(instant) === wall - instant)
+    .sort((a, b) => a - b);
+  const first = instants[0];
+  if (first === undefined) throw new NonexistentLondonTimeError(date, time, field);
+  return { instant: new Date(first), ambiguous: instants.length > 1, utcOffset: wall - first === HOUR_MS ? '+01:00' : '+00:00' };
+}
+
+/** resolveLondonLocalTime's instant (the earlier one for a repeated time; NonexistentLondonTimeError for a skipped one). */
+export function londonLocalInstant(date: LocalDate, time: string, field?: string): Date {
+  return resolveLondonLocalTime(date, time, field).instant;
 }
 
 /** The last millisecond of a London day, as a UTC instant (22:59:59.999Z in BST, 23:59:59.999Z in GMT). */

@@ -236,14 +236,27 @@ describe('POST /oauth2/token', () => {
     });
   });
 
-  it('when the client is unknown, then 401 invalid_client, audited with the claimed client_id only', async () => {
+  it('when the client is unknown, then 401 invalid_client, audited without the claimed client_id (caller-chosen text)', async () => {
     const assertion = await signAssertion({
       key: client.signingKey,
       header: { alg: 'ES256' },
-      claims: goodClaims('rwp-not-registered', tokenUrl),
+      claims: goodClaims('Jane.Doe.9434765919', tokenUrl),
     });
-    await expectRefused(await tokenRequest(t.app, assertion), 401, 'invalid_client', 'CLIENT.UNKNOWN');
-    expect(await lastAudit('auth.token')).toMatchObject({ resource_id: null, details: { clientId: 'rwp-not-registered' } });
+    await expectRefused(
+      await tokenRequest(t.app, assertion, { client_id: 'Jane.Doe.9434765919' }),
+      401,
+      'invalid_client',
+      'CLIENT.UNKNOWN',
+    );
+    const audit = await lastAudit('auth.token');
+    expect(audit).toMatchObject({ resource_id: null, details: { error: 'invalid_client' } });
+    expect(JSON.stringify(audit)).not.toMatch(/Jane|9434765919/);
+    expect(t.logLines.join('\n')).not.toMatch(/Jane|9434765919/);
+  });
+
+  it("when client_id differs from the assertion's iss, then neither is audited as text", async () => {
+    await tokenRequest(t.app, await good(), { client_id: 'Jane.Doe.9434765919' });
+    expect(JSON.stringify(await lastAudit('auth.token'))).not.toMatch(/Jane|9434765919/);
   });
 
   it('when the client has been disabled, then 401 invalid_client, audited', async () => {
