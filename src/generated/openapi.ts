@@ -393,6 +393,15 @@ export interface paths {
          *     issuer are this IdP, that the audience is this service, the validity
          *     window (60 s clock skew at most), that the assertion was not used
          *     before, and refuses any DOCTYPE and any XML comment inside the assertion.
+         *     It refuses any response with more than one assertion anywhere or with
+         *     content its signatures do not cover (XML signature wrapping), and any
+         *     response that breaks a processing rule of SAML Core or the Web Browser
+         *     SSO profile (`src/auth/saml/README.md` lists each rule with its code).
+         *
+         *     Every refusal, including a missing or oversized `SAMLResponse`, a body
+         *     that is not `application/x-www-form-urlencoded`, a query string or a
+         *     body over the size limit, is a 401 with a `SAML.*` code, audited; there
+         *     is no 400, 413 or 415 here.
          *
          *     On success the person is created or refreshed (roles from the IdP's
          *     attributes at every sign-in; no mapped role, no sign-in), a new session
@@ -1468,13 +1477,12 @@ export interface components {
             };
         };
         /**
-         * @description Sign-in refused. The problem `code` says why: `SAML.MALFORMED`,
-         *     `SAML.DOCTYPE_FORBIDDEN`, `SAML.COMMENT_FORBIDDEN`, `SAML.WEAK_ALGORITHM`,
-         *     `SAML.SIGNATURE_INVALID`, `SAML.ASSERTION_UNSIGNED`, `SAML.REPLAY`,
-         *     `SAML.IN_RESPONSE_TO`, `SAML.AUDIENCE`, `SAML.WRONG_DESTINATION`,
-         *     `SAML.WRONG_RECIPIENT`, `SAML.WRONG_ISSUER`, `SAML.EXPIRED`,
-         *     `SAML.NOT_YET_VALID`, `SAML.STATUS`, `SAML.NO_ROLE`, `SAML.USER_DISABLED`
-         *     or `SAML.INVALID`. Every refusal is audited with that code. A browser
+         * @description Sign-in refused, whatever was wrong: the form (no `SAMLResponse`, another
+         *     media type, over the limits), the XML (DOCTYPE, nesting, sizes), the
+         *     signatures (including XML signature wrapping), or a processing rule of
+         *     SAML Core or the Web Browser SSO profile (`src/auth/saml/README.md` lists
+         *     each rule with its code). The problem `code` says why. Every refusal is
+         *     audited as `auth.login` / denied with that code. A browser
          *     (`Accept: text/html`) gets a short HTML page instead.
          */
         SamlRefused: {
@@ -1483,7 +1491,29 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /**
+                     * @description - `SAML.MALFORMED`: no `SAMLResponse`, not a form, or not well-formed SAML 2.0 XML (schema order, required elements, IDs, instants in UTC).
+                     *     - `SAML.LIMIT_EXCEEDED`: the body, `SAMLResponse`, XML depth (32), element count (5,000), attributes per element (32) or a name (256) is over its limit.
+                     *     - `SAML.DOCTYPE_FORBIDDEN`: a document type declaration (entities, external DTDs).
+                     *     - `SAML.COMMENT_FORBIDDEN`: a comment inside the assertion, or a processing instruction anywhere.
+                     *     - `SAML.VERSION_MISMATCH`: the Response or the assertion is not version 2.0.
+                     *     - `SAML.WEAK_ALGORITHM`: signed or digested with SHA-1 (or another algorithm not accepted).
+                     *     - `SAML.SIGNATURE_INVALID`: a signature does not verify against the IdP's certificates.
+                     *     - `SAML.SIGNATURE_WRAPPING`: a second assertion anywhere, a `ds:Object` or other extra content in a signature, a reference or transform that does not cover exactly the signed element, SAML content outside the assertion, duplicate IDs.
+                     *     - `SAML.ASSERTION_UNSIGNED`: the assertion itself is not signed.
+                     *     - `SAML.ENCRYPTED_UNSUPPORTED`: an encrypted assertion, NameID or attribute.
+                     *     - `SAML.NAMEID_INVALID`: no NameID, or one that is not plain printable ASCII of at most 256 characters (whitespace at either end, controls, invisible or bidirectional characters, other scripts), or qualifiers naming another IdP or SP.
+                     *     - `SAML.SUBJECT_CONFIRMATION_INVALID`: no bearer subject confirmation, or one without `Recipient` or `NotOnOrAfter`, or with `NotBefore`.
+                     *     - `SAML.CONDITIONS_INVALID`: a condition not understood, repeated `OneTimeUse`/`ProxyRestriction`, or `NotBefore` not before `NotOnOrAfter`.
+                     *     - `SAML.AUTHN_STATEMENT_INVALID`: no authentication statement, no `AuthnContext`, an `AuthnInstant` in the future, or no `SessionIndex` from an IdP with single logout.
+                     *     - `SAML.REPLAY`, `SAML.IN_RESPONSE_TO`, `SAML.AUDIENCE`, `SAML.WRONG_DESTINATION`, `SAML.WRONG_RECIPIENT`, `SAML.WRONG_ISSUER`, `SAML.EXPIRED`, `SAML.NOT_YET_VALID`, `SAML.STATUS`: the response is not for this request, service, ACS or IdP, or not valid now.
+                     *     - `SAML.NO_ROLE`, `SAML.USER_DISABLED`: the person has no role here or is disabled.
+                     *     - `SAML.INVALID`: refused by the SAML library for another reason.
+                     * @enum {string}
+                     */
+                    code?: "SAML.MALFORMED" | "SAML.LIMIT_EXCEEDED" | "SAML.DOCTYPE_FORBIDDEN" | "SAML.COMMENT_FORBIDDEN" | "SAML.VERSION_MISMATCH" | "SAML.WEAK_ALGORITHM" | "SAML.SIGNATURE_INVALID" | "SAML.SIGNATURE_WRAPPING" | "SAML.ASSERTION_UNSIGNED" | "SAML.ENCRYPTED_UNSUPPORTED" | "SAML.NAMEID_INVALID" | "SAML.SUBJECT_CONFIRMATION_INVALID" | "SAML.CONDITIONS_INVALID" | "SAML.AUTHN_STATEMENT_INVALID" | "SAML.REPLAY" | "SAML.IN_RESPONSE_TO" | "SAML.AUDIENCE" | "SAML.WRONG_DESTINATION" | "SAML.WRONG_RECIPIENT" | "SAML.WRONG_ISSUER" | "SAML.EXPIRED" | "SAML.NOT_YET_VALID" | "SAML.STATUS" | "SAML.NO_ROLE" | "SAML.USER_DISABLED" | "SAML.INVALID";
+                };
                 "text/html": string;
             };
         };
@@ -2320,11 +2350,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["SamlRefused"];
             404: components["responses"]["UnknownIdp"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import type { Express } from 'express';
 import forge from 'node-forge';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import { SignedXml } from 'xml-crypto';
 
 /**
@@ -118,11 +122,27 @@ export class TestIdp {
     );
   }
 
-  /** A correct response: assertion signed, then the response signed (RSA-SHA256). */
-  response(spec: ResponseSpec, o: { signAssertion?: boolean; signResponse?: boolean; key?: KeyPair; alg?: Algorithm } = {}): string {
+  /**
+   * A correct response: assertion signed, then the response signed (RSA-SHA256).
+   * `editAssertion` changes the assertion before it is signed (the IdP signs
+   * whatever it says); `editResponse` changes the response after the
+   * assertion is signed and before the response is.
+   */
+  response(spec: ResponseSpec, o: ResponseOptions = {}): string {
     const a = this.assertion(spec);
-    let xml = this.envelope(spec, a.xml);
-    if (o.signAssertion ?? true) xml = signElement(xml, 'Assertion', a.id, o.key ?? this.o.key, o.alg);
+    let assertionXml = a.xml;
+    let assertionId = a.id;
+    if (o.editAssertion) {
+      const edit = o.editAssertion;
+      assertionXml = editXml(assertionXml, (doc) => edit(doc.documentElement, doc));
+      assertionId = /\sID="([^"]*)"/.exec(assertionXml)?.[1] ?? a.id;
+    }
+    let xml = this.envelope(spec, assertionXml);
+    if (o.signAssertion ?? true) xml = signElement(xml, 'Assertion', assertionId, o.key ?? this.o.key, o.alg);
+    if (o.editResponse) {
+      const edit = o.editResponse;
+      xml = editXml(xml, (doc) => edit(doc.documentElement, doc));
+    }
     if (o.signResponse ?? true) xml = signElement(xml, 'Response', undefined, o.key ?? this.o.key, o.alg);
     return xml;
   }
@@ -132,6 +152,15 @@ export class TestIdp {
     const a = this.assertion(spec);
     return { xml: signElement(a.xml, 'Assertion', a.id, o.key ?? this.o.key, o.alg), id: a.id };
   }
+}
+
+export interface ResponseOptions {
+  signAssertion?: boolean;
+  signResponse?: boolean;
+  key?: KeyPair;
+  alg?: Algorithm;
+  editAssertion?: (assertion: Element, doc: Document) => void;
+  editResponse?: (response: Element, doc: Document) => void;
 }
 
 /** Enveloped signature over the element, placed right after its Issuer (where SAML's schema wants it). */
@@ -150,7 +179,11 @@ export function signElement(
     canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   });
   sig.addReference({ xpath: target, transforms: TRANSFORMS, digestAlgorithm: ALGORITHMS[alg].digest });
-  sig.computeSignature(xml, { prefix: 'ds', location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' } });
+  const hasIssuer = new RegExp(`<(\\w+:)?${localName}\\b[^>]*>\\s*<(\\w+:)?Issuer\\b`).test(xml);
+  sig.computeSignature(xml, {
+    prefix: 'ds',
+    location: hasIssuer ? { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' } : { reference: target, action: 'prepend' },
+  });
   return sig.getSignedXml();
 }
 
@@ -251,4 +284,190 @@ export function writeTestIdps(publicBaseUrl: string): TestIdps {
     }),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+// --- editing responses as DOM trees (for hostile and non-conforming ones) ---
+
+export const XML_NS = {
+  protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',
+  assertion: 'urn:oasis:names:tc:SAML:2.0:assertion',
+  dsig: 'http://www.w3.org/2000/09/xmldsig#',
+  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+} as const;
+
+export function parseXmlForTest(xml: string): Document {
+  return new DOMParser().parseFromString(xml, 'text/xml');
+}
+
+/** Parse, change with DOM operations, serialise. */
+export function editXml(xml: string, edit: (doc: Document) => void): string {
+  const doc = parseXmlForTest(xml);
+  edit(doc);
+  return new XMLSerializer().serializeToString(doc);
+}
+
+/** The first element with this namespace and local name under (or at) root, depth first. */
+export function find(root: Document | Element, ns: string, localName: string): Element {
+  const found = root.getElementsByTagNameNS(ns, localName)[0];
+  if (!found) throw new Error(`no ${localName} in the test document`);
+  return found;
+}
+
+/** The direct child with this namespace and local name, if any. */
+export function childOf(parent: Element, ns: string, localName: string): Element | undefined {
+  for (let n = parent.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === localName) return n as Element;
+  }
+  return undefined;
+}
+
+/** A new element in the document, inserted after `after`'s position (or appended to `parent`). */
+export function addElement(
+  parent: Element,
+  ns: string | null,
+  qname: string,
+  o: { attrs?: Record<string, string>; text?: string; before?: Node | null } = {},
+): Element {
+  const doc = parent.ownerDocument;
+  const el = ns ? doc.createElementNS(ns, qname) : doc.createElement(qname);
+  for (const [k, v] of Object.entries(o.attrs ?? {})) el.setAttribute(k, v);
+  if (o.text !== undefined) el.appendChild(doc.createTextNode(o.text));
+  parent.insertBefore(el, o.before ?? null);
+  return el;
+}
+
+/**
+ * The XML Signature Wrapping families of Somorovsky et al., "On Breaking
+ * SAML: Be Whoever You Want to Be" (USENIX Security 2012), as SAML Raider
+ * names them. Each starts from a genuine signed response and applies
+ * `forge` (another NameID, another role) where the attacker wants the
+ * service to read, leaving the signed original where a verifier may find it.
+ *   XSW1/2: the whole Response is cloned; the signed original goes inside
+ *           (1) or next to (2) the forged response's Signature.
+ *   XSW3:   a forged assertion (no signature) before the signed one.
+ *   XSW4:   a forged assertion with the signed one nested inside it.
+ *   XSW5:   the forged assertion keeps the signature; an unsigned copy of the original is appended to the Response.
+ *   XSW6:   as XSW5, the original copy inside the forged assertion's Signature.
+ *   XSW7:   a forged assertion inside Extensions, the signed one untouched.
+ *   XSW8:   the forged assertion keeps the signature (and the ID); the original sits in an Object in that Signature.
+ */
+export const XSW_FAMILIES = ['XSW1', 'XSW2', 'XSW3', 'XSW4', 'XSW5', 'XSW6', 'XSW7', 'XSW8'] as const;
+export type XswFamily = (typeof XSW_FAMILIES)[number];
+
+export function wrapSignature(family: XswFamily, signedXml: string, forge: (assertion: Element) => void): string {
+  return editXml(signedXml, (doc) => {
+    const response = doc.documentElement;
+    const assertion = find(response, XML_NS.assertion, 'Assertion');
+    const signatureOf = (e: Element) => {
+      const s = childOf(e, XML_NS.dsig, 'Signature');
+      if (!s) throw new Error(`${family} needs a signed ${e.localName}`);
+      return s;
+    };
+    const unsignedCopy = (e: Element) => {
+      const copy = e.cloneNode(true) as Element;
+      copy.removeChild(signatureOf(copy));
+      return copy;
+    };
+    switch (family) {
+      case 'XSW1':
+      case 'XSW2': {
+        const original = unsignedCopy(response);
+        forge(assertion);
+        response.setAttribute('ID', newId());
+        const signature = signatureOf(response);
+        if (family === 'XSW1') signature.appendChild(original);
+        else response.insertBefore(original, signature);
+        break;
+      }
+      case 'XSW3':
+      case 'XSW4': {
+        const evil = unsignedCopy(assertion);
+        evil.setAttribute('ID', newId());
+        forge(evil);
+        response.insertBefore(evil, assertion);
+        if (family === 'XSW4') evil.appendChild(assertion);
+        break;
+      }
+      case 'XSW5':
+      case 'XSW6': {
+        const original = unsignedCopy(assertion);
+        forge(assertion);
+        assertion.setAttribute('ID', newId());
+        if (family === 'XSW5') response.appendChild(original);
+        else signatureOf(assertion).appendChild(original);
+        break;
+      }
+      case 'XSW7': {
+        const extensions = addElement(response, XML_NS.protocol, 'samlp:Extensions', { before: assertion });
+        const evil = unsignedCopy(assertion);
+        forge(evil);
+        extensions.appendChild(evil);
+        break;
+      }
+      case 'XSW8': {
+        const original = unsignedCopy(assertion);
+        forge(assertion);
+        addElement(signatureOf(assertion), XML_NS.dsig, 'ds:Object').appendChild(original);
+        break;
+      }
+    }
+  });
+}
+
+/** Forged content: another person with the administrator role. */
+export function forgeAdministrator(assertion: Element): void {
+  const nameId = find(assertion, XML_NS.assertion, 'NameID');
+  nameId.textContent = 'nhs-admin';
+  for (const value of Array.from(assertion.getElementsByTagNameNS(XML_NS.assertion, 'AttributeValue'))) {
+    if ((value.parentNode as Element).getAttribute('Name') === TEST_ATTR.roles) value.textContent = 'CDOP-ADMIN';
+  }
+}
+
+// --- driving the ACS in tests ---
+
+export interface AcsApp {
+  app: Express;
+  ds: DataSource;
+}
+
+/** The steps every SAML integration test takes: start a login, post to the ACS, check a refusal and its audit event. */
+export function acsClient(get: () => AcsApp) {
+  const startLogin = async (idpId = 'nhs', relayState?: string): Promise<string> => {
+    const res = await request(get().app)
+      .get(`/auth/saml/${idpId}/login`)
+      .query(relayState === undefined ? {} : { RelayState: relayState });
+    if (res.status !== 302) throw new Error(`login answered ${res.status}`);
+    return authnRequestFrom(res.headers.location!).id;
+  };
+
+  const postAcs = (xml: string, o: { idpId?: string; relayState?: string; cookie?: string; accept?: string } = {}) => {
+    const req = request(get().app)
+      .post(`/auth/saml/${o.idpId ?? 'nhs'}/acs`)
+      .type('form')
+      .send({ SAMLResponse: encode(xml), ...(o.relayState === undefined ? {} : { RelayState: o.relayState }) });
+    if (o.cookie) req.set('Cookie', o.cookie);
+    if (o.accept) req.set('Accept', o.accept);
+    return req;
+  };
+
+  const lastLoginAudit = async (): Promise<
+    { outcome: string; reason: string | null; idp_id: string | null; actor_id: string | null } | undefined
+  > => {
+    const rows = await get().ds.query(
+      `SELECT outcome, reason, idp_id, actor_id FROM audit_events WHERE action = 'auth.login' ORDER BY id DESC LIMIT 1`,
+    );
+    return rows[0];
+  };
+
+  /** 401 problem+json with this code, no session, and an auth.login / denied audit event with the code. */
+  const expectRefused = async (res: request.Response, code: string, idpId: string | null = 'nhs'): Promise<void> => {
+    expect({ status: res.status, code: res.body?.code }).toEqual({ status: 401, code });
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(sessionCookie(res.headers['set-cookie'])).toBeUndefined();
+    expect(await lastLoginAudit()).toMatchObject({ outcome: 'denied', reason: code, idp_id: idpId });
+  };
+
+  const count = async (table: string) => (await get().ds.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n as number;
+
+  return { startLogin, postAcs, lastLoginAudit, expectRefused, count };
 }

@@ -6,11 +6,23 @@ import { AppError } from '../../platform/http/problem';
  */
 export const SAML_REFUSALS = {
   'SAML.MALFORMED': 'The SAML response is missing or is not a well-formed SAML 2.0 response.',
+  'SAML.LIMIT_EXCEEDED': 'The SAML response is larger, deeper or has more elements or attributes than any sign-in needs.',
   'SAML.DOCTYPE_FORBIDDEN': 'SAML messages with a document type declaration are refused.',
-  'SAML.COMMENT_FORBIDDEN': 'SAML assertions containing XML comments or processing instructions are refused.',
+  'SAML.COMMENT_FORBIDDEN': 'SAML assertions containing XML comments, and SAML messages containing processing instructions, are refused.',
+  'SAML.VERSION_MISMATCH': 'Only SAML 2.0 responses and assertions are accepted.',
   'SAML.WEAK_ALGORITHM': 'The response is signed or digested with an algorithm that is not accepted (SHA-1).',
   'SAML.SIGNATURE_INVALID': 'The response or its assertion is not signed by the identity provider.',
+  'SAML.SIGNATURE_WRAPPING':
+    'The response carries more than one assertion, or content its signature does not cover (an XML signature wrapping attack).',
   'SAML.ASSERTION_UNSIGNED': 'The assertion itself must be signed by the identity provider.',
+  'SAML.ENCRYPTED_UNSUPPORTED':
+    'Encrypted assertions, identifiers and attributes are not accepted (this service publishes no encryption key).',
+  'SAML.NAMEID_INVALID':
+    'The assertion does not name the person with an acceptable NameID (plain printable ASCII, at most 256 characters).',
+  'SAML.SUBJECT_CONFIRMATION_INVALID':
+    'The assertion has no bearer subject confirmation as the Web Browser SSO profile requires (Recipient and NotOnOrAfter, no NotBefore).',
+  'SAML.CONDITIONS_INVALID': 'The assertion has conditions this service does not understand, or an impossible validity window.',
+  'SAML.AUTHN_STATEMENT_INVALID': 'The assertion has no acceptable authentication statement.',
   'SAML.REPLAY': 'This assertion has already been used.',
   'SAML.IN_RESPONSE_TO': 'The response does not answer a sign-in request this service made (or the request has expired).',
   'SAML.AUDIENCE': 'The assertion is not addressed to this service.',

@@ -11,7 +11,7 @@ import { createDevIdp } from './dev-idp';
 import { createIdpRegistry, loadIdpFile, type IdentityProvider } from './idp-registry';
 import { purgeExpiredSamlState, SAML_REQUEST_TTL_MS, samlRequestCache } from './saml-request.cache';
 import { MAX_CLOCK_SKEW_MS } from './saml-response.checks';
-import { samlRouter } from './saml.routes';
+import { acsGuards, samlRouter } from './saml.routes';
 import { createSamlService } from './saml.service';
 import { buildSpMetadata, spUrls, type SpUrls } from './sp-metadata';
 
@@ -60,7 +60,7 @@ export function createSamlMechanism(deps: SamlMechanismDeps): AuthMechanism {
 
   log.info({ idps: registry.list().map((i) => i.id), devIdp: Boolean(devIdp) }, 'SAML single sign-on ready');
   return {
-    before: [sessions.middleware, ...(devIdp ? [devIdp.router] : [])],
+    before: [sessions.middleware, ...(devIdp ? [devIdp.router] : []), ...acsGuards({ dataSource, registry })],
     authenticators: [sessionAuthenticator({ config, dataSource })],
     routers: [
       samlRouter({

@@ -1,15 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { Profile, SAML } from '@node-saml/node-saml';
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { PassportStatic } from 'passport';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/principal';
 import { actorOf, auditStandalone } from '../../audit';
 import { isDatabaseUnavailable } from '../../platform/db/errors';
-import { type AppError, badRequest } from '../../platform/http/problem';
+import { AppError, badRequest } from '../../platform/http/problem';
 import { endSession, regenerateSession, saveSession } from '../sessions';
-import type { IdpRegistry } from './idp-registry';
-import { checkVerifiedAssertion, decodeSamlResponse, inspectRawResponse, MAX_CLOCK_SKEW_MS } from './saml-response.checks';
+import type { IdentityProvider, IdpRegistry } from './idp-registry';
+import {
+  checkVerifiedAssertion,
+  decodeSamlResponse,
+  type ExpectedResponse,
+  inspectRawResponse,
+  MAX_CLOCK_SKEW_MS,
+} from './saml-response.checks';
+import { XML_LIMITS } from './saml-xml';
 import { refusalFromNodeSaml, SamlRefusal, unknownIdp } from './saml.errors';
 import { page, prefersHtml, refusalPage } from './saml.pages';
 import type { SamlService } from './saml.service';
@@ -71,26 +78,23 @@ export function samlRouter(deps: SamlRouteDeps): Router {
   });
 
   // POST binding: every failure is a 401 (an HTML page for a browser), audited with its reason.
+  // acsGuards (mounted before the OpenAPI validator) has already refused what is not a POST binding form.
   router.post('/auth/saml/:idpId/acs', async (req, res, next) => {
-    const idpId = String(req.params.idpId);
-    const idp = registry.get(idpId);
+    const idp = registry.get(String(req.params.idpId));
     try {
-      if (!idp) {
-        await auditStandalone(deps.dataSource, refusedLogin(null, 'SAML.UNKNOWN_IDP'));
-        return respond(req, res, next, unknownIdp());
-      }
+      if (!idp) throw unknownIdp();
       const form = req.body as Record<string, unknown> | undefined;
-      const xml = decodeSamlResponse(form?.SAMLResponse);
-      const raw = inspectRawResponse(xml);
-      await deps.service.refuseReplays(idp.id, raw.allAssertionIds);
-      const profile = await verifySignatures(deps, req, res, idp.id);
-      const accepted = checkVerifiedAssertion(raw, profile.getAssertionXml?.() ?? '', {
+      const expected: ExpectedResponse = {
         idp,
         acsUrl: urls.acsUrl(idp.id),
         spEntityId: urls.entityId,
         nowMs: Date.now(),
         skewMs: MAX_CLOCK_SKEW_MS,
-      });
+      };
+      const raw = inspectRawResponse(decodeSamlResponse(form?.SAMLResponse), expected);
+      await deps.service.refuseReplays(idp.id, raw.assertionIds);
+      const profile = await verifySignatures(deps, req, res, idp.id);
+      const accepted = checkVerifiedAssertion(raw, profile.getAssertionXml?.() ?? '', { ...expected, nowMs: Date.now() });
       const login = await deps.service.completeLogin(idp, accepted);
 
       await regenerateSession(req);
@@ -105,10 +109,8 @@ export function samlRouter(deps: SamlRouteDeps): Router {
       const relayState = form?.RelayState;
       res.redirect(303, isSafeRelayState(relayState) ? relayState : DEFAULT_LANDING);
     } catch (err) {
-      if (!(err instanceof SamlRefusal)) return next(err);
-      req.ctx.log.info({ idpId, code: err.code }, 'sign-in refused');
-      await auditStandalone(deps.dataSource, refusedLogin(idp ? idp.id : null, err.code, err.userId));
-      respond(req, res, next, err.toAppError(), idp ? `/auth/saml/${idp.id}/login` : undefined);
+      if (!(err instanceof SamlRefusal) && !(err instanceof AppError && err.code === 'SAML.UNKNOWN_IDP')) return next(err);
+      await refuseSignIn(deps, req, res, next, idp, err);
     }
   });
 
@@ -172,6 +174,97 @@ export function samlRouter(deps: SamlRouteDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * A refused sign-in: audited (auth.login / denied, with the code), logged
+ * without personal data, answered 401 (404 for an unknown IdP) as
+ * problem+json or a page for a browser.
+ */
+async function refuseSignIn(
+  deps: Pick<SamlRouteDeps, 'dataSource'>,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  idp: IdentityProvider | undefined,
+  err: SamlRefusal | AppError,
+): Promise<void> {
+  const idpId = idp?.id ?? null;
+  if (err instanceof SamlRefusal) req.ctx.log.info({ idpId, code: err.code, reason: err.message }, 'sign-in refused');
+  await auditStandalone(deps.dataSource, refusedLogin(idpId, err.code, err instanceof SamlRefusal ? err.userId : undefined));
+  respond(req, res, next, err instanceof SamlRefusal ? err.toAppError() : err, idp ? `/auth/saml/${idp.id}/login` : undefined);
+}
+
+const ACS_PATH = /^\/auth\/saml\/([^/]+)\/acs$/;
+const FORM = 'application/x-www-form-urlencoded';
+/** The same bounds as openapi/components/schemas/auth/SamlPostBinding.yaml, so the validator never answers for the ACS. */
+const FORM_LIMITS = { relayState: 1024, otherField: 4096 } as const;
+
+/**
+ * What the HTTP-POST binding delivers, checked before the OpenAPI validator
+ * and the error handler see the request, so that the ACS answers every
+ * refusal as one (401, a SAML.* code, audited): no SAMLResponse, another
+ * media type, a query string, a body or form over the limits, a parser
+ * error. An error the body parsers raised reaches the second handler.
+ */
+export function acsGuards(deps: Pick<SamlRouteDeps, 'dataSource' | 'registry'>): [RequestHandler, ErrorRequestHandler] {
+  const acsIdp = (req: Request): { matched: boolean; idp?: IdentityProvider } => {
+    const m = req.method === 'POST' ? ACS_PATH.exec(req.path) : null;
+    return m ? { matched: true, idp: deps.registry.get(decodeURIComponentSafe(m[1]!)) } : { matched: false };
+  };
+  const guard: RequestHandler = (req, res, next) => {
+    const { matched, idp } = acsIdp(req);
+    if (!matched) return next();
+    const problem = idp ? formProblem(req) : unknownIdp();
+    if (!problem) return next();
+    refuseSignIn(deps, req, res, next, idp, problem).catch(next);
+  };
+  const errors: ErrorRequestHandler = (err: unknown, req, res, next) => {
+    const { matched, idp } = acsIdp(req);
+    const refusal = matched && !isDatabaseUnavailable(err) ? refusalForUnreadableBody(err) : undefined;
+    if (!refusal) return next(err);
+    refuseSignIn(deps, req, res, next, idp, idp ? refusal : unknownIdp()).catch(next);
+  };
+  return [guard, errors];
+}
+
+function formProblem(req: Request): SamlRefusal | undefined {
+  const malformed = (why: string) => new SamlRefusal('SAML.MALFORMED', why);
+  if (req.originalUrl.includes('?')) return malformed('query string on the ACS');
+  if (!req.is(FORM)) return malformed('body is not a form');
+  const form = req.body as Record<string, unknown> | undefined;
+  if (!form || typeof form !== 'object') return malformed('no form');
+  const { SAMLResponse: samlResponse, RelayState: relayState, ...others } = form;
+  if (samlResponse === undefined || samlResponse === '') return malformed('SAMLResponse missing');
+  if (typeof samlResponse !== 'string') return malformed('SAMLResponse given more than once');
+  if (samlResponse.length > XML_LIMITS.responseChars) return new SamlRefusal('SAML.LIMIT_EXCEEDED', 'SAMLResponse too large');
+  if (relayState !== undefined && (typeof relayState !== 'string' || relayState.length > FORM_LIMITS.relayState)) {
+    return malformed('RelayState not a single value of at most 1024 characters');
+  }
+  if (Object.values(others).some((v) => typeof v !== 'string' || v.length > FORM_LIMITS.otherField)) return malformed('other form field');
+  return undefined;
+}
+
+/** A body the parsers could not read (body-parser errors, text-safety, nesting that exhausted the stack), as a refusal. */
+function refusalForUnreadableBody(err: unknown): SamlRefusal | undefined {
+  // The guard's own answer, on its way to the error handler; and a rate limit, which is about the caller, not the body.
+  if (err instanceof AppError && (err.code.startsWith('SAML.') || err.status === 429)) return undefined;
+  if (err instanceof RangeError) return new SamlRefusal('SAML.LIMIT_EXCEEDED', 'body nested too deep');
+  if (typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string') {
+    const tooBig = err.type === 'entity.too.large' || err.type === 'parameters.too.many';
+    return new SamlRefusal(tooBig ? 'SAML.LIMIT_EXCEEDED' : 'SAML.MALFORMED', `body parser: ${err.type}`);
+  }
+  if (err instanceof AppError && err.status >= 400 && err.status < 500)
+    return new SamlRefusal('SAML.MALFORMED', `body refused: ${err.code}`);
+  return undefined;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function refusedLogin(idpId: string | null, code: string, userId?: string) {

@@ -15,6 +15,15 @@ export interface AssertedPerson {
   email: string | null | undefined;
 }
 
+/**
+ * Text the service stores and shows to people: no control characters, no
+ * invisible or bidirectional formatting (zero-width, RLO, isolates, BOM), no
+ * private-use or unassigned code points. A value carrying one is ignored
+ * (the person still signs in; roles never come from such free text).
+ */
+const UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+const displayable = (v: string | null | undefined) => (v && UNSAFE_TEXT.test(v) ? null : v);
+
 export function assertedPerson(idp: IdentityProvider, attributes: ReadonlyMap<string, readonly string[]>): AssertedPerson {
   const values = (name: string | undefined) => (name === undefined ? undefined : (attributes.get(name) ?? []).map((v) => v.trim()));
   const first = (name: string | undefined) => {
@@ -23,15 +32,15 @@ export function assertedPerson(idp: IdentityProvider, attributes: ReadonlyMap<st
   };
   const granted = new Set<PersonRole>();
   for (const v of values(idp.attributes.roles) ?? []) for (const role of idp.roleMap.get(v) ?? []) granted.add(role);
-  const email = first(idp.attributes.email);
-  const displayName = first(idp.attributes.displayName);
+  const email = displayable(first(idp.attributes.email));
+  const displayName = displayable(first(idp.attributes.displayName));
   const ods = first(idp.attributes.agencyOdsCode);
   return {
     roles: PERSON_ROLES.filter((r) => granted.has(r)),
     panelCodes: values(idp.attributes.panelCodes)?.filter((c) => /^[A-Z]{2,6}$/.test(c)),
     agencyOdsCode: ods === undefined ? undefined : ods && /^[A-Z0-9]{3,10}$/.test(ods) ? ods : null,
     displayName: displayName ? displayName.slice(0, 200) : displayName,
-    email: email === undefined ? undefined : email && email.length <= 254 && email.includes('@') ? email : null,
+    email: email === undefined ? undefined : email && email.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(email) ? email : null,
   };
 }
 
