@@ -5,6 +5,7 @@ import { IdentityAndAudit1764144000000 } from './1764144000000-identity-and-audi
 import { NotificationsAndCases1764230400000 } from './1764230400000-notifications-and-cases';
 import { IntakeInOneStatement1764316800000 } from './1764316800000-intake-in-one-statement';
 import { ApiClientsChangeNotify1795605656485 } from './1795605656485-api-clients-change-notify';
+import { TokenEndpoints1796047989748 } from './1796047989748-token-endpoints';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   NotificationsAndCases1764230400000,
   IntakeInOneStatement1764316800000,
   ApiClientsChangeNotify1795605656485,
+  TokenEndpoints1796047989748,
 ];
