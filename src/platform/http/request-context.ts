@@ -27,6 +27,8 @@ export function runWithContext<T>(ctx: RequestContext, fn: () => T): T {
 
 // A caller-supplied id is kept only when it is short and plain, so it cannot
 // inject into logs or headers.
+const PROBE_PATHS = new Set(['/health/live', '/health/ready']);
+
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 declare module 'express-serve-static-core' {
@@ -47,7 +49,9 @@ export function requestContext(rootLog: Logger) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Method, route template and status only: never the body, query or full URL,
       // which can carry personal data.
-      ctx.log.info(
+      // A successful health probe, every few seconds from an orchestrator, is noise at info.
+      const level = res.statusCode < 300 && PROBE_PATHS.has(req.path) ? 'debug' : 'info';
+      ctx.log[level](
         { method: req.method, route: routeTemplate(req), status: res.statusCode, durationMs: Math.round(ms * 10) / 10 },
         'request completed',
       );
