@@ -8,10 +8,12 @@ import type { AuthMechanism } from './auth/auth.types';
 import type { Config } from './config';
 import { poolOf } from './platform/db/data-source';
 import { errorHandler, notFoundHandler } from './platform/http/error-handler';
+import { homeRouter } from './platform/http/home';
 import { createMetrics } from './platform/http/metrics';
 import { openApiValidator, type LoadedOpenApi } from './platform/http/openapi';
 import { operationalRouter } from './platform/http/operational.routes';
 import { requestContext, routeTemplate } from './platform/http/request-context';
+import { withServedTokenUrls } from './platform/http/served-contract';
 import { rejectUnsafeText } from './platform/http/text-safety';
 import type { Logger } from './platform/logger';
 import { casesRouter, createCasesService } from './modules/cases';
@@ -57,7 +59,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.urlencoded({ extended: false, limit: deps.config.bodyLimit, parameterLimit: 50 }));
   app.use(rejectUnsafeText);
 
-  app.use(operationalRouter({ dataSource: deps.dataSource, metrics, openapi: deps.openapi.bundled }));
+  const served = withServedTokenUrls(deps.openapi.bundled, deps.config.publicBaseUrl);
+  app.use(operationalRouter({ dataSource: deps.dataSource, metrics, openapi: served }));
+  app.use(homeRouter({ signIn: deps.auth.flatMap((m) => m.signIn ?? []) }));
 
   for (const m of deps.auth) for (const mw of m.before ?? []) app.use(mw);
   app.use(authenticate(deps.auth.flatMap((m) => m.authenticators ?? [])));
