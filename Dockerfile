@@ -2,9 +2,23 @@
 
 # CDOP case management API.
 #   docker build -t cdop-api .
-#   docker run -e DATABASE_URL=postgres://user:pass@db:5432/cdop -p 3000:3000 cdop-api
-# DATABASE_URL is required: with NODE_ENV=production the service refuses to
-# start without it (the embedded PostgreSQL is for development only).
+#   docker run --env-file cdop.env -v /etc/cdop:/etc/cdop:ro -p 3000:3000 cdop-api
+#
+# The image runs with NODE_ENV=production, where the service refuses to start
+# (naming the variable) without each of these:
+#   DATABASE_URL                   postgres://user:pass@db:5432/cdop (the embedded PostgreSQL is a
+#                                  development dependency and is not in this image)
+#   PUBLIC_BASE_URL                https://… where callers reach the service (SAML URLs, token endpoint)
+#   SESSION_SECRET                 at least 32 random characters (signs the session cookie)
+#   SAML_SP_KEY_FILE               our SAML signing key (PEM), e.g. /etc/cdop/sp-key.pem
+#   SAML_SP_CERT_FILE              its certificate (PEM), e.g. /etc/cdop/sp-cert.pem
+#   ACCESS_TOKEN_SIGNING_KEY_FILE  PKCS#8 PEM EC P-256 key signing agency systems' access tokens
+# and, to be of use:
+#   SAML_IDPS_FILE                 the identity providers people sign in with (none: nobody can sign in)
+#   TRUST_PROXY                    behind a TLS-terminating proxy (otherwise no Secure session cookie)
+# Everything else has a default (README, Configuration). DEV_IDP must not be true.
+# Register an agency system from the running container:
+#   docker exec <container> node dist/src/cli/client-create.js --agency <ODS code> --scopes "notifications:write" --name "…"
 
 # ---- build: all dependencies, compile TypeScript to dist/ ----
 FROM node:20-bookworm-slim AS build

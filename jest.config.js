@@ -24,4 +24,6 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.ts', '!src/generated/**', '!src/main.ts', '!src/cli/**'],
   coverageReporters: ['text-summary', 'lcov'],
   testTimeout: 30000,
+  // Skipped tests are listed by name (with their reason) after the summary.
+  reporters: ['default', '<rootDir>/test/support/skipped-reporter.js'],
 };

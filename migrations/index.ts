@@ -7,6 +7,7 @@ import { IntakeInOneStatement1764316800000 } from './1764316800000-intake-in-one
 import { ApiClientsChangeNotify1795605656485 } from './1795605656485-api-clients-change-notify';
 import { IntakeInTypescript1796048597897 } from './1796048597897-intake-in-typescript';
 import { RateLimits1796052613040 } from './1796052613040-rate-limits';
+import { TokenEndpoints1796053394837 } from './1796053394837-token-endpoints';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   ApiClientsChangeNotify1795605656485,
   IntakeInTypescript1796048597897,
   RateLimits1796052613040,
+  TokenEndpoints1796053394837,
 ];

@@ -1,7 +1,7 @@
 // Every table's TypeORM entity, for the DataSource (listed, not globbed, so tsc, swc and tsx load the same set).
 // `npm run check:schema` holds them to the schema the migrations build.
 import { AuditChainLinkEntity, AuditEventEntity } from './audit';
-import { ApiClientEntity, ClientAssertionJtiEntity } from './auth/api-clients';
+import { ApiClientEntity, ClientAssertionJtiEntity, OAuthTokenEndpointEntity } from './auth/api-clients';
 import { SamlAssertionSeenEntity, SamlRequestEntity } from './auth/saml';
 import { UserSessionEntity } from './auth/sessions';
 import { CASES_ENTITIES } from './modules/cases';
@@ -21,6 +21,7 @@ export const ENTITIES = [
   SamlAssertionSeenEntity,
   ApiClientEntity,
   ClientAssertionJtiEntity,
+  OAuthTokenEndpointEntity,
   AuditEventEntity,
   AuditChainLinkEntity,
   ...CASES_ENTITIES,

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config';
+import { logDestination } from './platform/log-destination';
 import { createLogger } from './platform/logger';
 import { startService } from './server';
 
@@ -13,9 +14,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, logDestination({ env: config.env, stdoutIsTty: process.stdout.isTTY === true }));
   const service = await startService(config, log);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  // SIGHUP too: a closed terminal, or scripts/start.js when npm went away.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.once(signal, () => {
       service.shutdown(signal).then(
         () => process.exit(0),

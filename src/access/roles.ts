@@ -37,3 +37,15 @@ export function permissionsOf(roles: readonly Role[], scopes?: readonly string[]
   if (!scopes) return all;
   return new Set([...all].filter((p) => scopes.includes(p)));
 }
+
+/** What each role is for, in words (the development IdP's page, the start page). */
+export const ROLE_DESCRIPTIONS = {
+  cdop_coordinator:
+    'CDOP coordinator: logs notifications, runs the cases of their panels (and sees who the child was), keeps the directory',
+  panel_chair: "Panel chair: reviews their panels' cases, anonymised",
+  panel_member: "Panel member: reviews their panels' cases, anonymised",
+  agency_contributor: 'Agency contributor: notifies deaths for their own agency',
+  hospital_system: 'Hospital or agency system: notifies deaths for its agency, machine to machine (OAuth client, never a person)',
+  auditor: 'Auditor: searches and verifies the audit trail',
+  administrator: 'Administrator: panels, agencies and users; routes cases from the unassigned queue',
+} as const satisfies Record<Role, string>;

@@ -13,6 +13,8 @@ export interface AuthMechanism {
   before?: (RequestHandler | ErrorRequestHandler)[];
   authenticators?: Authenticator[];
   routers?: Router[];
+  /** How people sign in with this mechanism: links for the start page (`GET /`). */
+  signIn?: { label: string; href: string }[];
   /** Periodic housekeeping and shutdown. */
   close?(): Promise<void>;
 }

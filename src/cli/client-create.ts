@@ -5,12 +5,21 @@
 //   npm run client:create -- --disable <client_id>
 //
 // Uses DATABASE_URL, or the embedded PostgreSQL when it is not set (which only
-// one process can open: stop the service first).
+// one process can open: stop the service first). The token endpoint it prints
+// is the one the service recorded in that database when it last started.
 import { ENTITIES } from '../entities';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CLIENT_SCOPES } from '../access/roles';
-import { clientCredentialsExample, disableClient, registerClient, RegistrationError, tokenEndpointUrl } from '../auth/api-clients';
+import {
+  clientCredentialsExample,
+  disableClient,
+  recordedTokenEndpoints,
+  registerClient,
+  RegistrationError,
+  tokenEndpointForRegistration,
+  tokenEndpointUrl,
+} from '../auth/api-clients';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { openDatabase, type Database } from '../platform/db/database';
 import { createLogger } from '../platform/logger';
@@ -76,7 +85,9 @@ async function main(): Promise<void> {
       name: values.name!,
       jwks,
     });
-    const tokenUrl = tokenEndpointUrl(config);
+    // The endpoint the running service checks (recorded in the database at its start), not this shell's guess.
+    const { tokenUrl, notes } = tokenEndpointForRegistration(await recordedTokenEndpoints(db.dataSource), tokenEndpointUrl(config));
+    for (const note of notes) process.stderr.write(`${note}\n`);
     const example = clientCredentialsExample({ clientId: c.clientId, tokenUrl, kid: c.kid, alg: c.alg, scopes: c.scopes });
     const out: string[] = [
       `Registered "${c.name}" for ${c.agency.name}${c.agency.odsCode ? ` (${c.agency.odsCode})` : ''}.`,

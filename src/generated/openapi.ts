@@ -4,6 +4,28 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start page
+         * @description A short HTML page for people who open the service in a browser: links to the interactive API documentation
+         *     (`/docs`), the contract (`/openapi.json`) and, when the development identity provider is on, to signing in as a
+         *     demo user and landing back on the docs page.
+         */
+        get: operations["getHome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -75,7 +97,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This contract, bundled into one JSON document */
+        /**
+         * This contract, bundled into one JSON document
+         * @description The whole contract as one JSON document (OpenAPI 3.1), for code generators and tools. The OAuth token URL in it is the absolute URL this service checks as the `aud` of client assertions.
+         */
         get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
@@ -92,7 +117,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Interactive API documentation (Swagger UI, served locally) */
+        /**
+         * Interactive API documentation (Swagger UI, served locally)
+         * @description Swagger UI, served from this service (no CDN). Sign in first (the start page `/` links to it) and "Try it out" works with your session: the page sends the CSRF token on state-changing requests itself. Agency systems can paste an access token under Authorize → `bearerAuth`.
+         */
         get: operations["getApiDocs"];
         put?: never;
         post?: never;
@@ -109,10 +137,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List panels, ordered by name */
+        /**
+         * List panels, ordered by name
+         * @description Every panel, for anyone signed in and for agency systems with `directory:read`. Keyset pagination: pass `nextCursor` back as `cursor`.
+         */
         get: operations["listPanels"];
         put?: never;
-        /** Create a panel */
+        /**
+         * Create a panel
+         * @description Adds a Child Death Overview Panel and the local authorities it covers; notifications for a child living in one of them are routed to it. The code (2–6 capital letters) prefixes its case references. 409 when the code is taken.
+         */
         post: operations["createPanel"];
         delete?: never;
         options?: never;
@@ -125,11 +159,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
                 panelId: components["parameters"]["PanelId"];
             };
             cookie?: never;
         };
-        /** Get a panel */
+        /**
+         * Get a panel
+         * @description One panel, with the local authorities it covers. The `ETag` header is what `PATCH` and `DELETE` need in `If-Match`.
+         */
         get: operations["getPanel"];
         put?: never;
         post?: never;
@@ -154,10 +192,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List agencies, ordered by name */
+        /**
+         * List agencies, ordered by name
+         * @description Every agency (hospital trusts, GP practices, police, social care, schools…), ordered by name. An agency system finds its own agency with `?odsCode=`. Keyset pagination.
+         */
         get: operations["listAgencies"];
         put?: never;
-        /** Create an agency */
+        /**
+         * Create an agency
+         * @description Adds an organisation that notifies deaths or reports on children. 409 when another agency already has the ODS code.
+         */
         post: operations["createAgency"];
         delete?: never;
         options?: never;
@@ -170,11 +214,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The agency's id (from `GET /v1/agencies`, filterable by `odsCode`). */
                 agencyId: components["parameters"]["AgencyId"];
             };
             cookie?: never;
         };
-        /** Get an agency */
+        /**
+         * Get an agency
+         * @description One agency. The `ETag` header is what `PATCH` and `DELETE` need in `If-Match`.
+         */
         get: operations["getAgency"];
         put?: never;
         post?: never;
@@ -219,7 +267,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users, ordered by identity provider and NameID */
+        /**
+         * List users, ordered by identity provider and NameID
+         * @description People who have signed in at least once, for administrators. Keyset pagination; filter by identity provider or disabled state.
+         */
         get: operations["listUsers"];
         put?: never;
         post?: never;
@@ -234,11 +285,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id (from `GET /v1/users`). */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
-        /** Get a user */
+        /**
+         * Get a user
+         * @description One person, with the roles their identity provider gave at their last sign-in. The `ETag` header is what `PATCH` needs in `If-Match`.
+         */
         get: operations["getUser"];
         put?: never;
         post?: never;
@@ -520,6 +575,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;
@@ -550,6 +606,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;
@@ -580,6 +637,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;
@@ -602,6 +660,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;
@@ -623,17 +682,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Health: {
-            /** @enum {string} */
-            status: "ok" | "unavailable";
-            checks?: {
-                [key: string]: {
-                    /** @enum {string} */
-                    status: "ok" | "unavailable";
-                    latencyMs?: number;
-                };
-            };
-        };
         FieldError: {
             /** @description Where the offending value is, e.g. `body.localAuthorities[0]`, `query.limit`, `headers.if-match`. */
             field: string;
@@ -664,6 +712,17 @@ export interface components {
             errorsOmitted?: number;
         } & {
             [key: string]: unknown;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "unavailable";
+            checks?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "ok" | "unavailable";
+                    latencyMs?: number;
+                };
+            };
         };
         /** Format: uuid */
         Uuid: string;
@@ -1533,10 +1592,13 @@ export interface components {
         Cursor: string;
         /** @description Page size. */
         Limit: number;
+        /** @description The panel's id (from `GET /v1/panels`). */
         PanelId: components["schemas"]["Uuid"];
         /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
         IfMatch: string;
+        /** @description The agency's id (from `GET /v1/agencies`, filterable by `odsCode`). */
         AgencyId: components["schemas"]["Uuid"];
+        /** @description The user's id (from `GET /v1/users`). */
         UserId: string;
         /** @description The identity provider, as registered in `SAML_IDPS_FILE` (`dev` is the development IdP). */
         IdpId: string;
@@ -1560,6 +1622,27 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The start page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
     getLiveness: {
         parameters: {
             query?: never;
@@ -1745,6 +1828,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
                 panelId: components["parameters"]["PanelId"];
             };
             cookie?: never;
@@ -1777,6 +1861,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
                 panelId: components["parameters"]["PanelId"];
             };
             cookie?: never;
@@ -1809,6 +1894,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
                 panelId: components["parameters"]["PanelId"];
             };
             cookie?: never;
@@ -1850,7 +1936,9 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                /** @description Only agencies of this kind. */
                 type?: components["schemas"]["AgencyType"];
+                /** @description Only the agency with this NHS ODS code (for example `RWP`); how an agency system finds its own agency. */
                 odsCode?: string;
             };
             header?: never;
@@ -1914,6 +2002,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The agency's id (from `GET /v1/agencies`, filterable by `odsCode`). */
                 agencyId: components["parameters"]["AgencyId"];
             };
             cookie?: never;
@@ -1946,6 +2035,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The agency's id (from `GET /v1/agencies`, filterable by `odsCode`). */
                 agencyId: components["parameters"]["AgencyId"];
             };
             cookie?: never;
@@ -1978,6 +2068,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The agency's id (from `GET /v1/agencies`, filterable by `odsCode`). */
                 agencyId: components["parameters"]["AgencyId"];
             };
             cookie?: never;
@@ -2044,7 +2135,9 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                /** @description Only people from this identity provider. */
                 idpId?: string;
+                /** @description true for disabled accounts only, false for enabled ones. */
                 disabled?: boolean;
             };
             header?: never;
@@ -2074,6 +2167,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id (from `GET /v1/users`). */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
@@ -2106,6 +2200,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The user's id (from `GET /v1/users`). */
                 userId: components["parameters"]["UserId"];
             };
             cookie?: never;
@@ -2145,11 +2240,17 @@ export interface operations {
             query?: {
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
                 limit?: number;
+                /** @description Events of this user or client id. */
                 actorId?: string;
+                /** @description Events of this action, for example `case.read` or `auth.token`. */
                 action?: string;
+                /** @description Events about this kind of resource, for example `case` or `api_client`. */
                 resourceType?: string;
+                /** @description Events about this resource id. */
                 resourceId?: string;
+                /** @description Only successes, denials (refused by a rule or a permission) or failures. */
                 outcome?: "success" | "denied" | "failure";
                 /** @description Events at or after this instant. */
                 from?: string;
@@ -2360,10 +2461,15 @@ export interface operations {
     completeSamlLogout: {
         parameters: {
             query?: {
+                /** @description The IdP's LogoutResponse (not processed: ending the session does not need it). */
                 SAMLResponse?: string;
+                /** @description An IdP-initiated LogoutRequest (not processed: the browser's session here is ended). */
                 SAMLRequest?: string;
+                /** @description Echoed by the IdP; not used. */
                 RelayState?: string;
+                /** @description Signature algorithm of the redirect binding; not used. */
                 SigAlg?: string;
+                /** @description Signature of the redirect binding; not used. */
                 Signature?: string;
             };
             header?: never;
@@ -2488,6 +2594,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description One or more statuses (repeat the parameter). */
                 status?: components["schemas"]["CaseStatus"][];
+                /** @description Only this panel's cases (among those the caller may see). */
                 panelId?: components["schemas"]["Uuid"];
                 /** @description true for the unassigned queue only, false for assigned cases only. */
                 unassigned?: boolean;
@@ -2501,6 +2608,7 @@ export interface operations {
                 dateOfDeathFrom?: string;
                 /** @description Inclusive. */
                 dateOfDeathTo?: string;
+                /** @description Only cases with this category of death (1–10). */
                 category?: number;
             };
             header?: never;
@@ -2530,6 +2638,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;
@@ -2562,6 +2671,7 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;
@@ -2608,6 +2718,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;
@@ -2658,6 +2769,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;
@@ -2691,6 +2803,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
                 caseId: components["schemas"]["Uuid"];
             };
             cookie?: never;

@@ -107,3 +107,25 @@ export async function recordAssertionJti(tx: Tx, clientId: string, jti: string, 
 export async function pruneExpiredJtis(tx: Tx, clientId: string): Promise<void> {
   await sql(tx, 'DELETE FROM client_assertion_jtis WHERE client_id = $1 AND expires_at < now()', [clientId]);
 }
+
+/** Each instance records, at its start, the token endpoint it serves (see migration TokenEndpoints). */
+export async function recordTokenEndpoint(ds: DataSource, tokenUrl: string): Promise<void> {
+  await poolOf(ds).query(
+    `INSERT INTO oauth_token_endpoints (token_url) VALUES ($1)
+     ON CONFLICT (token_url) DO UPDATE SET last_started_at = now()`,
+    [tokenUrl],
+  );
+}
+
+export interface RecordedTokenEndpoint {
+  tokenUrl: string;
+  lastStartedAt: Date;
+}
+
+/** The token endpoints the service has served on this database, most recently started first. */
+export async function recordedTokenEndpoints(ds: DataSource): Promise<RecordedTokenEndpoint[]> {
+  const { rows } = await poolOf(ds).query<{ token_url: string; last_started_at: Date }>(
+    'SELECT token_url, last_started_at FROM oauth_token_endpoints ORDER BY last_started_at DESC, token_url LIMIT 10',
+  );
+  return rows.map((r) => ({ tokenUrl: r.token_url, lastStartedAt: r.last_started_at }));
+}

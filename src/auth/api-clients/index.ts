@@ -8,7 +8,7 @@ import { poolOf } from '../../platform/db/data-source';
 import { connectionOf, listen, type ListenOptions } from '../../platform/db/listener';
 import type { Logger } from '../../platform/logger';
 import { createAccessTokens } from './access-tokens';
-import type { EnabledClient } from './api-clients.repository';
+import { recordTokenEndpoint, type EnabledClient } from './api-clients.repository';
 import { bearerAuthenticator, type FindEnabledClient } from './bearer.authenticator';
 import { clientCache } from './client-cache';
 import { loadAccessTokenKeys } from './signing-keys';
@@ -36,7 +36,10 @@ export async function createApiClientsMechanism(deps: ApiClientsMechanismDeps): 
   const { config, dataSource, log } = deps;
   const keys = await loadAccessTokenKeys(config, log);
   const tokens = createAccessTokens({ keys, issuer: config.publicBaseUrl, ttlS: config.accessTokens.ttlS });
-  const service = createTokenService({ dataSource, tokens, tokenUrl: tokenEndpointUrl(config) });
+  const tokenUrl = tokenEndpointUrl(config);
+  const service = createTokenService({ dataSource, tokens, tokenUrl });
+  // So that `npm run client:create`, run from any shell, prints the endpoint this instance checks.
+  await recordTokenEndpoint(dataSource, tokenUrl);
   // The bearer authenticator's client lookups, usable only while the listener is LISTENing
   // (see bearer.authenticator.ts for why that keeps disabling a client immediate).
   const clients = clientCache<EnabledClient | undefined>();
@@ -56,8 +59,11 @@ export async function createApiClientsMechanism(deps: ApiClientsMechanismDeps): 
   };
 }
 
+export { tokenEndpointForRegistration } from './token-endpoint';
+export { recordedTokenEndpoints, type RecordedTokenEndpoint } from './api-clients.repository';
 export { registerClient, disableClient, validatePublicJwks, RegistrationError, type RegisteredClient } from './api-clients.service';
 export { clientCredentialsExample, type ClientCredentialsExample } from './client-example';
 export { JWT_BEARER_ASSERTION_TYPE, TOKEN_PATH, claimedClientId } from './token-request';
 export { ApiClientEntity } from './entities/api-client.entity';
 export { ClientAssertionJtiEntity } from './entities/client-assertion-jti.entity';
+export { OAuthTokenEndpointEntity } from './entities/oauth-token-endpoint.entity';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
+import { ROLE_DESCRIPTIONS } from '../../access/roles';
 import type { Config } from '../../config';
 import type { Logger } from '../../platform/logger';
 import { developmentKeyPair, type SigningKeyPair } from '../key-material';
@@ -118,7 +119,7 @@ export function createDevIdp(deps: { config: Config; log: Logger; urls: SpUrls; 
       (u) => `<li><form method="post" action="/dev-idp/sso/login">
 <input type="hidden" name="request" value="${escapeHtml(rawQuery)}">
 <input type="hidden" name="user" value="${escapeHtml(u.key)}">
-<button type="submit">Sign in as ${escapeHtml(u.displayName)}</button> <small>(${escapeHtml(u.role)}${u.panelCodes.length ? `, panel ${escapeHtml(u.panelCodes.join(', '))}` : ''}${u.agencyOdsCode ? `, agency ${escapeHtml(u.agencyOdsCode)}` : ''})</small>
+<button type="submit">Sign in as ${escapeHtml(u.displayName)}</button> role <code>${escapeHtml(u.role)}</code>${u.panelCodes.length ? `, panel ${escapeHtml(u.panelCodes.join(', '))}` : ''}${u.agencyOdsCode ? `, agency ${escapeHtml(u.agencyOdsCode)}` : ''}<br><small>${escapeHtml(ROLE_DESCRIPTIONS[u.role])}.</small>
 </form></li>`,
     ).join('\n');
     res

@@ -74,6 +74,10 @@ export function createSamlMechanism(deps: SamlMechanismDeps): AuthMechanism {
         metadataXml: buildSpMetadata(urls, registry.list(), sp),
       }),
     ],
+    // Landing on the docs page, where "Try it out" then works with the session.
+    signIn: registry
+      .list()
+      .map((idp) => ({ label: `Sign in with ${idp.displayName}`, href: `/auth/saml/${idp.id}/login?RelayState=/docs` })),
     async close() {
       clearInterval(housekeeping);
       await sessions.close();

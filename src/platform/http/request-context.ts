@@ -13,6 +13,8 @@ export interface RequestContext {
   log: Logger;
   /** Set by authentication; the access module gives it a type. */
   principal?: unknown;
+  /** The contract's path template, when a step before the OpenAPI validator matched it (e.g. /v1/panels/{panelId}). */
+  route?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -39,6 +41,9 @@ export function isOpaqueRequestId(id: string): boolean {
   return UUID.test(id) || ULID.test(id);
 }
 
+/** Health probes are polled every few seconds: logged at debug, so they do not drown the request log. */
+const PROBE_PATHS = new Set(['/health/live', '/health/ready']);
+
 declare module 'express-serve-static-core' {
   interface Request {
     ctx: RequestContext;
@@ -57,7 +62,9 @@ export function requestContext(rootLog: Logger) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Method, route template and status only: never the body, query or full URL,
       // which can carry personal data.
-      ctx.log.info(
+      // A successful health probe, every few seconds from an orchestrator, is noise at info.
+      const level = res.statusCode < 300 && PROBE_PATHS.has(req.path) ? 'debug' : 'info';
+      ctx.log[level](
         { method: req.method, route: routeTemplate(req), status: res.statusCode, durationMs: Math.round(ms * 10) / 10 },
         'request completed',
       );
@@ -72,5 +79,5 @@ export function routeTemplate(req: Request): string {
   if (openapi?.openApiRoute) return openapi.openApiRoute;
   const route = req.route as { path?: string } | undefined;
   if (route?.path) return `${req.baseUrl}${route.path}`;
-  return 'unmatched';
+  return req.ctx?.route ?? 'unmatched';
 }

@@ -3,28 +3,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../support/app';
+import { describeWithBrowser, launchChromium } from '../../support/browser';
 
 // GET /docs in a real browser: Swagger UI renders the contract from our own
 // server only, under the CSP helmet sets, with nothing logged as an error.
 // Uses the machine's Chromium (Debian package `chromium`); playwright-core
-// never downloads a browser. Without one, the suite is skipped.
-
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = fs.existsSync(CHROMIUM_PATH);
-if (!haveBrowser) {
-  console.warn(
-    `docs-browser.test.ts skipped: no Chromium at ${CHROMIUM_PATH}. ` +
-      'Install it with `apt-get install chromium` (Debian), or set CHROMIUM_PATH to a Chromium/Chrome binary.',
-  );
-}
-const maybe = haveBrowser ? describe : describe.skip;
+// never downloads a browser. Without one, the suite is skipped with the reason (fails in CI).
 
 /** Where the screenshot goes (overwritten each run): DOCS_SCREENSHOT, or the temp folder. */
 const SCREENSHOT = process.env.DOCS_SCREENSHOT ?? path.join(os.tmpdir(), 'cdop-docs-browser.png');
 
-maybe('GET /docs in headless Chromium', () => {
+describeWithBrowser('GET /docs in headless Chromium', () => {
   let t: TestApp;
   let server: http.Server;
   let baseUrl: string;
@@ -46,20 +37,7 @@ maybe('GET /docs in headless Chromium', () => {
     });
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      // Flags for a closed network: no background or component traffic, no QUIC probing.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('request', (req) => requested.push(req.url()));
