@@ -8,6 +8,7 @@ import { ApiClientsChangeNotify1795605656485 } from './1795605656485-api-clients
 import { IntakeInTypescript1796048597897 } from './1796048597897-intake-in-typescript';
 import { RateLimits1796052613040 } from './1796052613040-rate-limits';
 import { TokenEndpoints1796053394837 } from './1796053394837-token-endpoints';
+import { NhsNumberConflict1796054391807 } from './1796054391807-nhs-number-conflict';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   IntakeInTypescript1796048597897,
   RateLimits1796052613040,
   TokenEndpoints1796053394837,
+  NhsNumberConflict1796054391807,
 ];

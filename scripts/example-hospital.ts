@@ -29,7 +29,7 @@ import { startService, type RunningService } from '../src/server';
 const run = promisify(execFile);
 const root = projectRoot();
 const ODS_CODE = 'RWP'; // the example hospital trust seeded in development (src/modules/directory/directory.seed.ts)
-const SCOPES = 'notifications:write directory:read';
+const SCOPES = 'notifications:write notifications:read directory:read';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const step = (n: number, text: string) => say(`\n== ${n}. ${text}`);
@@ -141,27 +141,15 @@ async function main(): Promise<void> {
     const auth = { Authorization: `Bearer ${String(token.access_token)}` };
 
     step(3, 'The hospital notifies a death');
-    say(`$ curl -H "Authorization: Bearer $ACCESS_TOKEN" '${svc.baseUrl}/v1/agencies?odsCode=${ODS_CODE}'`);
-    const agenciesRes = await fetch(`${svc.baseUrl}/v1/agencies?odsCode=${ODS_CODE}`, { headers: auth });
-    const agencies = await json(agenciesRes);
-    const agency = (agencies.items as { id: string; name: string }[] | undefined)?.[0];
-    if (agenciesRes.status !== 200 || !agency)
-      throw new Error(`no agency ${ODS_CODE} (${agenciesRes.status}): ${JSON.stringify(agencies)}`);
-    say(`${agenciesRes.status}: ${agency.name}, id ${agency.id}`);
-
-    // The contract's own example body (fictitious child; 943 476 5919 is a test NHS number), sent as this agency.
+    // The contract's own example body (fictitious child; 943 476 5919 is a test NHS number), which names the hospital
+    // and the GP practice by their ODS codes, as it is.
     const { dereferenced } = await loadOpenApi(path.join(root, 'openapi', 'openapi.yaml'));
     const post = (
       dereferenced.paths['/v1/notifications'] as {
         post: { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } };
       }
     ).post;
-    const body = structuredClone(post.requestBody.content['application/json']!.examples.withNhsNumber!.value) as {
-      notifier: { agencyId: string };
-      agenciesInvolved: { agencyId: string }[];
-    };
-    body.notifier.agencyId = agency.id;
-    body.agenciesInvolved = [{ ...body.agenciesInvolved[0]!, agencyId: agency.id }];
+    const body = post.requestBody.content['application/json']!.examples.withNhsNumber!.value;
     fs.writeFileSync(path.join(work, 'notification.json'), `${JSON.stringify(body, null, 2)}\n`);
     const idempotencyKey = randomUUID();
     say(
@@ -175,9 +163,21 @@ async function main(): Promise<void> {
     const receipt = await json(created);
     if (created.status !== 201) throw new Error(`notification refused (${created.status}): ${JSON.stringify(receipt)}`);
     say(`${created.status}: ${JSON.stringify(receipt)}`);
-    say(`Location: ${created.headers.get('location') ?? '(none)'}`);
+    const location = created.headers.get('location') ?? '(none)';
+    say(`Location: ${location}`);
 
-    say('\nDone: registered, authenticated and notified.');
+    step(4, 'The hospital reads back what it sent');
+    say(`$ curl -H "Authorization: Bearer $ACCESS_TOKEN" '${svc.baseUrl}${location}'`);
+    const readBack = await fetch(`${svc.baseUrl}${location}`, { headers: auth });
+    const stored = await json(readBack);
+    if (readBack.status !== 200) throw new Error(`read-back refused (${readBack.status}): ${JSON.stringify(stored)}`);
+    say(`${readBack.status}: notification ${String(stored.id)} of case ${String(stored.caseReference)}, match ${String(stored.match)}`);
+    say(`$ curl -H "Authorization: Bearer $ACCESS_TOKEN" '${svc.baseUrl}/v1/notifications?since=${String(stored.receivedAt)}'`);
+    const listed = await fetch(`${svc.baseUrl}/v1/notifications?since=${encodeURIComponent(String(stored.receivedAt))}`, { headers: auth });
+    const list = await json(listed);
+    say(`${listed.status}: ${(list.items as unknown[] | undefined)?.length ?? 0} notification(s) from ${ODS_CODE}`);
+
+    say('\nDone: registered, authenticated, notified and read back.');
   } finally {
     await svc.stop();
   }

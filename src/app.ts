@@ -138,7 +138,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(directoryRouter(createDirectoryService(deps.dataSource)));
   app.use(usersRouter(createUsersService(deps.dataSource)));
   const cases = createCasesService(deps.dataSource, { rules: config.deadlineRules, notifications: caseNotificationsPort });
-  app.use(notificationsRouter(createNotificationsService(deps.dataSource, { cases: cases.intake })));
+  app.use(
+    notificationsRouter(
+      createNotificationsService(deps.dataSource, { cases: cases.intake, acceptTestNhsNumbers: config.nhsTestNumbersAccepted }),
+    ),
+  );
   app.use(casesRouter(cases));
   app.use(auditRouter(deps.dataSource));
 

@@ -43,6 +43,7 @@ const schema = z
       .max(24 * 90)
       .default(48),
     SEED_DEMO_DATA: booleanFromEnv.optional(),
+    NHS_TEST_NUMBERS_ACCEPTED: booleanFromEnv.optional(),
     OPENAPI_VALIDATE_RESPONSES: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().default('false'),
     PUBLIC_BASE_URL: z
@@ -132,6 +133,8 @@ export type Config = Readonly<{
   deadlineRules: readonly DeadlineRule[];
   idempotencyRetentionHours: number;
   seedDemoData: boolean;
+  /** Accept NHS numbers in the 999 test range (never in production by default). */
+  nhsTestNumbersAccepted: boolean;
   validateResponses: boolean;
   trustProxy: boolean | number | string;
   openapiPath: string;
@@ -227,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deadlineRules: readDeadlineRules(e.DEADLINE_RULES_FILE),
     idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_H,
     seedDemoData: e.SEED_DEMO_DATA ?? e.NODE_ENV === 'development',
+    nhsTestNumbersAccepted: e.NHS_TEST_NUMBERS_ACCEPTED ?? e.NODE_ENV !== 'production',
     validateResponses: e.OPENAPI_VALIDATE_RESPONSES,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     openapiPath: path.join(projectRoot(), 'openapi', 'openapi.yaml'),

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'users:write',
   'audit:read',
   'notifications:write',
+  'notifications:read',
   'cases:read',
   'cases:write',
 ] as const;

@@ -18,12 +18,20 @@ export function isRole(value: unknown): value is Role {
 
 /** What each role may do. Row scoping (which panels, which agency) is applied separately, in repositories. */
 export const ROLE_PERMISSIONS = {
-  cdop_coordinator: ['self:read', 'directory:read', 'directory:write', 'notifications:write', 'cases:read', 'cases:write'],
+  cdop_coordinator: [
+    'self:read',
+    'directory:read',
+    'directory:write',
+    'notifications:write',
+    'notifications:read',
+    'cases:read',
+    'cases:write',
+  ],
   panel_chair: ['self:read', 'directory:read', 'cases:read'],
   panel_member: ['self:read', 'directory:read', 'cases:read'],
-  agency_contributor: ['self:read', 'directory:read', 'notifications:write'],
+  agency_contributor: ['self:read', 'directory:read', 'notifications:write', 'notifications:read'],
   // A system's token narrows this further to the scopes its client was granted.
-  hospital_system: ['directory:read', 'notifications:write'],
+  hospital_system: ['directory:read', 'notifications:write', 'notifications:read'],
   auditor: ['self:read', 'directory:read', 'audit:read'],
   // Administrators see only the unassigned queue of cases (row scoping), to route them to a panel.
   administrator: ['self:read', 'directory:read', 'directory:write', 'users:read', 'users:write', 'cases:read', 'cases:write'],
@@ -44,8 +52,9 @@ export const ROLE_DESCRIPTIONS = {
     'CDOP coordinator: logs notifications, runs the cases of their panels (and sees who the child was), keeps the directory',
   panel_chair: "Panel chair: reviews their panels' cases, anonymised",
   panel_member: "Panel member: reviews their panels' cases, anonymised",
-  agency_contributor: 'Agency contributor: notifies deaths for their own agency',
-  hospital_system: 'Hospital or agency system: notifies deaths for its agency, machine to machine (OAuth client, never a person)',
+  agency_contributor: 'Agency contributor: notifies deaths for their own agency and reads those notifications back',
+  hospital_system:
+    'Hospital or agency system: notifies deaths for its agency and reads them back, machine to machine (OAuth client, never a person)',
   auditor: 'Auditor: searches and verifies the audit trail',
   administrator: 'Administrator: panels, agencies and users; routes cases from the unassigned queue',
 } as const satisfies Record<Role, string>;

@@ -528,7 +528,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The notifications your agency sent
+         * @description Notifications oldest received first, a page at a time: agency staff and agency systems (scope
+         *     `notifications:read`) see their own agency's; CDOP coordinators those of their panels' cases. Poll with `since`
+         *     (the `receivedAt` of the last one you have) and follow `nextCursor`. Every read is audited.
+         */
+        get: operations["listNotifications"];
         put?: never;
         /**
          * Notify the CDOP of a child's death
@@ -538,10 +544,36 @@ export interface paths {
          *     Every death becomes exactly one case: a notification of a death already notified (same NHS number or, without
          *     one, the same names, date of birth and date of death) is attached to the existing case as another notifier.
          *     Twins are never merged. An uncertain match creates the case and raises a `POSSIBLE_DUPLICATE` flag for a
-         *     coordinator. The case goes to the panel covering the child's local authority of residence, or to the unassigned
-         *     queue when none does.
+         *     coordinator. The same NHS number with a different date of birth or death is never attached: a new case is opened
+         *     with an `NHS_NUMBER_CONFLICT` flag linking both. The case goes to the panel covering the child's local authority of
+         *     residence, or to the unassigned queue when none does. Agencies are named by id or by ODS code.
          */
         post: operations["createNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{notificationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notification's id (from the receipt's `notificationId`, or the `Location` header of the 201). */
+                notificationId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read back a notification
+         * @description The notification as received, the case it went to and how it matched. Agency staff and agency systems (scope
+         *     `notifications:read`) read their own agency's notifications only; CDOP coordinators those of their panels' cases.
+         *     Any other notification is 404, whether or not it exists. Every read is audited.
+         */
+        get: operations["getNotification"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1054,20 +1086,30 @@ export interface components {
             circumstances?: string;
             suspectedStillbirthAtHome?: boolean;
         };
-        /** @description An agency that knew the child; it will be asked for a reporting form. */
+        /** @description An agency that knew the child; it will be asked for a reporting form. Name it by exactly one of `agencyId` (from `GET /v1/agencies`) or `agencyOdsCode` (its NHS Organisation Data Service code, e.g. `RWP`). */
         AgencyInvolved: {
-            /** Format: uuid */
-            agencyId: string;
+            /**
+             * Format: uuid
+             * @description The agency's id in this service.
+             */
+            agencyId?: string;
+            /** @description The agency's ODS code, instead of its id. */
+            agencyOdsCode?: string;
             contactName?: string;
             /** Format: email */
             contactEmail?: string;
             contactPhone?: string;
             involvement?: string;
         };
-        /** @description Who notified the death. */
+        /** @description Who notified the death: a person at an agency, named by exactly one of `agencyId` or `agencyOdsCode`. Agency staff and agency systems notify as their own agency only. */
         Notifier: {
-            /** Format: uuid */
-            agencyId: string;
+            /**
+             * Format: uuid
+             * @description The notifying agency's id in this service.
+             */
+            agencyId?: string;
+            /** @description The notifying agency's ODS code, instead of its id. */
+            agencyOdsCode?: string;
             name: string;
             role?: string;
             /** Format: email */
@@ -1094,18 +1136,60 @@ export interface components {
              */
             notifiedOn: string;
         };
+        /** @description A notification as it was received and where it went. Agency staff and agency systems read their own agency's notifications; CDOP coordinators those of their panels' cases. */
+        Notification: {
+            id: components["schemas"]["Uuid"];
+            caseId: components["schemas"]["Uuid"];
+            /** @description Null while the case waits in the unassigned queue. */
+            caseReference: string | null;
+            notifierAgency: {
+                id: components["schemas"]["Uuid"];
+                name: string;
+                odsCode: string | null;
+            };
+            /** Format: date */
+            notifiedOn: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * @description How it found its case: it opened a new one, joined one by NHS number or by names and dates, or was moved by a coordinator's merge of duplicate cases.
+             * @enum {string}
+             */
+            match: "new_case" | "nhs_number" | "demographics" | "merged";
+            form: components["schemas"]["NotificationCreate"];
+        };
+        /** @description A page of notifications, oldest received first. */
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
         /** @description What became of a notification. */
         NotificationReceipt: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Read it back with `GET /v1/notifications/{notificationId}` (the `Location` header).
+             */
             notificationId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The case the notification created or joined.
+             */
             caseId: string;
             /** @description Null while the case waits in the unassigned queue (no panel covers the local authority). */
             caseReference: string | null;
             /** @enum {string} */
             outcome: "case_created" | "attached_to_existing_case";
-            /** @description Cases that may be the same death; a coordinator will merge or dismiss. */
+            /** @description Other cases that may be the same death (a near miss, or the same NHS number with different dates); a coordinator will merge or dismiss. Only CDOP coordinators are told of other cases: for agency staff and agency systems this list is always empty. */
             possibleDuplicateOf: string[];
+            /** @description Present when a time of death was given: the instant recorded for the London date and time. On the autumn day the clocks go back, 01:00 to 01:59 happens twice; the earlier (British Summer Time) is recorded and `ambiguous` is true. A time that did not happen (01:00 to 01:59 on the spring day the clocks go forward) is refused with 400. */
+            timeOfDeathRecorded?: {
+                /** Format: date-time */
+                instant: string;
+                /** @enum {string} */
+                utcOffset: "+00:00" | "+01:00";
+                ambiguous: boolean;
+            };
         };
         /**
          * @description Where the review stands: notified → gathering_information → child_death_review_meeting (optional) →
@@ -1147,8 +1231,11 @@ export interface components {
          */
         ChildIdentity: {
             nhsNumber: string | null;
-            /** @enum {string|null} */
-            nhsNumberExceptionReason: "child_non_resident_in_england" | "nhs_number_not_currently_available" | null;
+            /**
+             * @description Why the case holds no NHS number: one of the notification form's two reasons, or `nhs_number_conflict` when the notification gave a number another case already holds for a child with other dates (see its NHS_NUMBER_CONFLICT flag; the number itself is in the notification form).
+             * @enum {string|null}
+             */
+            nhsNumberExceptionReason: "child_non_resident_in_england" | "nhs_number_not_currently_available" | "nhs_number_conflict" | null;
             givenName: string;
             familyName: string;
             alternativeNames?: {
@@ -2540,6 +2627,39 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Only notifications received at or after this instant. */
+                since?: string;
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createNotification: {
         parameters: {
             query?: never;
@@ -2563,7 +2683,7 @@ export interface operations {
             /** @description Recorded. `outcome` says whether a case was created or the notification joined an existing one. */
             201: {
                 headers: {
-                    /** @description The case. */
+                    /** @description The notification, readable by the caller (`GET /v1/notifications/{notificationId}`). */
                     Location?: string;
                     /** @description Present (true) when this is the stored response to an earlier request with the same Idempotency-Key. */
                     "Idempotent-Replayed"?: string;
@@ -2580,6 +2700,36 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The notification's id (from the receipt's `notificationId`, or the `Location` header of the 201). */
+                notificationId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

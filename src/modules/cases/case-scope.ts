@@ -70,3 +70,17 @@ export function canIdentifyChild(p: Principal, c: { panelId: string | null }): b
   if (c.panelId === null) return p.roles.includes('administrator');
   return p.roles.includes('cdop_coordinator') && panelsOf(p).includes(c.panelId.toLowerCase());
 }
+
+/**
+ * canIdentifyChild as a SQL predicate over the cases alias `c`: the cases whose
+ * child the caller may identify (coordinators: their panels' cases;
+ * administrators: the unassigned queue). `FALSE` when none.
+ */
+export function identifiableCaseScopeSql(p: Principal, alias: string, params: unknown[]): string {
+  if (!p.permissions.has('cases:read')) return 'FALSE';
+  const parts: string[] = [];
+  const coordinated = p.roles.includes('cdop_coordinator') ? panelsOf(p) : [];
+  if (coordinated.length) parts.push(`${alias}.panel_id = ANY($${params.push(coordinated)}::uuid[])`);
+  if (p.roles.includes('administrator')) parts.push(`${alias}.panel_id IS NULL`);
+  return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
+}

@@ -87,8 +87,15 @@ const BLOCKED_BY_HOLD: ReadonlySet<CaseAction> = new Set([...PROGRESS_ACTIONS, '
  */
 export const FLAG_BLOCKS: Readonly<Record<string, readonly CaseAction[]>> = {
   POSSIBLE_DUPLICATE: ['schedule_for_panel', 'record_panel_review', 'close'],
+  NHS_NUMBER_CONFLICT: ['schedule_for_panel', 'record_panel_review', 'close'],
   SCR_CRITERIA_MET: ['record_panel_review', 'close'],
 };
+
+/**
+ * Flags that say two cases may be one death, so `merge_duplicate` can settle
+ * them: a near miss by names and dates, or the same NHS number with other dates.
+ */
+export const MERGEABLE_FLAG_TYPES: readonly string[] = ['POSSIBLE_DUPLICATE', 'NHS_NUMBER_CONFLICT'];
 
 /** Clocks an action satisfies when it leads into a status: met_at is set then. */
 export const DEADLINES_MET_ON_ENTERING: Partial<Record<CaseStatus, readonly string[]>> = {
@@ -196,8 +203,8 @@ export function evaluateAction(c: CaseSnapshot, action: CaseAction): ActionVerdi
       if (!decidable.some((f) => f.status === 'dismissed')) return notAllowed('The case has no dismissed flag you can decide.');
       break;
     case 'merge_duplicate':
-      if (!decidable.some((f) => f.status === 'open' && f.type === 'POSSIBLE_DUPLICATE')) {
-        return notAllowed('The case has no open POSSIBLE_DUPLICATE flag you can decide.');
+      if (!decidable.some((f) => f.status === 'open' && MERGEABLE_FLAG_TYPES.includes(f.type))) {
+        return notAllowed(`The case has no open ${MERGEABLE_FLAG_TYPES.join(' or ')} flag you can decide.`);
       }
       break;
     default:

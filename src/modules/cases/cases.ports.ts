@@ -38,6 +38,8 @@ export interface CaseNotificationRow {
   agency_type: string;
   notified_on: string;
   received_at: Date;
+  /** received_at exactly (microseconds), for the keyset cursor. */
+  received_key: string;
   match: 'new_case' | 'nhs_number' | 'demographics' | 'merged';
   /** The form as received; null unless asked for with the form. */
   payload: Record<string, unknown> | null;

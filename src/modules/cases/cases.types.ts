@@ -11,4 +11,4 @@ export type CaseNotificationView = components['schemas']['CaseNotification'];
 export type ExpectedDeath = components['schemas']['ExpectedDeath'];
 export type Sex = components['schemas']['Sex'];
 export type CaseListQuery = NonNullable<operations['listCases']['parameters']['query']>;
-export type NhsNumberExceptionReason = components['schemas']['NhsNumberException'];
+export type NhsNumberExceptionReason = NonNullable<components['schemas']['ChildIdentity']['nhsNumberExceptionReason']>;

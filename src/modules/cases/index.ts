@@ -5,8 +5,8 @@ export { createCasesService, type CasesService, type CasesServiceOptions, type C
 export { casesRouter } from './cases.routes';
 export type { CaseNotificationsPort, CaseNotificationRow, NotificationSummary } from './cases.ports';
 export type { CaseOnRecord } from './cases.repository';
-export type { CaseFromNotification, NotificationForCase, IntakeActor } from './use-cases/open-case';
-export { canIdentifyChild, canSeeCase, caseScopeSql } from './case-scope';
+export type { CaseFromNotification, NotificationForCase, IntakeActor, IntakeFlag } from './use-cases/open-case';
+export { canIdentifyChild, canSeeCase, caseScopeSql, identifiableCaseScopeSql } from './case-scope';
 export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from './case-status';
 export { formatCaseReference } from './case-reference';
 export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';

@@ -16,24 +16,30 @@ export async function findPanelRef(tx: Tx, panelId: string): Promise<PanelRef | 
   return rows[0];
 }
 
+/** An agency named in a request: by its id in this service, or by its ODS code. */
+export type AgencyRef = { id: string } | { odsCode: string };
+
 /**
- * In one statement: the panel covering a local authority (or null: no panel
- * covers it yet), and which of the agency ids name no agency.
+ * In one statement: the panel covering a local authority (null: no panel
+ * covers it yet), and the agency each reference names (null where none does),
+ * in the order given.
  */
 export async function resolveRouting(
   tx: Tx,
-  q: { localAuthorityCode: string; agencyIds: readonly string[] },
-): Promise<{ panel: PanelRef | null; unknownAgencyIds: string[] }> {
-  const { rows } = await sql<{ panel: PanelRef | null; unknown_agency_ids: string[] }>(
+  q: { localAuthorityCode: string; agencies: readonly AgencyRef[] },
+): Promise<{ panel: PanelRef | null; agencyIds: (string | null)[] }> {
+  const ids = q.agencies.map((a) => ('id' in a ? a.id : null));
+  const odsCodes = q.agencies.map((a) => ('odsCode' in a ? a.odsCode : null));
+  const { rows } = await sql<{ panel: PanelRef | null; agency_ids: (string | null)[] }>(
     tx,
     `SELECT (SELECT json_build_object('id', p.id, 'code', p.code)
                FROM panel_local_authorities la JOIN panels p ON p.id = la.panel_id WHERE la.la_code = $1) AS panel,
-            ARRAY(SELECT t.id FROM unnest($2::uuid[]) AS t(id) WHERE NOT EXISTS (SELECT 1 FROM agencies a WHERE a.id = t.id))::text[]
-              AS unknown_agency_ids`,
-    [q.localAuthorityCode, [...new Set(q.agencyIds)]],
+            ARRAY(SELECT (SELECT a.id FROM agencies a WHERE a.id = r.id OR a.ods_code = r.ods)
+                    FROM unnest($2::uuid[], $3::text[]) WITH ORDINALITY AS r(id, ods, i) ORDER BY r.i)::text[] AS agency_ids`,
+    [q.localAuthorityCode, ids, odsCodes],
   );
   const r = rows[0]!;
-  return { panel: r.panel, unknownAgencyIds: r.unknown_agency_ids };
+  return { panel: r.panel, agencyIds: r.agency_ids };
 }
 
 /** Which of these panel ids name no panel. */

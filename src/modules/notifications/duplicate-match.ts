@@ -4,8 +4,11 @@
  * window), what makes two children the same, twins, merged duplicates, and
  * the lock names that keep concurrent notifications of one child in turn.
  *
- * - same NHS number: the same child (a case merged away as a duplicate answers for
- *   the case it was merged into);
+ * - same NHS number and the same dates of birth and death: the same child (a case
+ *   merged away as a duplicate answers for the case it was merged into);
+ * - same NHS number but a different date of birth or death: never attached, since
+ *   a mis-keyed NHS number must not merge two deaths; a new case is made and
+ *   flagged NHS_NUMBER_CONFLICT against the case holding the number (version 2);
  * - different NHS numbers: never the same child (twins often share everything else);
  * - otherwise, same normalised given and family names (or an alternative name), same
  *   date of birth and same date of death: the same death, attach;
@@ -18,7 +21,7 @@
  * Pure and versioned: the flag records RULE_ID and RULE_VERSION with the evidence.
  */
 export const RULE_ID = 'notification.duplicate_match';
-export const RULE_VERSION = 1;
+export const RULE_VERSION = 2;
 
 export interface ChildIdentity {
   nhsNumber: string | null;
@@ -167,32 +170,77 @@ export interface CaseCandidate extends ChildIdentity {
   mergedIntoCaseId: string | null;
 }
 
+export interface MatchEvidence {
+  matchedOn: string[];
+  differences: string[];
+}
+
 export type IntakeDecision =
   | { kind: 'attach'; caseId: string; match: 'nhs_number' | 'demographics' }
-  | { kind: 'create'; possibleDuplicates: { caseId: string; evidence: { matchedOn: string[]; differences: string[] } }[] };
+  | {
+      kind: 'create';
+      /** The case holding the NHS number, when its dates differ: the new case is flagged NHS_NUMBER_CONFLICT against it. */
+      nhsNumberConflict?: { caseId: string; evidence: MatchEvidence };
+      /** Cases that may be the same death: each flagged POSSIBLE_DUPLICATE. */
+      possibleDuplicates: { caseId: string; evidence: MatchEvidence }[];
+    };
+
+/** The case holding an NHS number, and (if it was merged away as a duplicate) the case it now answers for. */
+export interface NhsNumberHolder {
+  holder: CaseCandidate;
+  live: CaseCandidate;
+}
+
+function dateDifferences(a: ChildIdentity, b: ChildIdentity): string[] {
+  return [...(a.dateOfBirth === b.dateOfBirth ? [] : ['date_of_birth']), ...(a.dateOfDeath === b.dateOfDeath ? [] : ['date_of_death'])];
+}
 
 /**
  * The decision for a new notification, given the case holding its NHS number
- * (already followed to the case it was merged into, if it was) and the
- * candidates of its window: an NHS number match attaches; otherwise the first
- * case that is the same child by names and dates; otherwise a new case,
- * flagged against every uncertain match. Merged duplicates are never
- * candidates by name and dates: their notifications live on their target.
+ * (and the case it answers for, if it was merged away) and the candidates of
+ * its window:
+ * - the NHS number's case, when the dates of birth and death agree (with it or
+ *   the case it answers for): attach;
+ * - the NHS number's case with other dates: a new case, flagged
+ *   NHS_NUMBER_CONFLICT, and POSSIBLE_DUPLICATE against any case the child could
+ *   be by names and dates (even the same ones: with a disputed number, a
+ *   coordinator decides);
+ * - otherwise the first case that is the same child by names and dates: attach;
+ * - otherwise a new case, flagged against every uncertain match.
+ * Merged duplicates are never candidates by names and dates: their
+ * notifications live on their target.
  */
 export function decideMatch(
   child: ChildIdentity,
-  found: { byNhsNumber: CaseCandidate | undefined; byDates: readonly CaseCandidate[] },
+  found: { byNhsNumber: NhsNumberHolder | undefined; byDates: readonly CaseCandidate[] },
 ): IntakeDecision {
-  if (found.byNhsNumber) return { kind: 'attach', caseId: found.byNhsNumber.id, match: 'nhs_number' };
   const verdicts = found.byDates.filter((c) => c.mergedIntoCaseId === null).map((c) => ({ c, verdict: compareChildren(child, c) }));
+  const byNhs = found.byNhsNumber;
+  if (byNhs) {
+    const differences = dateDifferences(child, byNhs.live);
+    if (!differences.length || !dateDifferences(child, byNhs.holder).length) {
+      return { kind: 'attach', caseId: byNhs.live.id, match: 'nhs_number' };
+    }
+    return {
+      kind: 'create',
+      nhsNumberConflict: { caseId: byNhs.live.id, evidence: { matchedOn: ['nhs_number'], differences } },
+      possibleDuplicates: verdicts.flatMap(({ c, verdict }) =>
+        c.id !== byNhs.live.id && verdict.kind !== 'different' ? [{ caseId: c.id, evidence: evidenceOf(verdict) }] : [],
+      ),
+    };
+  }
   const same = verdicts.find((x) => x.verdict.kind === 'same');
   if (same) return { kind: 'attach', caseId: same.c.id, match: 'demographics' };
   return {
     kind: 'create',
     possibleDuplicates: verdicts.flatMap(({ c, verdict }) =>
-      verdict.kind === 'possible' ? [{ caseId: c.id, evidence: { matchedOn: verdict.matchedOn, differences: verdict.differences } }] : [],
+      verdict.kind === 'possible' ? [{ caseId: c.id, evidence: evidenceOf(verdict) }] : [],
     ),
   };
+}
+
+function evidenceOf(verdict: Exclude<MatchVerdict, { kind: 'different' }>): MatchEvidence {
+  return { matchedOn: verdict.matchedOn, differences: verdict.kind === 'possible' ? verdict.differences : [] };
 }
 
 /** How many merges a chain of duplicates may have before following it is refused as a loop. */

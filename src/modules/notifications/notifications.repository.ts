@@ -1,7 +1,8 @@
 import type { Principal } from '../../access/principal';
+import { columnsOf } from '../../platform/db/entity-sql';
 import { sql } from '../../platform/db/sql';
 import type { Tx } from '../../platform/db/transaction';
-import { caseScopeSql, type CaseNotificationRow, type NotificationSummary } from '../cases';
+import { caseScopeSql, identifiableCaseScopeSql, type CaseNotificationRow, type NotificationSummary } from '../cases';
 import { NotificationEntity } from './entities/notification.entity';
 
 /**
@@ -42,7 +43,7 @@ export async function listOfCase(
   const { rows } = await sql<CaseNotificationRow>(
     tx,
     `SELECT n.id, n.notifier_agency_id, ag.name AS agency_name, ag.type AS agency_type, n.notified_on,
-            n.received_at, n.match, ${q.withForm ? 'n.payload' : 'NULL::jsonb AS payload'}
+            n.received_at, n.received_at::text AS received_key, n.match, ${q.withForm ? 'n.payload' : 'NULL::jsonb AS payload'}
        FROM notifications n JOIN cases c ON c.id = n.case_id JOIN agencies ag ON ag.id = n.notifier_agency_id
       WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}${after}
       ORDER BY n.received_at, n.id LIMIT $2`,
@@ -92,4 +93,64 @@ export async function moveBack(
     params,
   );
   return rows.map((r) => r.id).sort();
+}
+
+/** A notification as its reader sees it: the row, its case's reference, its notifier agency. */
+export type NotificationReadRow = NotificationEntity & {
+  /** received_at exactly (microseconds), for the keyset cursor: a JavaScript Date keeps only milliseconds. */
+  received_key: string;
+  case_reference: string | null;
+  agency_name: string;
+  agency_ods_code: string | null;
+};
+
+/**
+ * The notifications a caller may read back: its own agency's (agency staff
+ * and systems), and those of the cases whose child it may identify
+ * (coordinators). Nothing for anyone else.
+ */
+function readableBy(p: Principal, params: unknown[]): string {
+  const parts: string[] = [];
+  const agencyReader = p.kind === 'client' || p.roles.includes('agency_contributor');
+  if (agencyReader && p.agencyId) parts.push(`n.notifier_agency_id = $${params.push(p.agencyId)}::uuid`);
+  const identifiable = identifiableCaseScopeSql(p, 'c', params);
+  if (identifiable !== 'FALSE') parts.push(identifiable);
+  return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
+}
+
+const READ_COLUMNS = (
+  tx: Tx,
+) => `${columnsOf(tx, NotificationEntity, 'n')}, n.received_at::text AS received_key, c.reference AS case_reference, ag.name AS agency_name,
+  ag.ods_code AS agency_ods_code`;
+
+export async function findReadable(tx: Tx, p: Principal, id: string): Promise<NotificationReadRow | undefined> {
+  const params: unknown[] = [id];
+  const { rows } = await sql<NotificationReadRow>(
+    tx,
+    `SELECT ${READ_COLUMNS(tx)}
+       FROM notifications n JOIN cases c ON c.id = n.case_id JOIN agencies ag ON ag.id = n.notifier_agency_id
+      WHERE n.id = $1 AND ${readableBy(p, params)}`,
+    params,
+  );
+  return rows[0];
+}
+
+export async function listReadable(
+  tx: Tx,
+  p: Principal,
+  q: { since?: Date; after?: [string, string]; limit: number },
+): Promise<NotificationReadRow[]> {
+  const params: unknown[] = [q.limit + 1];
+  const where = [readableBy(p, params)];
+  if (q.since) where.push(`n.received_at >= $${params.push(q.since)}::timestamptz`);
+  if (q.after) where.push(`(n.received_at, n.id) > ($${params.push(q.after[0])}::timestamptz, $${params.push(q.after[1])}::uuid)`);
+  const { rows } = await sql<NotificationReadRow>(
+    tx,
+    `SELECT ${READ_COLUMNS(tx)}
+       FROM notifications n JOIN cases c ON c.id = n.case_id JOIN agencies ag ON ag.id = n.notifier_agency_id
+      WHERE ${where.join(' AND ')}
+      ORDER BY n.received_at, n.id LIMIT $1`,
+    params,
+  );
+  return rows;
 }

@@ -11,6 +11,7 @@ export class IdempotencyKeyEntity {
   @PrimaryColumn({ type: 'text' })
   scope!: string;
 
+  /** SHA-256 (hex) of the caller's Idempotency-Key: the key itself is never stored. */
   @PrimaryColumn({ type: 'text' })
   key!: string;
 

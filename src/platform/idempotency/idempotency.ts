@@ -80,14 +80,23 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
+ * The key as stored: its SHA-256. A key is the caller's free choice and could
+ * carry anything (a name, an NHS number); only its digest is kept.
+ */
+function storedKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/**
  * First statement(s) of an idempotent command. Returns the stored response to
  * send again, or undefined to go ahead; throws when the key is in use.
  */
 export async function beginIdempotent<B>(tx: Tx, req: IdempotentRequest): Promise<IdempotentOutcome<B> | undefined> {
-  if (!(await tryLock(tx, `idempotency:${req.scope}:${req.key}`))) {
+  const key = storedKey(req.key);
+  if (!(await tryLock(tx, `idempotency:${req.scope}:${key}`))) {
     throw conflict('IDEMPOTENCY.IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly.');
   }
-  const stored = await tx.findOne(IdempotencyKeyEntity, { where: { scope: req.scope, key: req.key } });
+  const stored = await tx.findOne(IdempotencyKeyEntity, { where: { scope: req.scope, key } });
   if (!stored) return undefined;
   if (stored.request_hash !== req.fingerprint) {
     throw new AppError({
@@ -108,7 +117,7 @@ export async function completeIdempotent<B extends object>(
 ): Promise<IdempotentOutcome<B>> {
   await tx.insert(IdempotencyKeyEntity, {
     scope: req.scope,
-    key: req.key,
+    key: storedKey(req.key),
     request_hash: req.fingerprint,
     response_status: response.status,
     response_body: response.body,

@@ -70,7 +70,7 @@ describe('a new death', () => {
       caseReference: expect.stringMatching(/^WOR-\d{4}-0001$/),
       possibleDuplicateOf: [],
     });
-    expect(res.headers.location).toBe(`/v1/cases/${res.body.caseId}`);
+    expect(res.headers.location).toBe(`/v1/notifications/${res.body.notificationId}`);
     const [c] = await t.ds.query(`SELECT panel_id, status, child_nhs_number, age_at_death_days FROM cases`);
     expect(c).toMatchObject({ panel_id: dir.panelId, status: 'notified', child_nhs_number: '9434765919', age_at_death_days: 598 });
     expect(await count('case_agencies')).toBe(3);
@@ -200,7 +200,7 @@ describe('one case per death', () => {
       type: 'POSSIBLE_DUPLICATE',
       status: 'open',
       rule_id: 'notification.duplicate_match',
-      rule_version: 1,
+      rule_version: 2,
       related_case_id: first.body.caseId,
       evidence: { matchedOn: ['date_of_birth', 'date_of_death'], differences: ['name'] },
     });

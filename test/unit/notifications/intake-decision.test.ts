@@ -19,12 +19,43 @@ const child = (over: Partial<ChildIdentity> = {}): ChildIdentity => ({
 const onRecord = (id: string, over: Partial<CaseCandidate> = {}): CaseCandidate => ({ ...child(), id, mergedIntoCaseId: null, ...over });
 
 describe('decideMatch', () => {
-  it('when a case holds the NHS number, then the notification attaches to it by NHS number', () => {
-    expect(decideMatch(child({ nhsNumber: '9434765919' }), { byNhsNumber: onRecord('a'), byDates: [onRecord('b')] })).toEqual({
+  const held = (c: CaseCandidate, live = c) => ({ holder: c, live });
+
+  it('when a case holds the NHS number and the dates agree, then the notification attaches to it by NHS number', () => {
+    expect(decideMatch(child({ nhsNumber: '9434765919' }), { byNhsNumber: held(onRecord('a')), byDates: [onRecord('b')] })).toEqual({
       kind: 'attach',
       caseId: 'a',
       match: 'nhs_number',
     });
+  });
+
+  it('when the case holding the NHS number has another date of birth or death, then a new case flagged NHS_NUMBER_CONFLICT', () => {
+    const a = onRecord('a', { nhsNumber: '9434765919', dateOfBirth: '2019-05-01', dateOfDeath: '2026-06-01' });
+    expect(decideMatch(child({ nhsNumber: '9434765919' }), { byNhsNumber: held(a), byDates: [] })).toEqual({
+      kind: 'create',
+      nhsNumberConflict: { caseId: 'a', evidence: { matchedOn: ['nhs_number'], differences: ['date_of_birth', 'date_of_death'] } },
+      possibleDuplicates: [],
+    });
+    const deathOnly = onRecord('a', { nhsNumber: '9434765919', dateOfDeath: '2026-11-01' });
+    expect(decideMatch(child({ nhsNumber: '9434765919' }), { byNhsNumber: held(deathOnly), byDates: [] })).toMatchObject({
+      nhsNumberConflict: { caseId: 'a', evidence: { differences: ['date_of_death'] } },
+    });
+  });
+
+  it('when the NHS number is held by a duplicate merged into a case, then the dates of either can agree, and the case it was merged into is joined', () => {
+    const merged = onRecord('old', { nhsNumber: '9434765919', mergedIntoCaseId: 'live' });
+    const live = onRecord('live', { dateOfBirth: '2025-03-15' });
+    expect(decideMatch(child({ nhsNumber: '9434765919' }), { byNhsNumber: held(merged, live), byDates: [] })).toEqual({
+      kind: 'attach',
+      caseId: 'live',
+      match: 'nhs_number',
+    });
+  });
+
+  it('when the NHS number conflicts and a case is the same child by names and dates, then that case is flagged too, never joined', () => {
+    const a = onRecord('a', { nhsNumber: '9434765919', dateOfBirth: '2019-05-01' });
+    const d = decideMatch(child({ nhsNumber: '9434765919' }), { byNhsNumber: held(a), byDates: [onRecord('same')] });
+    expect(d).toMatchObject({ kind: 'create', possibleDuplicates: [{ caseId: 'same', evidence: { differences: [] } }] });
   });
 
   it('when a case is the same child by names and dates, then it attaches by demographics', () => {

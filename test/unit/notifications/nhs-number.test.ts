@@ -1,4 +1,4 @@
-import { formatNhsNumber, parseNhsNumber } from '../../../src/modules/notifications/nhs-number';
+import { formatNhsNumber, isValidNhsChecksum, parseNhsNumber } from '../../../src/modules/notifications/nhs-number';
 
 describe('parseNhsNumber', () => {
   it.each([
@@ -21,6 +21,31 @@ describe('parseNhsNumber', () => {
     ['９４３４７６５９１９', 'format'], // full-width digits are not digits here
   ])('when %p is given, then it is refused for %p', (input, reason) => {
     expect(parseNhsNumber(input)).toEqual({ ok: false, reason });
+  });
+
+  it.each(Array.from({ length: 10 }, (_, d) => String(d).repeat(10)))('when all ten digits are the same (%p), then it is refused', (n) => {
+    const r = parseNhsNumber(n);
+    expect(r).toEqual({ ok: false, reason: isValidNhsChecksum(n) ? 'not_issuable' : 'checksum' });
+  });
+
+  it('when 0000000000 (which passes Modulus 11) is given, then it is refused as not issuable', () => {
+    expect(parseNhsNumber('0000000000')).toEqual({ ok: false, reason: 'not_issuable' });
+    expect(parseNhsNumber('000 000 0000')).toEqual({ ok: false, reason: 'not_issuable' });
+  });
+
+  it('when a number in the 999 test range is given, then it is refused unless test numbers are accepted', () => {
+    expect(parseNhsNumber('9990000018', { acceptTestRange: false })).toEqual({ ok: false, reason: 'test_range' });
+    expect(parseNhsNumber('9990000018', { acceptTestRange: true })).toEqual({ ok: true, value: '9990000018' });
+  });
+
+  it.each([
+    ['4010232137', 'England and Wales'],
+    ['6000000014', 'England and Wales'],
+    ['3200000015', "Northern Ireland's Health and Care"],
+    ['0101001002', "Scotland's CHI"],
+    ['5000000013', 'unallocated today'],
+  ])('when %p (%s) is given, then it is accepted even where test numbers are not', (n) => {
+    expect(parseNhsNumber(n, { acceptTestRange: false })).toEqual({ ok: true, value: n });
   });
 
   it('when shown, then it is grouped 3-3-4', () => {

@@ -46,7 +46,7 @@ export function caseNotifications(deps: CasesDeps, p: Principal, id: string, q: 
     const page = toPage(
       rows,
       q.limit,
-      (r) => [r.received_at.toISOString(), r.id],
+      (r) => [r.received_key, r.id],
       (r) => notificationView(r, withForm),
     );
     await audit(

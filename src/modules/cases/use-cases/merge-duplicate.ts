@@ -2,28 +2,28 @@ import type { Principal } from '../../../access/principal';
 import type { AuditEntry } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import { preconditionFailed } from '../../../platform/http/problem';
-import type { CaseActionRequest } from '../case-workflow';
+import { MERGEABLE_FLAG_TYPES, type CaseActionRequest } from '../case-workflow';
 import { caseNotFound, flagNotApplicable, targetCaseNotFound, targetMerged, unknownFlag, wrongTarget } from '../cases.errors';
 import * as cases from '../cases.repository';
 import { actionsFor, caseEvent, guard, snapshotOf, textOf, type CasesDeps } from './case-command';
 
 /**
  * merge_duplicate: the case is a duplicate of the other case its open
- * POSSIBLE_DUPLICATE flag names. Its notifications (marked `merged`) and the
+ * POSSIBLE_DUPLICATE or NHS_NUMBER_CONFLICT flag names. Its notifications (marked `merged`) and the
  * agencies the target lacks move to the target, the flag is resolved, and the
  * duplicate is closed pointing at the target. Its log entry records exactly
  * what moved, so unmerge can undo it.
  */
 export async function mergeDuplicate(deps: CasesDeps, tx: Tx, p: Principal, id: string, req: CaseActionRequest): Promise<AuditEntry[]> {
   const found = await cases.findFlag(tx, p, req.flagId!);
-  const concerns = found && found.type === 'POSSIBLE_DUPLICATE' && (found.case_id === id || found.related_case_id === id);
+  const concerns = found && MERGEABLE_FLAG_TYPES.includes(found.type) && (found.case_id === id || found.related_case_id === id);
   const other = concerns ? (found.case_id === id ? found.related_case_id : found.case_id) : null;
   const locked = await cases.lockCases(tx, p, other ? [id, other] : [id]);
   const row = locked.get(id);
   if (!row) throw caseNotFound();
   const flags = await cases.flagsOf(tx, p, id);
   guard(p, row, flags, 'merge_duplicate');
-  const flag = flags.find((f) => f.id === req.flagId && f.type === 'POSSIBLE_DUPLICATE');
+  const flag = flags.find((f) => f.id === req.flagId && MERGEABLE_FLAG_TYPES.includes(f.type));
   if (!flag || !other) throw unknownFlag();
   if (req.targetCaseId !== undefined && req.targetCaseId !== other) throw wrongTarget();
   if (flag.status !== 'open') throw flagNotApplicable(`The flag is ${flag.status}.`, actionsFor(p, snapshotOf(row, flags)));

@@ -40,9 +40,18 @@ export interface CaseFromNotification {
   /** The panel covering the local authority; null leaves the case in the unassigned queue, without a reference. */
   panel: PanelRef | null;
   agencies: readonly { agencyId: string; contacts: unknown[] }[];
-  /** Cases this one may duplicate: each becomes a POSSIBLE_DUPLICATE flag with the rule and its evidence. */
-  possibleDuplicates: readonly { caseId: string; ruleId: string; ruleVersion: number; evidence: Record<string, unknown> }[];
+  /** Flags relating the new case to others (POSSIBLE_DUPLICATE, NHS_NUMBER_CONFLICT), with the rule that raised each and its evidence. */
+  flags: readonly IntakeFlag[];
   notifiedAt: Date;
+}
+
+export interface IntakeFlag {
+  type: 'POSSIBLE_DUPLICATE' | 'NHS_NUMBER_CONFLICT';
+  relatedCaseId: string;
+  ruleId: string;
+  ruleVersion: number;
+  /** Field names and what matched: never personal data. */
+  evidence: object;
 }
 
 /** The clock the notification itself satisfies: it arrives with the case, on time or late. */
@@ -78,7 +87,7 @@ export async function createFromNotification(
     tx,
     caseEvent(caseId, {
       action: 'case.create',
-      details: { assigned: input.panel !== null, possibleDuplicates: input.possibleDuplicates.length },
+      details: { assigned: input.panel !== null, flags: input.flags.map((f) => f.type).sort() },
     }),
   );
   // Everything else is written before the counter row is locked (it stays locked until commit).
@@ -105,12 +114,12 @@ export async function createFromNotification(
     { action: 'notify', actor_type: input.actor.kind, actor_id: input.actor.id, payload: { notificationId: input.notificationId } },
     input.agencies.map((a) => ({ agency_id: a.agencyId, contacts: a.contacts, first_notification_id: input.notificationId })),
     deadlines,
-    input.possibleDuplicates.map((d) => ({
-      type: 'POSSIBLE_DUPLICATE',
-      rule_id: d.ruleId,
-      rule_version: d.ruleVersion,
-      evidence: d.evidence,
-      related_case_id: d.caseId,
+    input.flags.map((f) => ({
+      type: f.type,
+      rule_id: f.ruleId,
+      rule_version: f.ruleVersion,
+      evidence: { ...f.evidence },
+      related_case_id: f.relatedCaseId,
     })),
   );
   return { caseId, reference };
