@@ -3,7 +3,9 @@ import { audit } from '../../audit';
 import { inTransaction } from '../../platform/db/transaction';
 import { PERSON_ROLES, type IdentityProvider, type PersonRole } from './idp-registry';
 import type { AcceptedAssertion } from './saml-response.checks';
-import * as users from './saml-users.repository';
+import { activeAgencyIdByOdsCode, panelIdsByCode } from '../../modules/directory';
+import * as users from '../../modules/users';
+import * as assertions from './saml-assertions.repository';
 import { SamlRefusal } from './saml.errors';
 
 /** What the IdP's attributes say about a person, through the IdP's mapping. `undefined`: not mapped for this IdP (keep ours). */
@@ -55,7 +57,7 @@ export function createSamlService(ds: DataSource) {
   return {
     /** Before verification: an assertion id (even a wrapped copy) that was already used is a replay. */
     async refuseReplays(idpId: string, assertionIds: readonly string[]): Promise<void> {
-      if (await inTransaction(ds, (tx) => users.anyAssertionSeen(tx, idpId, assertionIds))) throw new SamlRefusal('SAML.REPLAY');
+      if (await inTransaction(ds, (tx) => assertions.anyAssertionSeen(tx, idpId, assertionIds))) throw new SamlRefusal('SAML.REPLAY');
     },
 
     /**
@@ -65,20 +67,24 @@ export function createSamlService(ds: DataSource) {
      */
     async completeLogin(idp: IdentityProvider, a: AcceptedAssertion): Promise<SamlLogin> {
       // Committed on its own: the unique key is what makes a concurrent replay lose.
-      const fresh = await inTransaction(ds, (tx) => users.markAssertionSeen(tx, idp.id, a.assertionId, a.notOnOrAfter));
+      const fresh = await inTransaction(ds, (tx) => assertions.markAssertionSeen(tx, idp.id, a.assertionId, a.notOnOrAfter));
       if (!fresh) throw new SamlRefusal('SAML.REPLAY');
 
       const person = assertedPerson(idp, a.attributes);
       if (!person.roles.length) {
-        const userId = await inTransaction(ds, (tx) => users.clearRoles(tx, idp.id, a.nameId));
+        const userId = await inTransaction(ds, (tx) => users.clearUserRoles(tx, idp.id, a.nameId));
         throw new SamlRefusal('SAML.NO_ROLE', 'no attribute value maps to a role', userId);
       }
 
       return inTransaction(ds, async (tx) => {
-        const panelIds = person.panelCodes === undefined ? undefined : await users.panelIdsByCode(tx, person.panelCodes);
+        const panelIds = person.panelCodes === undefined ? undefined : await panelIdsByCode(tx, person.panelCodes);
         const agencyId =
-          person.agencyOdsCode === undefined ? undefined : await users.agencyIdByOdsCode(tx, person.agencyOdsCode ?? undefined);
-        const fieldsOver = (base: users.SamlUserFields): users.SamlUserFields => ({
+          person.agencyOdsCode === undefined
+            ? undefined
+            : person.agencyOdsCode
+              ? await activeAgencyIdByOdsCode(tx, person.agencyOdsCode)
+              : null;
+        const fieldsOver = (base: users.SignedInPerson): users.SignedInPerson => ({
           displayName: person.displayName === undefined ? base.displayName : person.displayName,
           email: person.email === undefined ? base.email : person.email,
           roles: person.roles,
@@ -86,11 +92,11 @@ export function createSamlService(ds: DataSource) {
           agencyId: agencyId === undefined ? base.agencyId : agencyId,
         });
 
-        let existing = await users.findForUpdate(tx, idp.id, a.nameId);
+        let existing = await users.findUserForSignIn(tx, idp.id, a.nameId);
         let userId: string | undefined;
         let created = false;
         if (!existing) {
-          userId = await users.insertUser(
+          userId = await users.createUserFromSignIn(
             tx,
             idp.id,
             a.nameId,
@@ -98,12 +104,12 @@ export function createSamlService(ds: DataSource) {
           );
           created = userId !== undefined;
           // A concurrent first login of the same person won: carry on as a returning user.
-          if (!userId) existing = await users.findForUpdate(tx, idp.id, a.nameId);
+          if (!userId) existing = await users.findUserForSignIn(tx, idp.id, a.nameId);
         }
         if (existing) {
           if (existing.disabledAt) throw new SamlRefusal('SAML.USER_DISABLED', 'user disabled', existing.id);
           const next = fieldsOver(existing);
-          await users.updateFromLogin(tx, existing.id, next, changed(existing, next));
+          await users.refreshUserFromSignIn(tx, existing.id, next, changed(existing, next));
           userId = existing.id;
         }
         await audit(tx, {
@@ -120,7 +126,7 @@ export function createSamlService(ds: DataSource) {
   };
 }
 
-function changed(before: users.SamlUserFields, after: users.SamlUserFields): boolean {
+function changed(before: users.SignedInPerson, after: users.SignedInPerson): boolean {
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   return (
     before.displayName !== after.displayName ||

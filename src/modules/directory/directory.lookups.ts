@@ -52,3 +52,16 @@ export async function unknownPanelIds(tx: Tx, ids: readonly string[]): Promise<s
   );
   return rows.map((r) => r.id);
 }
+
+/** The ids of the panels with these codes, in code order (unknown codes are skipped). */
+export async function panelIdsByCode(tx: Tx, codes: readonly string[]): Promise<string[]> {
+  if (!codes.length) return [];
+  const { rows } = await sql<{ id: string }>(tx, 'SELECT id FROM panels WHERE code = ANY($1::text[]) ORDER BY code', [[...codes]]);
+  return rows.map((r) => r.id);
+}
+
+/** The active agency with this ODS code, if any. */
+export async function activeAgencyIdByOdsCode(tx: Tx, odsCode: string): Promise<string | null> {
+  const { rows } = await sql<{ id: string }>(tx, 'SELECT id FROM agencies WHERE ods_code = $1 AND active', [odsCode]);
+  return rows[0]?.id ?? null;
+}

@@ -6,4 +6,12 @@ export type { Agency, AgencyType, Panel } from './directory.types';
 export { AgencyEntity } from './entities/agency.entity';
 export { PanelEntity } from './entities/panel.entity';
 export { PanelLocalAuthorityEntity } from './entities/panel-local-authority.entity';
-export { findPanelRef, resolveRouting, unknownPanelIds, type AgencyRef, type PanelRef } from './directory.lookups';
+export {
+  activeAgencyIdByOdsCode,
+  findPanelRef,
+  panelIdsByCode,
+  resolveRouting,
+  unknownPanelIds,
+  type AgencyRef,
+  type PanelRef,
+} from './directory.lookups';

@@ -3,3 +3,11 @@ export { createUsersService, type UsersService } from './users.service';
 export { usersRouter } from './users.routes';
 export type { User } from './users.repository';
 export { UserEntity } from './entities/user.entity';
+export {
+  findUserForSignIn,
+  createUserFromSignIn,
+  refreshUserFromSignIn,
+  clearUserRoles,
+  type SignedInPerson,
+  type SignInUser,
+} from './users.sign-in';
