@@ -24,7 +24,7 @@ const GENESIS: Buffer = Buffer.alloc(32);
 const CANONICAL = `json_build_array(e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.tx_id::text,
   e.actor_type, e.actor_id, e.idp_id, e.action, e.resource_type, e.resource_id, e.outcome, e.reason, e.request_id, e.purpose, e.details)::text`;
 
-export function linkHash(prev: Buffer, canonical: string): Buffer {
+function linkHash(prev: Buffer, canonical: string): Buffer {
   return createHash('sha256').update(prev).update(canonical, 'utf8').digest();
 }
 

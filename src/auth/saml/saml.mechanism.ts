@@ -86,7 +86,7 @@ export function createSamlMechanism(deps: SamlMechanismDeps): AuthMechanism {
 }
 
 /** The safe settings, spelled out: passport-saml's defaults (SHA-1, no skew, no InResponseTo check) are not. */
-export function samlOptions(idp: IdentityProvider, urls: SpUrls, sp: SigningKeyPair, ds: DataSource): SamlConfig {
+function samlOptions(idp: IdentityProvider, urls: SpUrls, sp: SigningKeyPair, ds: DataSource): SamlConfig {
   return {
     entryPoint: idp.ssoUrl,
     logoutUrl: idp.sloUrl,

@@ -47,7 +47,7 @@ export function isSafeRelayState(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 80 && SAME_SITE_PATH.test(value);
 }
 
-export const DEFAULT_LANDING = '/v1/me';
+const DEFAULT_LANDING = '/v1/me';
 
 export function samlRouter(deps: SamlRouteDeps): Router {
   const router = Router();

@@ -110,7 +110,7 @@ export const CLOCKS_STARTED_BY_ACTION: Partial<Record<CaseAction, StartEvent>> =
 };
 
 /** Fields each action takes beyond `action` (and `note`, which every action accepts). */
-export const ACTION_FIELDS = {
+const ACTION_FIELDS = {
   request_information: { required: [], optional: [] },
   convene_review_meeting: { required: [], optional: [] },
   mark_ready_for_panel: { required: [], optional: [] },

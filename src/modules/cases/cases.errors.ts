@@ -1,4 +1,4 @@
-import { AppError, badRequest, conflict, notFound } from '../../platform/http/problem';
+import { badRequest, conflict, notFound } from '../../platform/http/problem';
 import type { CaseAction } from './case-workflow';
 
 // One message for "does not exist" and "not yours": a 404 must not confirm that a case exists.
@@ -27,5 +27,3 @@ export const wrongTarget = () =>
     [{ field: 'body.targetCaseId', message: 'is not the other case of the flag' }],
     'CASE.WRONG_TARGET',
   );
-
-export const isCaseNotFound = (err: unknown): err is AppError => err instanceof AppError && err.code === 'CASE.NOT_FOUND';

@@ -46,7 +46,7 @@ function childIdentity(r: CaseRow, first?: NotificationSummary['firstChild']): C
   return child;
 }
 
-export function deadlineView(d: DeadlineRow, rules: readonly DeadlineRule[], caseClosed: boolean, now: Date): CaseDeadlineView {
+function deadlineView(d: DeadlineRow, rules: readonly DeadlineRule[], caseClosed: boolean, now: Date): CaseDeadlineView {
   const status = d.met_at
     ? deadlineStatus({ dueAt: d.due_at }, now, d.met_at)
     : caseClosed
@@ -64,7 +64,7 @@ export function deadlineView(d: DeadlineRow, rules: readonly DeadlineRule[], cas
   };
 }
 
-export function flagView(f: FlagRow): CaseFlagView {
+function flagView(f: FlagRow): CaseFlagView {
   return {
     id: f.id,
     type: f.type,

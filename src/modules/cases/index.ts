@@ -8,7 +8,6 @@ export type { CaseOnRecord } from './cases.repository';
 export type { CaseFromNotification, NotificationForCase, IntakeActor, IntakeFlag } from './use-cases/open-case';
 export { canIdentifyChild, canSeeCase, caseScopeSql, identifiableCaseScopeSql } from './case-scope';
 export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from './case-status';
-export { formatCaseReference } from './case-reference';
 export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';
 export { ALLOWED_ACTIONS_BY_STATUS, CASE_ACTIONS, FLAG_BLOCKS, allowedActions, evaluateAction, type CaseAction } from './case-workflow';
 export { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, loadDeadlineRules, DeadlineRulesError, type DeadlineRule } from './clocks';

@@ -101,7 +101,7 @@ function daysApart(a: string, b: string): number {
 }
 
 /** Levenshtein distance, for short names. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0]!;
@@ -124,7 +124,7 @@ export function candidateBirthDates(dateOfBirth: string): string[] {
 }
 
 /** Dates of death worth comparing against: the same day and a day either side. */
-export function candidateDeathDates(dateOfDeath: string): string[] {
+function candidateDeathDates(dateOfDeath: string): string[] {
   return [shiftDay(dateOfDeath, -1), dateOfDeath, shiftDay(dateOfDeath, 1)];
 }
 
@@ -137,7 +137,7 @@ function shiftDay(date: string, days: number): string {
  * More children than this born and dying on the same few days would mean the
  * window is wrong, not that the limit should grow.
  */
-export const CANDIDATE_LIMIT = 50;
+const CANDIDATE_LIMIT = 50;
 
 /** Which cases on record to compare a child with: born in its birth window, died within a day of it. */
 export function candidateWindow(child: ChildIdentity): { birthDates: string[]; diedFrom: string; diedTo: string; limit: number } {

@@ -11,7 +11,7 @@ const PROBLEM_JSON = 'application/problem+json';
  * counts the rest. A 200 kB array of bad items otherwise makes a response many
  * megabytes long, for anyone who sends it.
  */
-export const MAX_FIELD_ERRORS = 50;
+const MAX_FIELD_ERRORS = 50;
 /** At most this many field names are listed in a validation problem's `detail`. */
 const MAX_FIELDS_IN_DETAIL = 10;
 

@@ -30,7 +30,7 @@ export async function loadOpenApi(rootFile: string): Promise<LoadedOpenApi> {
   return { bundled, dereferenced };
 }
 
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** Every operation in the document, with its path and method. */
 export function operations(doc: OpenApiDocument): { path: string; method: string; op: OperationObject }[] {

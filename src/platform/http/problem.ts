@@ -84,5 +84,3 @@ export const preconditionFailed = () =>
     title: 'The resource has changed',
     detail: 'The If-Match header does not match the current version; GET it again and reapply your change.',
   });
-export const serviceUnavailable = (detail: string) =>
-  new AppError({ status: 503, code: 'SERVICE.UNAVAILABLE', title: 'Service unavailable', detail });

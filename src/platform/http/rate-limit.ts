@@ -6,7 +6,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from './problem';
 
 /** The table of migration RateLimits; the library never creates it. */
-export const RATE_LIMIT_TABLE = 'rate_limits';
+const RATE_LIMIT_TABLE = 'rate_limits';
 
 export interface RateLimitRule {
   /** Stable name, part of the stored key (e.g. `token-client`). */

@@ -23,7 +23,7 @@ export function currentContext(): RequestContext | undefined {
   return storage.getStore();
 }
 
-export function runWithContext<T>(ctx: RequestContext, fn: () => T): T {
+function runWithContext<T>(ctx: RequestContext, fn: () => T): T {
   return storage.run(ctx, fn);
 }
 
@@ -37,7 +37,7 @@ export function runWithContext<T>(ctx: RequestContext, fn: () => T): T {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
 
-export function isOpaqueRequestId(id: string): boolean {
+function isOpaqueRequestId(id: string): boolean {
   return UUID.test(id) || ULID.test(id);
 }
 

@@ -10,7 +10,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * handful of levels; anything deeper is refused here, before any recursive
  * code (the validator, the idempotency fingerprint, log redaction) sees it.
  */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /**
  * Refuses JSON bodies nested deeper than MAX_JSON_DEPTH, or carrying NUL

@@ -5,7 +5,7 @@
  * time zone of the machine the service runs on.
  */
 
-export const LONDON = 'Europe/London';
+const LONDON = 'Europe/London';
 
 /** A calendar date in Europe/London, 'YYYY-MM-DD'. */
 export type LocalDate = string;

@@ -38,7 +38,7 @@ export function bankHolidays(year: number): ReadonlySet<LocalDate> {
   return dates;
 }
 
-export function isBankHoliday(date: LocalDate): boolean {
+function isBankHoliday(date: LocalDate): boolean {
   return bankHolidays(parseLocalDate(date).year).has(date);
 }
 
