@@ -886,8 +886,13 @@ export interface components {
             /** @description Disabling ends the user's sessions at once and refuses their next sign-in. */
             disabled?: boolean;
             panelIds?: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The agency the person reports for (agency contributors); null for none. Or name it by `agencyOdsCode`.
+             */
             agencyId?: string | null;
+            /** @description The agency by its ODS code, instead of `agencyId` (not both). */
+            agencyOdsCode?: string;
         };
         /** @description One audit event. Never carries personal data, only ids and codes. */
         AuditEvent: {

@@ -6,7 +6,7 @@ import { inTransaction } from '../../platform/db/transaction';
 import { explainMissedVersionedWrite } from '../../platform/db/versioned';
 import type { Page } from '../../platform/http/pagination';
 import { badRequest, notFound } from '../../platform/http/problem';
-import { unknownPanelIds } from '../directory';
+import { activeAgencyIdByOdsCode, unknownPanelIds } from '../directory';
 import * as users from './users.repository';
 import type { User, UserUpdate } from './users.repository';
 
@@ -42,8 +42,19 @@ export function createUsersService(ds: DataSource): UsersService {
               'USER.UNKNOWN_PANEL',
             );
           }
+          const { agencyOdsCode, ...rest } = patch;
+          if (agencyOdsCode !== undefined && 'agencyId' in patch) {
+            throw badRequest('Name the agency once.', [
+              { field: 'body.agencyOdsCode', message: 'give agencyId or agencyOdsCode, not both', code: 'one_of' },
+            ]);
+          }
+          const byOds = agencyOdsCode === undefined ? undefined : await activeAgencyIdByOdsCode(tx, agencyOdsCode);
+          if (byOds === null) {
+            throw badRequest('Unknown agency.', [{ field: 'body.agencyOdsCode', message: 'no such agency' }], 'USER.UNKNOWN_AGENCY');
+          }
+          const change = byOds === undefined ? rest : { ...rest, agencyId: byOds };
           const updated =
-            (await users.updateUser(tx, id, version, patch)) ?? (await explainMissedVersionedWrite(tx, 'users', id, 'The user'));
+            (await users.updateUser(tx, id, version, change)) ?? (await explainMissedVersionedWrite(tx, 'users', id, 'The user'));
           const sessionsEnded = updated.disabled ? await endSessionsOfUser(tx, id) : 0;
           await audit(tx, {
             action: 'users.update',

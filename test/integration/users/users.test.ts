@@ -115,6 +115,23 @@ describe('user administration', () => {
     expect(res.body.errors[0].field).toBe('body.agencyId');
   });
 
+  it('when the agency is named by its ODS code, then it is assigned; an unknown code names body.agencyOdsCode', async () => {
+    const [agency] = await t.ds.query(
+      `INSERT INTO agencies (name, type, ods_code) VALUES ('Example Trust', 'hospital_trust', 'RWP') RETURNING id`,
+    );
+    const u = await seedUser();
+    const patch = (body: object, version = 1) =>
+      request(t.app).patch(`/v1/users/${u.id}`).set(admin).set('If-Match', `"v${version}"`).send(body);
+    const unknown = await patch({ agencyOdsCode: 'ZZZ99' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ code: 'USER.UNKNOWN_AGENCY', errors: [{ field: 'body.agencyOdsCode' }] });
+    const both = await patch({ agencyOdsCode: 'RWP', agencyId: agency.id });
+    expect(both.status).toBe(400);
+    const ok = await patch({ agencyOdsCode: 'RWP' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.agencyId).toBe(agency.id);
+  });
+
   it('when If-Match is missing or stale, then 428 or 412; roles cannot be edited here', async () => {
     const u = await seedUser();
     expect((await request(t.app).patch(`/v1/users/${u.id}`).set(admin).send({ disabled: true })).status).toBe(428);
