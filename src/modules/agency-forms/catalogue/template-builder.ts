@@ -43,8 +43,6 @@ export interface Question {
   value: Json;
   /** The real answers of a single choice (a follow-up's gate must have them). */
   choices?: readonly OptionValue[];
-  /** Whether `value` is a plain string, which a sentinel would also match (so anyOf, not oneOf). */
-  overlapsSentinels?: boolean;
   options?: Options;
   unit?: string;
   columns?: Question[];
@@ -121,7 +119,8 @@ export function multi(id: string, label: string, options: Options, o: QuestionOp
 /** Free text: at least one visible character, at most `maxLength` (default 2000). */
 export function text(id: string, label: string, o: QuestionOptions & { maxLength?: number } = {}): Question {
   const maxLength = o.maxLength ?? DEFAULT_TEXT_MAX;
-  return { ...base(id, label, o, { type: 'string', minLength: 1, maxLength, pattern: '\\S' }), overlapsSentinels: true };
+  // Text is never one of the sentinels, so "not known" cannot hide in a free-text answer, and text or sentinel is a oneOf.
+  return base(id, label, o, { type: 'string', minLength: 1, maxLength, pattern: '\\S', not: { enum: [NOT_KNOWN, NOT_APPLICABLE] } });
 }
 
 /** A narrative: free text up to 8000 characters. */
@@ -194,8 +193,12 @@ function checkIds(where: string, questions: Question[]): void {
 }
 
 /** The schema of one question's answer: the real answer or one of the sentinels it allows. */
+function sentinelsOf(q: Question): string[] {
+  return [...(q.notKnown ? [NOT_KNOWN] : []), ...(q.notApplicable ? [NOT_APPLICABLE] : [])];
+}
+
 export function answerSchema(q: Question): Json {
-  const sentinels = [...(q.notKnown ? [NOT_KNOWN] : []), ...(q.notApplicable ? [NOT_APPLICABLE] : [])];
+  const sentinels = sentinelsOf(q);
   if (q.choices && 'enum' in q.value) {
     if (q.choices.length === 2 && q.choices[0] === 'yes' && q.choices[1] === 'no' && q.notKnown) {
       return { $ref: q.notApplicable ? '#/$defs/yesNoNotKnownNotApplicable' : '#/$defs/yesNoNotKnown' };
@@ -204,7 +207,7 @@ export function answerSchema(q: Question): Json {
   }
   if (sentinels.length === 0) return q.value;
   const ref = q.notKnown && q.notApplicable ? 'notKnownOrNotApplicable' : q.notKnown ? 'notKnown' : 'notApplicable';
-  return { [q.overlapsSentinels ? 'anyOf' : 'oneOf']: [q.value, { $ref: `#/$defs/${ref}` }] };
+  return { oneOf: [q.value, { $ref: `#/$defs/${ref}` }] };
 }
 
 function sectionSchema(s: Section): Json {
@@ -214,21 +217,28 @@ function sectionSchema(s: Section): Json {
     required: s.questions.map((q) => q.id),
     properties: Object.fromEntries(s.questions.map((q) => [q.id, answerSchema(q)])),
   };
-  // One if/then/else per distinct gate condition, covering all its follow-ups.
-  const rules = new Map<string, { gate: string; in: readonly OptionValue[]; followUps: string[] }>();
+  // Per distinct gate condition, two rules: an answer that asks the follow-ups makes 'not_applicable' wrong for them;
+  // any other valid answer makes it the only answer. An invalid answer to the gate asks nothing of them, so the
+  // gate's own error is not followed by one error per follow-up.
+  const rules = new Map<string, { gate: Question; in: readonly OptionValue[]; followUps: string[] }>();
   for (const q of s.questions) {
     if (!q.when) continue;
     const key = JSON.stringify([q.when.question, q.when.in]);
-    const rule = rules.get(key) ?? { gate: q.when.question, in: q.when.in, followUps: [] };
+    const gate = s.questions.find((g) => g.id === q.when!.question)!;
+    const rule = rules.get(key) ?? { gate, in: q.when.in, followUps: [] };
     rule.followUps.push(q.id);
     rules.set(key, rule);
   }
   if (rules.size) {
-    schema.allOf = [...rules.values()].map((r) => ({
-      if: { properties: { [r.gate]: { enum: [...r.in] } }, required: [r.gate] },
-      then: { properties: Object.fromEntries(r.followUps.map((f) => [f, { not: { const: NOT_APPLICABLE } }])) },
-      else: { properties: Object.fromEntries(r.followUps.map((f) => [f, { const: NOT_APPLICABLE }])) },
-    }));
+    schema.allOf = [...rules.values()].flatMap((r) => {
+      const others = [...r.gate.choices!, ...sentinelsOf(r.gate)].filter((v) => !r.in.includes(v));
+      const when = (values: readonly OptionValue[]) => ({ properties: { [r.gate.id]: { enum: [...values] } }, required: [r.gate.id] });
+      const each = (rule: Json) => Object.fromEntries(r.followUps.map((f) => [f, rule]));
+      return [
+        { if: when(r.in), then: { properties: each({ not: { const: NOT_APPLICABLE } }) } },
+        ...(others.length ? [{ if: when(others), then: { properties: each({ const: NOT_APPLICABLE }) } }] : []),
+      ];
+    });
   }
   return schema;
 }

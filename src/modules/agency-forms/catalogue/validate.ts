@@ -147,7 +147,7 @@ function answerErrors(errors: ErrorObject[], answers: unknown, entry: Compiled):
         : e.keyword === 'additionalProperties'
           ? `${e.instancePath}/${escapeToken((e.params as { additionalProperty: string }).additionalProperty)}`
           : e.instancePath;
-    const message = described.get(e) ?? messageFor(e, entry);
+    const message = described.get(e) ?? messageFor(e, entry, answers);
     const key = `${pointer}\u0000${e.keyword}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -156,7 +156,7 @@ function answerErrors(errors: ErrorObject[], answers: unknown, entry: Compiled):
   return out;
 }
 
-function messageFor(e: ErrorObject, entry: Compiled): string {
+function messageFor(e: ErrorObject, entry: Compiled, answers: unknown): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
@@ -166,10 +166,12 @@ function messageFor(e: ErrorObject, entry: Compiled): string {
     case 'enum':
       return `must be one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'const':
-      if (p.allowedValue === NOT_APPLICABLE) return `must be ${NOT_APPLICABLE}: ${followUpOf(e, entry, 'else')}`;
+      if (p.allowedValue === NOT_APPLICABLE) return `must be ${NOT_APPLICABLE}: it is not asked when ${gateOf(e, entry, answers)}`;
       return `must be ${String(p.allowedValue)}`;
     case 'not':
-      return `must be answered, not ${NOT_APPLICABLE}: ${followUpOf(e, entry, 'then')}`;
+      return e.schemaPath.includes('/then/properties/')
+        ? `must be answered, not ${NOT_APPLICABLE}: it is asked when ${gateOf(e, entry, answers)}`
+        : 'must be a real answer here: this question cannot be answered not_known or not_applicable';
     case 'maxItems':
       return e.schemaPath.endsWith('/then/maxItems')
         ? "'none' cannot be combined with other answers"
@@ -191,18 +193,13 @@ function messageFor(e: ErrorObject, entry: Compiled): string {
   }
 }
 
-/** "it follows up /section/gate, answered …": read from the rule's `if`, so the message names the question it depends on. */
-function followUpOf(e: ErrorObject, entry: Compiled, branch: 'then' | 'else'): string {
-  const rulePath = e.schemaPath.slice(0, e.schemaPath.indexOf(`/${branch}/`));
-  const rule = schemaAt(entry.schema, rulePath);
-  const gate = rule && ((rule.if as Json | undefined)?.properties as Record<string, { enum: unknown[] }> | undefined);
-  const [name, cond] = gate ? (Object.entries(gate)[0] ?? []) : [];
-  if (!name || !cond) return 'it is a follow-up question';
-  const section = e.instancePath.slice(0, e.instancePath.lastIndexOf('/'));
-  const values = cond.enum.map(String).join(' or ');
-  return branch === 'else'
-    ? `it is asked only when ${section}/${escapeToken(name)} is ${values}`
-    : `${section}/${escapeToken(name)} is ${values}`;
+/** "/section/gate is no": the question a follow-up depends on, read from the rule's `if`, and its answer (a choice, never free text). */
+function gateOf(e: ErrorObject, entry: Compiled, answers: unknown): string {
+  const rule = schemaAt(entry.schema, e.schemaPath.slice(0, e.schemaPath.indexOf('/then/')));
+  const gate = Object.keys(((rule?.if as Json | undefined)?.properties as Json | undefined) ?? {})[0];
+  if (!gate) return 'the question it follows is answered as it is';
+  const pointer = `${e.instancePath.slice(0, e.instancePath.lastIndexOf('/'))}/${escapeToken(gate)}`;
+  return `${pointer} is ${String(valueAt(answers, pointer))}`;
 }
 
 function describeAt(entry: Compiled, schemaPath: string): string {
