@@ -22,6 +22,8 @@ type Json = Record<string, unknown>;
 const LEGACY = buildAnalysisTemplate(LEGACY_FORM_C, { key: 'analysis-form-c', title: 'Form C', version: 1, effectiveFrom: '2010-04-01' });
 const ALL: TemplateDefinition[] = [...NATIONAL_TEMPLATES, LEGACY];
 const each = ALL.map((t) => [t.key, t] as const);
+// One validator for the file, as the service has one per process: each template is compiled once here.
+const validator = createTemplateValidator();
 
 function resolve(root: Json, node: Json): Json {
   if (typeof node.$ref !== 'string') return node;
@@ -87,6 +89,13 @@ describe('the national set', () => {
       expect(t.title.trim()).not.toBe('');
       expect(t.description.trim()).not.toBe('');
     }
+  });
+
+  it('when a template is handed out, then it is frozen all the way down', () => {
+    const sudi = findTemplate('sudi')!;
+    expect(Object.isFrozen(sudi)).toBe(true);
+    expect(Object.isFrozen((sudi.schema.properties as Json).sleepEnvironment)).toBe(true);
+    expect(Object.isFrozen(sudi.display.sections[1]!.fields[0])).toBe(true);
   });
 
   it('when a template is looked up by key, then findTemplate returns it, and undefined for an unknown key', () => {
@@ -164,7 +173,6 @@ describe.each(each)('template %s', (_key, t) => {
     ['every third question not known', { notKnownEvery: 3 }],
     ['every fifth question not known, three records per list', { notKnownEvery: 5, recordsPerList: 3 }],
   ])('when the example answers have %s, then they validate', (_label, options) => {
-    const validator = createTemplateValidator();
     const r = validator.validate(`${t.key}@${t.version}`, t.schema, exampleAnswers(t, options));
     expect(r).toEqual({ ok: true });
   });
@@ -255,7 +263,6 @@ describe('the analysis form', () => {
     expect(LEGACY.display.sections.map((s) => s.id)).not.toContain('physicalEnvironmentFactors');
     const labels = field(LEGACY, '/parentingCapacityFactors/relevance').options!.map((o) => o.label.split(':')[0]);
     expect(labels).toEqual(['1', '1*', '2', '3', '0']);
-    const validator = createTemplateValidator();
     const answers = exampleAnswers(LEGACY);
     answers.parentingCapacityFactors!.relevance = 'present_unlikely_contributed';
     expect(validator.validate('analysis-form-c@1', LEGACY.schema, answers)).toEqual({ ok: true });

@@ -278,7 +278,7 @@ export function defineTemplate(spec: TemplateSpec): TemplateDefinition {
     ...(s.help ? { help: s.help } : {}),
     fields: s.questions.map((q) => fieldDisplay(q, pointerOf(s.id), s.id)),
   }));
-  return {
+  return deepFreeze({
     key: spec.key,
     kind: spec.kind,
     title: spec.title,
@@ -295,5 +295,14 @@ export function defineTemplate(spec: TemplateSpec): TemplateDefinition {
       $defs: structuredClone(SHARED_DEFS),
     },
     display: { sections },
-  };
+  });
+}
+
+/** A published template never changes: the definitions handed out cannot be edited by accident. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
