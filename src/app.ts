@@ -20,7 +20,8 @@ import { requestContext, routeTemplate } from './platform/http/request-context';
 import { withServedTokenUrls } from './platform/http/served-contract';
 import { rejectUnsafeText } from './platform/http/text-safety';
 import type { Logger } from './platform/logger';
-import { casesRouter, createCasesService } from './modules/cases';
+import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './modules/agency-forms';
+import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
 import { createUsersService, usersRouter } from './modules/users';
@@ -32,6 +33,11 @@ export interface AppDeps {
   openapi: LoadedOpenApi;
   /** SAML sessions, client tokens…: their authenticators are tried in order, the first to recognise the credentials wins. */
   auth: readonly AuthMechanism[];
+  /**
+   * What runs inside the transaction of every change another module makes to a case
+   * (src/modules/cases/case-changes.ts). None yet in production; the SCR triggers will be the first.
+   */
+  caseChangeListeners?: readonly CaseChangeListener[];
   /** The metrics registry to record into (server.ts shares it with the METRICS_PORT listener); created when absent. */
   metrics?: Metrics;
 }
@@ -137,13 +143,27 @@ export function createApp(deps: AppDeps): Express {
   for (const m of deps.auth) for (const router of m.routers ?? []) app.use(router);
   app.use(directoryRouter(createDirectoryService(deps.dataSource)));
   app.use(usersRouter(createUsersService(deps.dataSource)));
-  const cases = createCasesService(deps.dataSource, { rules: config.deadlineRules, notifications: caseNotificationsPort });
+  const cases = createCasesService(deps.dataSource, {
+    rules: config.deadlineRules,
+    notifications: caseNotificationsPort,
+    forms: caseFormsPort,
+    listeners: deps.caseChangeListeners ?? [],
+  });
   app.use(
     notificationsRouter(
       createNotificationsService(deps.dataSource, { cases: cases.intake, acceptTestNhsNumbers: config.nhsTestNumbersAccepted }),
     ),
   );
   app.use(casesRouter(cases));
+  app.use(
+    agencyFormsRouter(
+      createAgencyFormsService(deps.dataSource, {
+        cases: cases.forms,
+        notifications: caseNotificationsPort,
+        dueWorkingDays: config.formDueWorkingDays,
+      }),
+    ),
+  );
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

@@ -44,6 +44,7 @@ const schema = z
       .default(48),
     SEED_DEMO_DATA: booleanFromEnv.optional(),
     NHS_TEST_NUMBERS_ACCEPTED: booleanFromEnv.optional(),
+    FORM_DUE_WORKING_DAYS: z.coerce.number().int().min(1).max(260).default(15),
     OPENAPI_VALIDATE_RESPONSES: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().default('false'),
     PUBLIC_BASE_URL: z
@@ -135,6 +136,8 @@ export type Config = Readonly<{
   seedDemoData: boolean;
   /** Accept NHS numbers in the 999 test range (never in production by default). */
   nhsTestNumbersAccepted: boolean;
+  /** Working days (England, bank holidays excluded) a requested agency form is due after, unless the coordinator names a date. */
+  formDueWorkingDays: number;
   validateResponses: boolean;
   trustProxy: boolean | number | string;
   openapiPath: string;
@@ -231,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_H,
     seedDemoData: e.SEED_DEMO_DATA ?? e.NODE_ENV === 'development',
     nhsTestNumbersAccepted: e.NHS_TEST_NUMBERS_ACCEPTED ?? e.NODE_ENV !== 'production',
+    formDueWorkingDays: e.FORM_DUE_WORKING_DAYS,
     validateResponses: e.OPENAPI_VALIDATE_RESPONSES,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     openapiPath: path.join(projectRoot(), 'openapi', 'openapi.yaml'),

@@ -4,6 +4,7 @@ import { AuditChainLinkEntity, AuditEventEntity } from './audit';
 import { ApiClientEntity, ClientAssertionJtiEntity, OAuthTokenEndpointEntity } from './auth/api-clients';
 import { SamlAssertionSeenEntity, SamlRequestEntity } from './auth/saml';
 import { UserSessionEntity } from './auth/sessions';
+import { AGENCY_FORMS_ENTITIES } from './modules/agency-forms';
 import { CASES_ENTITIES } from './modules/cases';
 import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/directory';
 import { NotificationEntity } from './modules/notifications';
@@ -26,6 +27,7 @@ export const ENTITIES = [
   AuditChainLinkEntity,
   ...CASES_ENTITIES,
   NotificationEntity,
+  ...AGENCY_FORMS_ENTITIES,
   IdempotencyKeyEntity,
   RateLimitEntity,
 ];

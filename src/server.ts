@@ -13,6 +13,7 @@ import { loadOpenApi } from './platform/http/openapi';
 import { purgeRateLimits } from './platform/http/rate-limit';
 import { poolOf } from './platform/db/data-source';
 import type { Logger } from './platform/logger';
+import { seedNationalTemplates } from './modules/agency-forms';
 import { seedDirectoryForDevelopment } from './modules/directory';
 
 export interface RunningService {
@@ -31,7 +32,7 @@ export interface ServiceOverrides {
   auth?: readonly AuthMechanism[];
 }
 
-/** config → database → migrate → seed (dev) → app → listen. */
+/** config → database → migrate → national form templates → seed (dev) → app → listen. */
 export async function startService(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const openapi = await loadOpenApi(config.openapiPath);
   const database = await openDatabase(config, log, ENTITIES);
@@ -41,6 +42,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
   let housekeeping: NodeJS.Timeout | undefined;
   let metricsServer: http.Server | undefined;
   try {
+    await seedNationalTemplates(database.dataSource, log);
     if (config.seedDemoData) await seedDirectoryForDevelopment(database.dataSource, log);
     auth = overrides.auth ?? (await createAuthMechanisms({ config, log, dataSource: database.dataSource }));
     const metrics = createMetrics();

@@ -14,6 +14,9 @@ export const PERMISSIONS = [
   'notifications:read',
   'cases:read',
   'cases:write',
+  'forms:read',
+  'forms:write',
+  'form-templates:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -26,15 +26,27 @@ export const ROLE_PERMISSIONS = {
     'notifications:read',
     'cases:read',
     'cases:write',
+    'forms:read',
+    'forms:write',
   ],
-  panel_chair: ['self:read', 'directory:read', 'cases:read'],
-  panel_member: ['self:read', 'directory:read', 'cases:read'],
-  agency_contributor: ['self:read', 'directory:read', 'notifications:write', 'notifications:read'],
+  panel_chair: ['self:read', 'directory:read', 'cases:read', 'forms:read'],
+  panel_member: ['self:read', 'directory:read', 'cases:read', 'forms:read'],
+  agency_contributor: ['self:read', 'directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
   // A system's token narrows this further to the scopes its client was granted.
-  hospital_system: ['directory:read', 'notifications:write', 'notifications:read'],
+  hospital_system: ['directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
   auditor: ['self:read', 'directory:read', 'audit:read'],
-  // Administrators see only the unassigned queue of cases (row scoping), to route them to a panel.
-  administrator: ['self:read', 'directory:read', 'directory:write', 'users:read', 'users:write', 'cases:read', 'cases:write'],
+  // Administrators see only the unassigned queue of cases (row scoping), to route them to a panel; they keep the form templates.
+  administrator: [
+    'self:read',
+    'directory:read',
+    'directory:write',
+    'users:read',
+    'users:write',
+    'cases:read',
+    'cases:write',
+    'forms:read',
+    'form-templates:write',
+  ],
 } as const satisfies Record<Role, readonly Permission[]>;
 
 /** The scopes a machine client may be registered with: whatever the hospital_system role can do. */
@@ -49,12 +61,13 @@ export function permissionsOf(roles: readonly Role[], scopes?: readonly string[]
 /** What each role is for, in words (the development IdP's page, the start page). */
 export const ROLE_DESCRIPTIONS = {
   cdop_coordinator:
-    'CDOP coordinator: logs notifications, runs the cases of their panels (and sees who the child was), keeps the directory',
+    'CDOP coordinator: logs notifications, runs the cases of their panels (and sees who the child was), requests and chases agency forms, keeps the directory',
   panel_chair: "Panel chair: reviews their panels' cases, anonymised",
   panel_member: "Panel member: reviews their panels' cases, anonymised",
-  agency_contributor: 'Agency contributor: notifies deaths for their own agency and reads those notifications back',
+  agency_contributor:
+    'Agency contributor: notifies deaths for their own agency, reads those notifications back, and completes the forms requested from their agency',
   hospital_system:
-    'Hospital or agency system: notifies deaths for its agency and reads them back, machine to machine (OAuth client, never a person)',
+    'Hospital or agency system: notifies deaths for its agency, reads them back and submits the forms requested from it, machine to machine (OAuth client, never a person)',
   auditor: 'Auditor: searches and verifies the audit trail',
-  administrator: 'Administrator: panels, agencies and users; routes cases from the unassigned queue',
+  administrator: 'Administrator: panels, agencies, users and form templates; routes cases from the unassigned queue',
 } as const satisfies Record<Role, string>;

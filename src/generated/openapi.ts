@@ -710,6 +710,374 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A case's information state, with suggested form requests
+         * @description For the case's CDOP coordinators: every form requested for the case (outstanding, overdue, submitted with its
+         *     completeness, waived, withdrawn), the counts, and the requests suggested from the case's notifications that have
+         *     not been made yet. Audited.
+         */
+        get: operations["getCaseForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/form-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask an agency to complete a form for the case
+         * @description CDOP coordinators of the case's panel. The request uses the template's current published version; the due date
+         *     defaults to the configured number of working days from today. Asking the same agency for the same template
+         *     again is refused (409) unless the earlier request was withdrawn. A closed case takes no requests. Audited.
+         */
+        post: operations["createFormRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The form templates and their versions
+         * @description Every data collection form template (the national set shipped with the service, and any an administrator
+         *     created) with the status of each version. Read a version for its schema and display metadata.
+         */
+        get: operations["listFormTemplates"];
+        put?: never;
+        /**
+         * Create a form template with its first version as a draft
+         * @description Administrators only. The first version is a draft until published. The schema must be a valid JSON Schema
+         *     2020-12 (checked in strict mode), every object in it must refuse unknown properties, and every display field
+         *     must point at a question of the schema. Audited.
+         */
+        post: operations["createFormTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-templates/{templateId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a new version of a template, as a draft
+         * @description Administrators only. A template has at most one draft at a time (409 otherwise); publishing it makes it the
+         *     version new requests use. Submissions made against earlier versions stay valid. Audited.
+         */
+        post: operations["createFormTemplateVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-templates/{templateId}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+                templateId: components["parameters"]["TemplateId"];
+                /** @description The version number (1, 2, …). */
+                version: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One version of a form template, with its schema and display metadata
+         * @description Drafts are shown to administrators only; published and retired versions to everyone with `forms:read`.
+         */
+        get: operations["getFormTemplateVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-templates/{templateId}/versions/{version}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+                templateId: components["parameters"]["TemplateId"];
+                /** @description The version number (1, 2, …). */
+                version: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft version
+         * @description Administrators only. The draft becomes immutable and, being the highest published version, the one new requests use. Audited.
+         */
+        post: operations["publishFormTemplateVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-templates/{templateId}/versions/{version}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+                templateId: components["parameters"]["TemplateId"];
+                /** @description The version number (1, 2, …). */
+                version: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire a published version
+         * @description Administrators only. New requests no longer use it; requests already made and submissions against it stay valid. Audited.
+         */
+        post: operations["retireFormTemplateVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The form requests addressed to your agency
+         * @description Agency staff and agency systems (scope `forms:read`) see the requests addressed to their own agency; CDOP
+         *     coordinators those of their panels' cases. Filter by `status`, `overdue`; page with `cursor`. Audited.
+         */
+        get: operations["listFormRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One form request, with its saved draft
+         * @description The agency asked (staff, or its system with `forms:read`) and the case's CDOP coordinators; anyone else gets
+         *     404 whether or not it exists. The ETag is needed to save a draft. Audited.
+         */
+        get: operations["getFormRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests/{requestId}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save the draft of a form
+         * @description The agency asked (scope `forms:write`), or a coordinator entering a form received on paper. Replaces the saved
+         *     draft; answers may be partial. Needs `If-Match` with the request's ETag (428 without, 412 when it changed).
+         *     A withdrawn or waived request takes no draft (409). Audited.
+         */
+        put: operations["saveFormDraft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests/{requestId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit (or amend) a form
+         * @description Validated in full against the named template version: every failing field is reported at once (400, `errors`
+         *     with JSON-pointer field paths under `body.answers`), and nothing is stored. The first submission moves the
+         *     request to `submitted`; a later one is an amendment (a new revision, `amendmentReason` required), the
+         *     earlier revisions kept. The saved draft is discarded. Agency systems must send an `Idempotency-Key`. Audited.
+         */
+        post: operations["submitForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests/{requestId}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Every submitted revision of a request
+         * @description The agency asked and the case's CDOP coordinators. Oldest first, without answers. Audited.
+         */
+        get: operations["listFormSubmissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests/{requestId}/submissions/{revision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+                /** @description The revision number (1 for the first submission). */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * One submitted revision, with its answers
+         * @description The agency asked and the case's CDOP coordinators; earlier revisions stay readable after an amendment. Audited.
+         */
+        get: operations["getFormSubmission"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests/{requestId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a form request
+         * @description CDOP coordinators of the case's panel, with a reason. The form is no longer needed (for example, asked of the wrong agency); the same form may be requested again. Only a request not yet submitted (409 otherwise).
+         *     Its draft is discarded. Audited.
+         */
+        post: operations["withdrawFormRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests/{requestId}/waive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Waive a form request
+         * @description CDOP coordinators of the case's panel, with a reason. The agency is excused (for example, it had no records of the child); the request counts as settled for the panel. Only a request not yet submitted (409 otherwise).
+         *     Its draft is discarded. Audited.
+         */
+        post: operations["waiveFormRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1492,6 +1860,334 @@ export interface components {
             items: components["schemas"]["CaseNotification"][];
             nextCursor: string | null;
         };
+        /** @description Who the form is about, so the agency can find its records. Shown to the agency asked and to the case's CDOP coordinators only. */
+        FormRequestChild: {
+            givenName: string;
+            familyName: string;
+            /** Format: date */
+            dateOfBirth: string;
+            /** Format: date */
+            dateOfDeath: string;
+            nhsNumber: string | null;
+        };
+        /** @description An agency, as named in this service. */
+        AgencyRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            odsCode: string | null;
+        };
+        /** @description A form template's stable key (`reporting`, `sudi`, `imr`, `analysis`…), its id in every path. */
+        TemplateKey: string;
+        /**
+         * @description What the form is for: `reporting` (the agency reporting form every agency that knew the child completes),
+         *     `supplementary` (a form for particular circumstances of the death, such as sudden unexpected death in infancy),
+         *     `individual_management_review` (an agency's review for a safeguarding review), `analysis` (the panel's analysis).
+         * @enum {string}
+         */
+        TemplateKind: "reporting" | "supplementary" | "individual_management_review" | "analysis";
+        /**
+         * @description `requested` (waiting for the agency), `submitted` (at least one revision in; amendments add revisions), `withdrawn` (the coordinator no longer needs it; it may be requested again), `waived` (the coordinator excused the agency).
+         * @enum {string}
+         */
+        FormRequestStatus: "requested" | "submitted" | "withdrawn" | "waived";
+        /**
+         * @description How complete a submission is: of the questions that apply (all but those answered "not applicable"), the share
+         *     answered with something other than "not known". `share` is `answered / (questions - notApplicable)`, 1 when no
+         *     question applies.
+         */
+        Completeness: {
+            questions: number;
+            answered: number;
+            notKnown: number;
+            notApplicable: number;
+            share: number;
+        };
+        /** @description Work in progress on a request. Not validated against the template until submitted. */
+        FormDraft: {
+            templateVersion: number;
+            answers: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            savedAt: string;
+        };
+        /** @description A form a coordinator asked an agency to complete for a case. */
+        FormRequest: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            caseReference: string | null;
+            child: components["schemas"]["FormRequestChild"];
+            agency: components["schemas"]["AgencyRef"];
+            /** @description The template asked for and the version current when it was asked (a later published version may be submitted too). */
+            template: {
+                id: components["schemas"]["TemplateKey"];
+                version: number;
+                kind: components["schemas"]["TemplateKind"];
+                title: string;
+            };
+            status: components["schemas"]["FormRequestStatus"];
+            /** Format: date */
+            dueDate: string;
+            /** @description Still `requested` after its due date (Europe/London). */
+            overdue: boolean;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @description The coordinator's note to the agency. */
+            note: string | null;
+            /**
+             * Format: date-time
+             * @description When the latest revision was submitted.
+             */
+            submittedAt: string | null;
+            revisions: number;
+            /** @description Of the latest revision; null before the first submission. */
+            completeness: components["schemas"]["Completeness"] | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description Why it was withdrawn or waived. */
+            closedReason: string | null;
+            /** @description The saved draft, in `GET /v1/form-requests/{requestId}` and the draft save's answer only (null elsewhere, and when none is saved). */
+            draft: components["schemas"]["FormDraft"] | null;
+        };
+        /**
+         * @description A case's information state: every form request with its completeness, counts, and suggested requests not yet
+         *     made (the reporting form from each agency on the case's notifications, and the supplementary forms that fit the
+         *     circumstances; suggestions for a coordinator to confirm).
+         */
+        CaseForms: {
+            /** Format: uuid */
+            caseId: string;
+            counts: {
+                /** @description Requested and not yet submitted (overdue ones included). */
+                outstanding: number;
+                overdue: number;
+                submitted: number;
+                waived: number;
+                withdrawn: number;
+            };
+            requests: components["schemas"]["FormRequest"][];
+            suggestions: {
+                agency: components["schemas"]["AgencyRef"];
+                templateId: components["schemas"]["TemplateKey"];
+                title: string;
+                /** @description Why it is suggested (never personal data). */
+                reason: string;
+            }[];
+        };
+        /** @description Ask an agency, named by exactly one of `agencyId` or `agencyOdsCode`, to complete a form for the case. */
+        FormRequestCreate: {
+            /** Format: uuid */
+            agencyId?: string;
+            agencyOdsCode?: string;
+            templateId: components["schemas"]["TemplateKey"];
+            /**
+             * Format: date
+             * @description Defaults to the configured number of working days (England, bank holidays excluded) after today, Europe/London. Must not be in the past.
+             */
+            dueDate?: string;
+            /** @description A note to the agency. */
+            note?: string;
+        };
+        /**
+         * @description `draft` (editable by administrators, not yet usable), `published` (immutable, used for new requests), `retired` (immutable, no longer used for new requests; submissions made against it stay valid).
+         * @enum {string}
+         */
+        TemplateVersionStatus: "draft" | "published" | "retired";
+        /** @description One version of a template, without its content. */
+        TemplateVersionSummary: {
+            version: number;
+            status: components["schemas"]["TemplateVersionStatus"];
+            /**
+             * Format: date
+             * @description The date this version applies from (the national forms change every 1 April).
+             */
+            effectiveFrom: string;
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** Format: date-time */
+            retiredAt: string | null;
+        };
+        /** @description A form template and its versions. Title and description are those of the latest published version (or the latest draft before any is published). */
+        FormTemplate: {
+            id: components["schemas"]["TemplateKey"];
+            kind: components["schemas"]["TemplateKind"];
+            /** @description Part of the national set shipped with the service. */
+            national: boolean;
+            title: string;
+            description: string;
+            /** @description The published version new requests use (the highest published one); null while none is published. */
+            currentVersion: number | null;
+            versions: components["schemas"]["TemplateVersionSummary"][];
+        };
+        /** @description Every form template (a catalogue of a few dozen at most, so not paged). */
+        FormTemplateList: {
+            items: components["schemas"]["FormTemplate"][];
+        };
+        /** @description How one question is shown. */
+        FieldDisplay: {
+            /** @description JSON pointer (RFC 6901) of the question in the answers, e.g. `/sleepEnvironment/positionFound` (relative to the record for a column). */
+            pointer: string;
+            label: string;
+            help?: string;
+            /** @description Labels of the answers a choice offers, in the form's order (yes / no / not known is the convention and not listed). */
+            options?: {
+                value: string | number;
+                label: string;
+            }[];
+            /** @description Unit of a number, e.g. `g`, `weeks`. */
+            unit?: string;
+            /** @description A follow-up question, asked only when the question at `pointer` has one of the answers `in`; otherwise answered `not_applicable`. */
+            when?: {
+                pointer: string;
+                in: (string | number)[];
+            };
+            /** @description For a list of records (such as a chronology), each record's fields (pointers relative to the record). */
+            columns?: {
+                /** @description JSON pointer (RFC 6901) of the question in the answers, e.g. `/sleepEnvironment/positionFound` (relative to the record for a column). */
+                pointer: string;
+                label: string;
+                help?: string;
+                /** @description Labels of the answers a choice offers, in the form's order (yes / no / not known is the convention and not listed). */
+                options?: {
+                    value: string | number;
+                    label: string;
+                }[];
+                /** @description Unit of a number, e.g. `g`, `weeks`. */
+                unit?: string;
+                /** @description A follow-up question, asked only when the question at `pointer` has one of the answers `in`; otherwise answered `not_applicable`. */
+                when?: {
+                    pointer: string;
+                    in: (string | number)[];
+                };
+            }[];
+        };
+        /** @description How the form is shown, section by section. Each field names a question by its JSON pointer into the answers. */
+        TemplateDisplay: {
+            sections: {
+                id: string;
+                title: string;
+                help?: string;
+                fields: components["schemas"]["FieldDisplay"][];
+            }[];
+        };
+        /** @description A new template, created with its first version as a draft. */
+        FormTemplateCreate: {
+            id: components["schemas"]["TemplateKey"];
+            kind: components["schemas"]["TemplateKind"];
+            title: string;
+            description: string;
+            /** Format: date */
+            effectiveFrom: string;
+            /** @description JSON Schema 2020-12 for the answers. */
+            schema: {
+                [key: string]: unknown;
+            };
+            display: components["schemas"]["TemplateDisplay"];
+        };
+        /** @description One version of a form template in full. */
+        FormTemplateVersion: {
+            templateId: components["schemas"]["TemplateKey"];
+            kind: components["schemas"]["TemplateKind"];
+            version: number;
+            status: components["schemas"]["TemplateVersionStatus"];
+            title: string;
+            description: string;
+            /** Format: date */
+            effectiveFrom: string;
+            /** @description The JSON Schema (2020-12) a submission's `answers` must satisfy. */
+            schema: {
+                [key: string]: unknown;
+            };
+            display: components["schemas"]["TemplateDisplay"];
+            /** @description How many questions completeness is measured over. */
+            questionCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** Format: date-time */
+            retiredAt: string | null;
+        };
+        /** @description The content of a new draft version. The schema must be a valid JSON Schema 2020-12 (strict) whose objects refuse unknown properties, and every display field must point at a question of the schema. */
+        FormTemplateVersionCreate: {
+            title: string;
+            description: string;
+            /** Format: date */
+            effectiveFrom: string;
+            /** @description JSON Schema 2020-12 for the answers. */
+            schema: {
+                [key: string]: unknown;
+            };
+            display: components["schemas"]["TemplateDisplay"];
+        };
+        /** @description A page of form requests, oldest requested first. */
+        FormRequestPage: {
+            items: components["schemas"]["FormRequest"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description The draft to save, replacing any earlier one. Answers may be partial; they are checked in full only on submission. */
+        FormDraftSave: {
+            /** @description The template version the answers are written against (the request's, or a later published one). */
+            templateVersion: number;
+            answers: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description A full submission, validated against the named template version: every question answered (a value, or `not_known`
+         *     / `not_applicable` where the form allows). Submitting again after a submission amends it: a new revision, with
+         *     `amendmentReason`.
+         */
+        FormSubmit: {
+            /** @description The version the answers follow: the request's own, or any version of the same template published since. */
+            templateVersion: number;
+            answers: {
+                [key: string]: unknown;
+            };
+            /** @description Required when amending (the request already has a submission); refused on the first. */
+            amendmentReason?: string;
+        };
+        /** @description One submitted revision. */
+        FormSubmission: {
+            /** Format: uuid */
+            requestId: string;
+            revision: number;
+            templateId: components["schemas"]["TemplateKey"];
+            templateVersion: number;
+            answers: {
+                [key: string]: unknown;
+            };
+            completeness: components["schemas"]["Completeness"];
+            amendmentReason: string | null;
+            /** Format: date-time */
+            submittedAt: string;
+            submittedBy: {
+                /**
+                 * @description A person or an agency system.
+                 * @enum {string}
+                 */
+                kind: "user" | "client";
+            };
+        };
+        /** @description Every revision of a request, oldest first, without answers (read one for its answers). */
+        FormSubmissionList: {
+            items: {
+                revision: number;
+                templateVersion: number;
+                completeness: components["schemas"]["Completeness"];
+                amendmentReason: string | null;
+                /** Format: date-time */
+                submittedAt: string;
+            }[];
+        };
+        /** @description Why the request is withdrawn or waived. */
+        FormRequestClose: {
+            reason: string;
+        };
     };
     responses: {
         /** @description An unexpected fault. The body carries only the request id. */
@@ -1700,6 +2396,14 @@ export interface components {
          *     request is still being processed, 409. Keys are kept per client for at least 24 hours.
          */
         IdempotencyKey: string;
+        /** @description The case's id. */
+        CaseId: components["schemas"]["Uuid"];
+        /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+        TemplateId: components["schemas"]["TemplateKey"];
+        /** @description The version number (1, 2, …). */
+        TemplateVersion: number;
+        /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+        RequestId: components["schemas"]["Uuid"];
     };
     requestBodies: never;
     headers: {
@@ -2978,6 +3682,568 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCaseForms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The information state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseForms"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFormRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormRequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Requested. */
+            201: {
+                headers: {
+                    /** @description The request, `/v1/form-requests/{requestId}`. */
+                    Location?: string;
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFormTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFormTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormTemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Created; the draft version. */
+            201: {
+                headers: {
+                    /** @description The version, `/v1/form-templates/{templateId}/versions/1`. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormTemplateVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFormTemplateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormTemplateVersionCreate"];
+            };
+        };
+        responses: {
+            /** @description The new draft version. */
+            201: {
+                headers: {
+                    /** @description The version. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormTemplateVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getFormTemplateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+                templateId: components["parameters"]["TemplateId"];
+                /** @description The version number (1, 2, …). */
+                version: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormTemplateVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    publishFormTemplateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+                templateId: components["parameters"]["TemplateId"];
+                /** @description The version number (1, 2, …). */
+                version: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormTemplateVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retireFormTemplateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template's key (`reporting`, `sudi`, `imr`…), as listed by `GET /v1/form-templates`. */
+                templateId: components["parameters"]["TemplateId"];
+                /** @description The version number (1, 2, …). */
+                version: components["parameters"]["TemplateVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormTemplateVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFormRequests: {
+        parameters: {
+            query?: {
+                /** @description Only requests in this status. */
+                status?: components["schemas"]["FormRequestStatus"];
+                /** @description Only requests that are (true) or are not (false) overdue. */
+                overdue?: boolean;
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequestPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getFormRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    saveFormDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormDraftSave"];
+            };
+        };
+        responses: {
+            /** @description Saved; the request with its draft. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    submitForm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key per command, chosen by the caller (a UUID is ideal). Required for agency systems, optional for people.
+                 *     The same key with the same body returns the first response again; with a different body, 422; while the first
+                 *     request is still being processed, 409. Keys are kept per client for at least 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormSubmit"];
+            };
+        };
+        responses: {
+            /** @description The revision stored. */
+            201: {
+                headers: {
+                    /** @description The revision, `/v1/form-requests/{requestId}/submissions/{revision}`. */
+                    Location?: string;
+                    /** @description Present (true) when this is the stored response to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormSubmission"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFormSubmissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revisions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormSubmissionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getFormSubmission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+                /** @description The revision number (1 for the first submission). */
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormSubmission"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    withdrawFormRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormRequestClose"];
+            };
+        };
+        responses: {
+            /** @description The request as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    waiveFormRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormRequestClose"];
+            };
+        };
+        responses: {
+            /** @description The request as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
-import { createApp } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/app';
 import { createAuthMechanisms, type AuthMechanism } from '../../src/auth';
 import { loadConfig, type Config } from '../../src/config';
 import { loadOpenApi, type LoadedOpenApi } from '../../src/platform/http/openapi';
@@ -51,6 +51,8 @@ export interface TestAppOptions {
    * and for checks that need every real route mounted.
    */
   realAuth?: boolean;
+  /** Listeners run inside every case change's transaction (src/modules/cases/case-changes.ts). */
+  caseChangeListeners?: AppDeps['caseChangeListeners'];
 }
 
 /** The app in-process on the worker's migrated database, with responses validated against the contract. */
@@ -62,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const auth: AuthMechanism[] = options.realAuth
     ? await createAuthMechanisms({ config, log, dataSource: ds })
     : [{ authenticators: [testAuthenticator] }];
-  const app = createApp({ config, log, dataSource: ds, openapi: await openapi, auth });
+  const app = createApp({ config, log, dataSource: ds, openapi: await openapi, auth, caseChangeListeners: options.caseChangeListeners });
   return {
     app,
     ds,

@@ -1,5 +1,6 @@
 import { badRequest, conflict, notFound } from '../../platform/http/problem';
 import type { CaseAction } from './case-workflow';
+import type { OutstandingForm } from './cases.ports';
 
 // One message for "does not exist" and "not yours": a 404 must not confirm that a case exists.
 export const caseNotFound = () => notFound('The case', 'CASE.NOT_FOUND');
@@ -26,4 +27,10 @@ export const wrongTarget = () =>
     'The target is not the case the flag relates to.',
     [{ field: 'body.targetCaseId', message: 'is not the other case of the flag' }],
     'CASE.WRONG_TARGET',
+  );
+export const informationOutstanding = (outstanding: readonly OutstandingForm[], allowedActions: CaseAction[]) =>
+  conflict(
+    'CASE.INFORMATION_OUTSTANDING',
+    `${outstanding.length} requested form${outstanding.length === 1 ? ' is' : 's are'} still outstanding: each must be submitted, waived or withdrawn before the case is ready for panel.`,
+    { outstanding, allowedActions },
   );

@@ -44,3 +44,22 @@ export interface CaseNotificationRow {
   /** The form as received; null unless asked for with the form. */
   payload: Record<string, unknown> | null;
 }
+
+/**
+ * What the cases module needs from the agency-forms module, which owns the form
+ * requests: the requests still outstanding on a case, so a case moves to
+ * "ready for panel" only when every request is submitted, waived or withdrawn.
+ * app.ts wires it, so the cases module never imports agency-forms (which
+ * imports the cases module).
+ */
+export interface CaseFormsPort {
+  outstandingOf(tx: Tx, caseId: string): Promise<OutstandingForm[]>;
+}
+
+export interface OutstandingForm {
+  requestId: string;
+  agencyId: string;
+  agencyName: string;
+  templateId: string;
+  dueDate: string;
+}

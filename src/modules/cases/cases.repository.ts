@@ -509,3 +509,29 @@ export async function attachToCase(
   );
   return rows[0];
 }
+
+// ---------------------------------------------------------------- for other modules' commands
+
+/**
+ * The case row, locked, for a change another module's command made to it
+ * (case-changes.ts). Not scoped: the calling module has already established
+ * the caller's right to make its change (an agency submitting the form it was
+ * asked for cannot see the case itself).
+ */
+export async function lockCaseForChange(tx: Tx, id: string): Promise<CaseRow | undefined> {
+  const { rows } = await sql<CaseRow>(tx, `SELECT ${columnsOf(tx, CaseEntity, 'c')} FROM cases c WHERE c.id = $1 FOR UPDATE`, [id]);
+  return rows[0];
+}
+
+/** Appends a log entry for a change another module made (see lockCaseForChange), keeping the status. */
+export async function insertChangeEntry(
+  tx: Tx,
+  entry: { caseId: string; action: string; status: CaseStatus; actorType: string; actorId: string; payload: Record<string, unknown> },
+): Promise<void> {
+  await sql(
+    tx,
+    `INSERT INTO case_actions (case_id, action, from_status, to_status, actor_type, actor_id, payload)
+     VALUES ($1, $2, $3, $3, $4, $5, $6::jsonb)`,
+    [entry.caseId, entry.action, entry.status, entry.actorType, entry.actorId, JSON.stringify(entry.payload)],
+  );
+}

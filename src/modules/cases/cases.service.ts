@@ -3,13 +3,15 @@ import type { Principal } from '../../access/principal';
 import type { Tx } from '../../platform/db/transaction';
 import type { Page } from '../../platform/http/pagination';
 import type { CaseActionRequest } from './case-workflow';
-import type { CaseNotificationsPort } from './cases.ports';
+import type { CaseChangeListener } from './case-changes';
+import type { CaseFormsPort, CaseNotificationsPort } from './cases.ports';
 import * as cases from './cases.repository';
 import type { CaseHistoryEntry, CaseListQuery, CaseNotificationView, CaseSummary, CaseUpdate, CaseView } from './cases.types';
 import { DEFAULT_DEADLINE_RULES, type DeadlineRule } from './clocks';
 import { actOnCase } from './use-cases/act-on-case';
 import type { CasesDeps } from './use-cases/case-command';
 import { caseHistory, caseNotifications } from './use-cases/case-history';
+import { casesForForms, type CasesForForms } from './use-cases/forms-support';
 import { getCase } from './use-cases/get-case';
 import { listCases } from './use-cases/list-cases';
 import { attachNotification, createFromNotification, type CaseFromNotification, type NotificationForCase } from './use-cases/open-case';
@@ -45,14 +47,22 @@ export interface CasesServiceOptions {
   now?: () => Date;
   /** The notifications module's side of a case (app.ts wires it). */
   notifications: CaseNotificationsPort;
+  /** The agency-forms module's side: requests still outstanding (app.ts wires it). */
+  forms?: CaseFormsPort;
+  /** What runs inside the transaction of every change another module makes to a case (case-changes.ts). */
+  listeners?: readonly CaseChangeListener[];
 }
 
-export function createCasesService(ds: DataSource, opts: CasesServiceOptions): CasesService & { intake: CasesIntake } {
+export function createCasesService(
+  ds: DataSource,
+  opts: CasesServiceOptions,
+): CasesService & { intake: CasesIntake; forms: CasesForForms } {
   const deps: CasesDeps = {
     ds,
     rules: opts.rules ?? DEFAULT_DEADLINE_RULES,
     now: opts.now ?? (() => new Date()),
     notifications: opts.notifications,
+    forms: opts.forms,
   };
   return {
     list: (p, q) => listCases(deps, p, q),
@@ -67,5 +77,6 @@ export function createCasesService(ds: DataSource, opts: CasesServiceOptions): C
       createFromNotification: (tx, input) => createFromNotification(deps.rules, tx, input),
       attachNotification,
     },
+    forms: casesForForms(deps, opts.listeners ?? []),
   };
 }

@@ -3,7 +3,9 @@ import * as entities from './entities';
 
 export { createCasesService, type CasesService, type CasesServiceOptions, type CasesIntake } from './cases.service';
 export { casesRouter } from './cases.routes';
-export type { CaseNotificationsPort, CaseNotificationRow, NotificationSummary } from './cases.ports';
+export type { CaseNotificationsPort, CaseNotificationRow, NotificationSummary, CaseFormsPort, OutstandingForm } from './cases.ports';
+export type { CaseChange, CaseChangeContext, CaseChangeListener } from './case-changes';
+export type { CasesForForms, CaseForForms } from './use-cases/forms-support';
 export type { CaseOnRecord } from './cases.repository';
 export type { CaseFromNotification, NotificationForCase, IntakeActor, IntakeFlag } from './use-cases/open-case';
 export { canIdentifyChild, canSeeCase, caseScopeSql, identifiableCaseScopeSql } from './case-scope';

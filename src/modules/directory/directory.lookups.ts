@@ -65,3 +65,13 @@ export async function activeAgencyIdByOdsCode(tx: Tx, odsCode: string): Promise<
   const { rows } = await sql<{ id: string }>(tx, 'SELECT id FROM agencies WHERE ods_code = $1 AND active', [odsCode]);
   return rows[0]?.id ?? null;
 }
+
+/** The active agency a reference names (by id or ODS code), if any. */
+export async function resolveActiveAgency(tx: Tx, ref: AgencyRef): Promise<string | null> {
+  const { rows } = await sql<{ id: string }>(
+    tx,
+    'id' in ref ? 'SELECT id FROM agencies WHERE id = $1 AND active' : 'SELECT id FROM agencies WHERE ods_code = $1 AND active',
+    ['id' in ref ? ref.id : ref.odsCode],
+  );
+  return rows[0]?.id ?? null;
+}

@@ -10,6 +10,7 @@ export {
   activeAgencyIdByOdsCode,
   findPanelRef,
   panelIdsByCode,
+  resolveActiveAgency,
   resolveRouting,
   unknownPanelIds,
   type AgencyRef,

@@ -28,7 +28,7 @@ export interface Completeness {
   share: number;
 }
 
-export function completeness(definition: TemplateDefinition, answers: unknown): Completeness {
+export function completeness(definition: Pick<TemplateDefinition, 'display'>, answers: unknown): Completeness {
   let questions = 0;
   let answered = 0;
   let notKnown = 0;

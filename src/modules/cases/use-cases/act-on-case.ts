@@ -10,7 +10,7 @@ import {
   NEXT_STATUS,
   type CaseActionRequest,
 } from '../case-workflow';
-import { caseNotFound, flagNotApplicable, unknownFlag } from '../cases.errors';
+import { caseNotFound, flagNotApplicable, informationOutstanding, unknownFlag } from '../cases.errors';
 import * as cases from '../cases.repository';
 import type { CaseView } from '../cases.types';
 import { computeCaseDeadlines } from '../clocks';
@@ -55,8 +55,10 @@ function perform(deps: CasesDeps, tx: Tx, p: Principal, id: string, req: CaseAct
 /** A step along the review: the status moves, clocks are met or started as the workflow says. */
 async function changeStatus(deps: CasesDeps, tx: Tx, p: Principal, id: string, req: CaseActionRequest, at: Date): Promise<AuditEntry[]> {
   const row = await lockOne(tx, p, id);
-  guard(p, row, await cases.flagsOf(tx, p, id), req.action);
+  const flags = await cases.flagsOf(tx, p, id);
+  guard(p, row, flags, req.action);
   const to = NEXT_STATUS[req.action] as CaseStatus;
+  if (to === 'ready_for_panel') await requireNothingOutstanding(deps, tx, p, row, flags);
   const met = await cases.meetDeadlines(tx, p, id, DEADLINES_MET_ON_ENTERING[to] ?? [], at);
   const event = CLOCKS_STARTED_BY_ACTION[req.action];
   const started = event
@@ -84,6 +86,22 @@ async function changeStatus(deps: CasesDeps, tx: Tx, p: Principal, id: string, r
       details: { action: req.action, fromStatus: row.status, toStatus: to, metDeadlines: met, startedDeadlines: started },
     }),
   ];
+}
+
+/**
+ * A case is ready for the panel only when every form requested is in: submitted, waived or withdrawn (issue 12).
+ * The 409 names each request still outstanding (agency, form, due date).
+ */
+async function requireNothingOutstanding(
+  deps: CasesDeps,
+  tx: Tx,
+  p: Principal,
+  row: Awaited<ReturnType<typeof lockOne>>,
+  flags: Awaited<ReturnType<typeof cases.flagsOf>>,
+): Promise<void> {
+  const outstanding = (await deps.forms?.outstandingOf(tx, row.id)) ?? [];
+  if (!outstanding.length) return;
+  throw informationOutstanding(outstanding, actionsFor(p, snapshotOf(row, flags)));
 }
 
 /** Placing or lifting a hold (awaiting an inquest, criminal proceedings, a safeguarding review). */

@@ -6,7 +6,7 @@ import { AppError, badRequest } from '../../../platform/http/problem';
 import { canIdentifyChild } from '../case-scope';
 import { allowedActions, evaluateAction, type CaseAction, type CaseActionRequest, type CaseSnapshot } from '../case-workflow';
 import { actionNotAllowed, blockedByFlag, caseNotFound } from '../cases.errors';
-import type { CaseNotificationsPort } from '../cases.ports';
+import type { CaseFormsPort, CaseNotificationsPort } from '../cases.ports';
 import * as cases from '../cases.repository';
 import type { CaseRow, FlagRow } from '../cases.repository';
 import type { CaseView } from '../cases.types';
@@ -19,6 +19,8 @@ export interface CasesDeps {
   rules: readonly DeadlineRule[];
   now: () => Date;
   notifications: CaseNotificationsPort;
+  /** Absent only where no agency-forms module is wired (some unit tests): then nothing is outstanding. */
+  forms?: CaseFormsPort;
 }
 
 export const caseEvent = (id: string, e: Omit<AuditEntry, 'resourceType' | 'resourceId'>): AuditEntry => ({

@@ -1,0 +1,58 @@
+import { AppError, badRequest, conflict, notFound, type FieldError } from '../../platform/http/problem';
+
+// One message for "does not exist" and "not yours": a 404 must not confirm that a request exists.
+export const requestNotFound = () => notFound('The form request', 'FORM_REQUEST.NOT_FOUND');
+export const submissionNotFound = () => notFound('The submission', 'FORM_SUBMISSION.NOT_FOUND');
+export const caseNotFound = () => notFound('The case', 'CASE.NOT_FOUND');
+export const templateNotFound = () => notFound('The form template', 'FORM_TEMPLATE.NOT_FOUND');
+export const versionNotFound = () => notFound('The form template version', 'FORM_TEMPLATE.VERSION_NOT_FOUND');
+
+export const templateExists = () => conflict('FORM_TEMPLATE.EXISTS', 'A form template with this id exists already.');
+export const draftExists = (version: number) =>
+  conflict('FORM_TEMPLATE.DRAFT_EXISTS', `Version ${version} is still a draft: publish it (or keep editing it) before starting another.`, {
+    draftVersion: version,
+  });
+export const versionNotInStatus = (status: string, wanted: string) =>
+  conflict('FORM_TEMPLATE.VERSION_STATUS', `The version is ${status}; this needs it ${wanted}.`);
+
+export const caseClosed = () =>
+  conflict('CASE.CLOSED', 'The case is closed (or was merged into another as a duplicate); it takes no form requests.');
+// `existingRequestId`, not `requestId`: every problem document's `requestId` is the HTTP request's id.
+export const alreadyRequested = (existingRequestId: string) =>
+  conflict(
+    'FORM_REQUEST.ALREADY_REQUESTED',
+    'This form was already requested from this agency for this case; withdraw that request first to ask again.',
+    { existingRequestId },
+  );
+export const requestClosed = (status: string) =>
+  conflict('FORM_REQUEST.CLOSED', `The request was ${status}; it takes no drafts or submissions.`, { status });
+export const requestNotOutstanding = (status: string) =>
+  conflict('FORM_REQUEST.NOT_OUTSTANDING', `The request is ${status}; only a request not yet submitted can be withdrawn or waived.`, {
+    status,
+  });
+
+export const unknownTemplate = (field = 'body.templateId') =>
+  badRequest('Unknown form template.', [{ field, message: 'no such form template' }], 'FORM_TEMPLATE.UNKNOWN');
+export const noPublishedVersion = (field = 'body.templateId') =>
+  badRequest(
+    'The form template has no published version to request.',
+    [{ field, message: 'has no published version' }],
+    'FORM_TEMPLATE.NOT_PUBLISHED',
+  );
+export const unknownAgency = (field: string) =>
+  badRequest('Unknown agency.', [{ field, message: 'no such active agency' }], 'FORM_REQUEST.UNKNOWN_AGENCY');
+export const templateVersionNotAccepted = () =>
+  badRequest(
+    'The answers must follow the version the form was requested with, or a version of the same form published since.',
+    [{ field: 'body.templateVersion', message: 'is not the requested version nor a published version of this form' }],
+    'FORM.TEMPLATE_VERSION_NOT_ACCEPTED',
+  );
+export const answersInvalid = (errors: FieldError[]) =>
+  badRequest(
+    `The answers do not satisfy the form (${errors.length} field${errors.length === 1 ? '' : 's'}).`,
+    errors,
+    'FORM.ANSWERS_INVALID',
+  );
+export const templateInvalid = (errors: FieldError[]) => badRequest('The form template is not valid.', errors, 'FORM_TEMPLATE.INVALID');
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

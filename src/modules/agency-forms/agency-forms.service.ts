@@ -1,0 +1,95 @@
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../../access/principal';
+import type { Tx } from '../../platform/db/transaction';
+import type { Page } from '../../platform/http/pagination';
+import type { IdempotentOutcome } from '../../platform/idempotency/idempotency';
+import type { CaseFormsPort, CaseNotificationsPort, CasesForForms } from '../cases';
+import * as requests from './agency-forms.repository';
+import type {
+  CaseFormsView,
+  FormDraftSave,
+  FormRequestCreate,
+  FormRequestView,
+  FormSubmissionList,
+  FormSubmissionView,
+  FormSubmit,
+  FormTemplateCreate,
+  FormTemplateList,
+  FormTemplateVersionCreate,
+  FormTemplateVersionView,
+} from './agency-forms.types';
+import { caseForms } from './use-cases/case-forms';
+import { closeRequest } from './use-cases/close-request';
+import type { AgencyFormsDeps } from './use-cases/deps';
+import { getRequest, getSubmission, listRequests, listSubmissions, type RequestListQuery } from './use-cases/read-requests';
+import { requestForm } from './use-cases/request-form';
+import { saveDraft } from './use-cases/save-draft';
+import { submitForm } from './use-cases/submit-form';
+import { createTemplate, createVersion, getVersion, listTemplates, publishVersion, retireVersion } from './use-cases/templates';
+
+/** The agency-forms module's use cases, for its routes (one file each under use-cases/). */
+export interface AgencyFormsService {
+  listTemplates(p: Principal): Promise<FormTemplateList>;
+  getVersion(p: Principal, id: string, version: number): Promise<FormTemplateVersionView>;
+  createTemplate(p: Principal, body: FormTemplateCreate): Promise<FormTemplateVersionView>;
+  createVersion(p: Principal, id: string, body: FormTemplateVersionCreate): Promise<FormTemplateVersionView>;
+  publishVersion(p: Principal, id: string, version: number): Promise<FormTemplateVersionView>;
+  retireVersion(p: Principal, id: string, version: number): Promise<FormTemplateVersionView>;
+  caseForms(p: Principal, caseId: string): Promise<CaseFormsView>;
+  requestForm(p: Principal, caseId: string, body: FormRequestCreate): Promise<FormRequestView>;
+  listRequests(p: Principal, q: RequestListQuery): Promise<Page<FormRequestView>>;
+  getRequest(p: Principal, id: string): Promise<{ view: FormRequestView; version: number }>;
+  saveDraft(p: Principal, id: string, ifMatch: number, body: FormDraftSave): Promise<{ view: FormRequestView; version: number }>;
+  submit(p: Principal, id: string, body: FormSubmit, idempotencyKey: string | undefined): Promise<IdempotentOutcome<FormSubmissionView>>;
+  listSubmissions(p: Principal, id: string): Promise<FormSubmissionList>;
+  getSubmission(p: Principal, id: string, revision: number): Promise<FormSubmissionView>;
+  close(p: Principal, id: string, decision: 'withdrawn' | 'waived', reason: string): Promise<FormRequestView>;
+}
+
+export interface AgencyFormsServiceOptions {
+  /** The cases module's side of a form (app.ts wires it). */
+  cases: CasesForForms;
+  notifications: Pick<CaseNotificationsPort, 'listOfCase'>;
+  dueWorkingDays: number;
+  now?: () => Date;
+}
+
+export function createAgencyFormsService(ds: DataSource, opts: AgencyFormsServiceOptions): AgencyFormsService {
+  const deps: AgencyFormsDeps = {
+    ds,
+    cases: opts.cases,
+    notifications: opts.notifications,
+    dueWorkingDays: opts.dueWorkingDays,
+    now: opts.now ?? (() => new Date()),
+  };
+  return {
+    listTemplates: (p) => listTemplates(deps, p),
+    getVersion: (p, id, v) => getVersion(deps, p, id, v),
+    createTemplate: (p, body) => createTemplate(deps, p, body),
+    createVersion: (p, id, body) => createVersion(deps, p, id, body),
+    publishVersion: (p, id, v) => publishVersion(deps, p, id, v),
+    retireVersion: (p, id, v) => retireVersion(deps, p, id, v),
+    caseForms: (p, caseId) => caseForms(deps, p, caseId),
+    requestForm: (p, caseId, body) => requestForm(deps, p, caseId, body),
+    listRequests: (p, q) => listRequests(deps, p, q),
+    getRequest: (p, id) => getRequest(deps, p, id),
+    saveDraft: (p, id, ifMatch, body) => saveDraft(deps, p, id, ifMatch, body),
+    submit: (p, id, body, key) => submitForm(deps, p, id, body, key),
+    listSubmissions: (p, id) => listSubmissions(deps, p, id),
+    getSubmission: (p, id, revision) => getSubmission(deps, p, id, revision),
+    close: (p, id, decision, reason) => closeRequest(deps, p, id, decision, reason),
+  };
+}
+
+/** The cases module's view of a case's requests (CaseFormsPort): what is still outstanding. */
+export const caseFormsPort: CaseFormsPort = {
+  async outstandingOf(tx: Tx, caseId: string) {
+    return (await requests.outstandingOf(tx, caseId)).map((r) => ({
+      requestId: r.id,
+      agencyId: r.agency_id,
+      agencyName: r.agency_name,
+      templateId: r.template_id,
+      dueDate: r.due_date,
+    }));
+  },
+};

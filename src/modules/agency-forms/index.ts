@@ -1,0 +1,15 @@
+// Agency data collection forms: versioned templates, requests to agencies, drafts, submissions and amendments.
+export { createAgencyFormsService, caseFormsPort, type AgencyFormsService, type AgencyFormsServiceOptions } from './agency-forms.service';
+export { agencyFormsRouter } from './agency-forms.routes';
+export { seedNationalTemplates } from './seed-national';
+export * from './entities';
+import * as entities from './entities';
+
+/** The agency-forms module's tables. */
+export const AGENCY_FORMS_ENTITIES = [
+  entities.FormTemplateEntity,
+  entities.FormTemplateVersionEntity,
+  entities.FormRequestEntity,
+  entities.FormDraftEntity,
+  entities.FormSubmissionEntity,
+];

@@ -1,0 +1,47 @@
+import type { Tx } from '../../platform/db/transaction';
+import type { CaseStatus } from './case-status';
+
+/**
+ * The one way other modules tell the cases module that something happened to a
+ * case, and the one way rules react to it: inside the transaction of the
+ * command that made the change (docs/architecture.md, "Reacting to a case
+ * change"). The module making the change calls `CasesForForms.changed` (or a
+ * sibling for its own kind of change) after writing its own rows; the cases
+ * module locks the case row, records the change in the case's history and then
+ * runs every registered listener, in registration order, with the same `tx`.
+ * A listener that throws rolls the whole command back, so a committed change
+ * can never lack what a listener writes (the SCR triggers will be one).
+ */
+export type CaseChange =
+  | { kind: 'form_requested'; caseId: string; requestId: string; agencyId: string; templateId: string }
+  | {
+      kind: 'form_submitted';
+      caseId: string;
+      requestId: string;
+      agencyId: string;
+      templateId: string;
+      templateVersion: number;
+      revision: number;
+    }
+  | {
+      kind: 'form_request_closed';
+      caseId: string;
+      requestId: string;
+      agencyId: string;
+      templateId: string;
+      decision: 'withdrawn' | 'waived';
+    };
+
+/** The case as it is when a listener runs (locked by the transaction), after the change was recorded. */
+export interface CaseChangeContext {
+  caseId: string;
+  panelId: string | null;
+  status: CaseStatus;
+  at: Date;
+}
+
+export interface CaseChangeListener {
+  /** For logs and errors: which listener ran. */
+  readonly name: string;
+  onCaseChange(tx: Tx, change: CaseChange, context: CaseChangeContext): Promise<void>;
+}
