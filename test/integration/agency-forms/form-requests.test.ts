@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { seedNationalTemplates } from '../../../src/modules/agency-forms';
+import { exampleAnswers, findTemplate } from '../../../src/modules/agency-forms/catalogue';
 import type { CaseChange, CaseChangeListener } from '../../../src/modules/cases';
 import { addWorkingDays, londonDateOf } from '../../../src/platform/time';
 import { startTestApp, type TestApp } from '../../support/app';
@@ -371,5 +372,42 @@ describe('the case’s information state', () => {
     const reporting = res.body.suggestions.filter((s: { templateId: string }) => s.templateId === 'reporting');
     expect(reporting.map((s: { agency: { id: string } }) => s.agency.id).sort()).toEqual([dir.hospitalId, dir.gpId, dir.policeId].sort());
     expect((await request(t.app).get(`/v1/cases/${caseId}/forms`).set(hospitalUser())).status).toBe(403);
+  });
+
+  it('suggests the SUDI form from the hospital that notified an unexpected infant death, and drops a suggestion once requested', async () => {
+    const caseId = await openCase();
+    const before = await request(t.app).get(`/v1/cases/${caseId}/forms`).set(coordinator());
+    const sudi = before.body.suggestions.filter((s: { templateId: string }) => s.templateId === 'sudi');
+    expect(sudi).toEqual([expect.objectContaining({ agency: expect.objectContaining({ id: dir.hospitalId }) })]);
+    await request(t.app)
+      .post(`/v1/cases/${caseId}/form-requests`)
+      .set(coordinator())
+      .send({ agencyId: dir.hospitalId, templateId: 'sudi' });
+    const after = await request(t.app).get(`/v1/cases/${caseId}/forms`).set(coordinator());
+    expect(after.body.suggestions.filter((s: { templateId: string }) => s.templateId === 'sudi')).toEqual([]);
+  });
+});
+
+describe('the national reporting form', () => {
+  it('when requested and submitted complete (some answers not known), then stored with the national completeness', async () => {
+    const caseId = await openCase();
+    const requested = await request(t.app)
+      .post(`/v1/cases/${caseId}/form-requests`)
+      .set(coordinator())
+      .send({ agencyOdsCode: 'RWP', templateId: 'reporting' });
+    expect(requested.status).toBe(201);
+    const definition = findTemplate('reporting')!;
+    const answers = exampleAnswers(definition, { notKnownEvery: 10 });
+    const res = await request(t.app)
+      .post(`/v1/form-requests/${requested.body.id}/submit`)
+      .set(hospitalUser())
+      .send({ templateVersion: definition.version, answers });
+    expect(res.status).toBe(201);
+    const { questions, answered, notKnown, notApplicable } = res.body.completeness;
+    expect(questions).toBeGreaterThanOrEqual(100);
+    expect(notKnown).toBeGreaterThan(0);
+    expect(answered + notKnown + notApplicable).toBe(questions);
+    const read = await request(t.app).get(`/v1/form-requests/${requested.body.id}/submissions/1`).set(coordinator());
+    expect(read.body.answers).toEqual(answers);
   });
 });
