@@ -1078,6 +1078,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/form-requests/{requestId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The files attached to a form request
+         * @description Metadata only, oldest first. The agency asked (staff, or its system with `forms:read`) and the case's CDOP
+         *     coordinators; anyone else gets 404 whether or not the request exists. Audited.
+         */
+        get: operations["listFormAttachments"];
+        put?: never;
+        /**
+         * Attach a file (such as the post-mortem report) to a form request
+         * @description The body is the file itself, sent as it is (not multipart), with `Content-Type` naming its type and the
+         *     `Attachment-Filename` header its name. The type must be one this service accepts (`ATTACHMENT_TYPES`; by
+         *     default PDF, PNG, JPEG, TIFF and Word DOCX) **and** must be what the bytes are: the content is recognised from
+         *     its bytes (signatures, as `file-type` reads them), and a file whose content is another type
+         *     (`ATTACHMENT.CONTENT_MISMATCH`), cannot be recognised (`ATTACHMENT.UNRECOGNISED`: plain text, for example) or
+         *     is a program, script or archive (`ATTACHMENT.EXECUTABLE`, whatever it claims) is refused with 415 and nothing
+         *     is stored. Every such refusal is audited.
+         *
+         *     At most `ATTACHMENT_MAX_BYTES` (20 MiB by default): a larger `Content-Length` is refused at once, and a body
+         *     that grows past the limit is refused as soon as it does (413 `ATTACHMENT.TOO_LARGE`), never held whole. At most
+         *     `ATTACHMENT_MAX_PER_REQUEST` files per request (409 `ATTACHMENT.LIMIT_REACHED`); a withdrawn or waived request
+         *     takes none (409 `FORM_REQUEST.CLOSED`). A submitted request still takes files (for an amendment).
+         *
+         *     Stored in PostgreSQL with its SHA-256, in one transaction with its audit event. Agency systems must send an
+         *     `Idempotency-Key`: the same key with the same file, name and type returns the first response again
+         *     (`Idempotent-Replayed: true`); with anything else, 422.
+         */
+        post: operations["uploadFormAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/form-requests/{requestId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+                /** @description The attachment's id (from `GET /v1/form-requests/{requestId}/attachments`, or the `Location` of the 201 that stored it). */
+                attachmentId: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download an attached file
+         * @description The file's bytes exactly as uploaded, streamed from the database in slices (never held whole in memory), with
+         *     the type recognised on upload as `Content-Type`, `Content-Disposition: attachment` (the file name, UTF-8 in
+         *     `filename*`), `X-Content-Type-Options: nosniff` and its SHA-256 as the `ETag`. The agency asked and the case's
+         *     CDOP coordinators; anyone else gets 404 whether or not it exists. Every download is audited (before the first
+         *     byte is sent).
+         */
+        get: operations["downloadFormAttachment"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a file uploaded by mistake
+         * @description Only whoever uploaded it (403 `ATTACHMENT.NOT_UPLOADER` for anyone else who can see it), and only until the form
+         *     is next submitted: once a submission or amendment follows the upload, the file is part of the record
+         *     (409 `ATTACHMENT.SUBMITTED`; the database refuses it too). The content is removed; the audit trail keeps its
+         *     SHA-256, size and type. Audited.
+         */
+        delete: operations["deleteFormAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2188,6 +2267,47 @@ export interface components {
         FormRequestClose: {
             reason: string;
         };
+        /**
+         * @description The file's type, as claimed on upload and confirmed from its bytes. These are the types the service can
+         *     recognise; a deployment may allow fewer (`ATTACHMENT_TYPES`).
+         * @enum {string}
+         */
+        AttachmentMediaType: "application/pdf" | "image/png" | "image/jpeg" | "image/tiff" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+        /**
+         * @description A file attached to a form request (for example the post-mortem report): its metadata. The content is read with
+         *     `GET /v1/form-requests/{requestId}/attachments/{attachmentId}`.
+         */
+        FormAttachment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestId: string;
+            /** @description The name given on upload, cleaned (no folders, control characters or `<>:"|?*`). May name the child. */
+            filename: string;
+            mediaType: components["schemas"]["AttachmentMediaType"];
+            /** @description Bytes. */
+            size: number;
+            /** @description SHA-256 of the content (hex), computed on upload; also the download's ETag. */
+            sha256: string;
+            /** Format: date-time */
+            uploadedAt: string;
+            uploadedBy: {
+                /**
+                 * @description A person or an agency system.
+                 * @enum {string}
+                 */
+                kind: "user" | "client";
+            };
+            /**
+             * @description True once the form has been submitted (or amended) after the file was uploaded: it is then part of the record
+             *     and can no longer be deleted.
+             */
+            submitted: boolean;
+        };
+        /** @description Every attachment of a form request, oldest first (at most `ATTACHMENT_MAX_PER_REQUEST`, so no paging). */
+        FormAttachmentList: {
+            items: components["schemas"]["FormAttachment"][];
+        };
     };
     responses: {
         /** @description An unexpected fault. The body carries only the request id. */
@@ -2404,6 +2524,17 @@ export interface components {
         TemplateVersion: number;
         /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
         RequestId: components["schemas"]["Uuid"];
+        /**
+         * @description The file's name, as the agency knows it (shown to the coordinator and given back on download). UTF-8,
+         *     percent-encoded (`encodeURIComponent`): plain ASCII names other than `%` need no encoding. A header rather than
+         *     a query parameter because file names often name the child, and proxies log query strings. Any folder part
+         *     (`/` or `\`) is dropped, control and bidirectional-override characters removed, and `<>:"|?*` replaced with `_`;
+         *     at most 255 characters after that (400 `ATTACHMENT.FILENAME_INVALID` otherwise, or when nothing is left).
+         * @example Post-mortem%20report%20%E2%80%93%20final.pdf
+         */
+        AttachmentFilename: string;
+        /** @description The attachment's id (from `GET /v1/form-requests/{requestId}/attachments`, or the `Location` of the 201 that stored it). */
+        AttachmentId: components["schemas"]["Uuid"];
     };
     requestBodies: never;
     headers: {
@@ -4243,6 +4374,231 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFormAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormAttachmentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    uploadFormAttachment: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The file's name, as the agency knows it (shown to the coordinator and given back on download). UTF-8,
+                 *     percent-encoded (`encodeURIComponent`): plain ASCII names other than `%` need no encoding. A header rather than
+                 *     a query parameter because file names often name the child, and proxies log query strings. Any folder part
+                 *     (`/` or `\`) is dropped, control and bidirectional-override characters removed, and `<>:"|?*` replaced with `_`;
+                 *     at most 255 characters after that (400 `ATTACHMENT.FILENAME_INVALID` otherwise, or when nothing is left).
+                 * @example Post-mortem%20report%20%E2%80%93%20final.pdf
+                 */
+                "Attachment-Filename": components["parameters"]["AttachmentFilename"];
+                /**
+                 * @description A unique key per command, chosen by the caller (a UUID is ideal). Required for agency systems, optional for people.
+                 *     The same key with the same body returns the first response again; with a different body, 422; while the first
+                 *     request is still being processed, 409. Keys are kept per client for at least 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        /** @description The file's bytes. */
+        requestBody: {
+            content: {
+                "application/pdf": string;
+                "image/png": string;
+                "image/jpeg": string;
+                "image/tiff": string;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+            };
+        };
+        responses: {
+            /** @description The file stored. */
+            201: {
+                headers: {
+                    /** @description The file, `/v1/form-requests/{requestId}/attachments/{attachmentId}`. */
+                    Location?: string;
+                    /** @description Present (true) when this is the stored response to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormAttachment"];
+                };
+            };
+            /** @description No usable file name, an empty body, or (agency systems) no Idempotency-Key. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The request was withdrawn or waived, holds as many files as it may, or the Idempotency-Key is in use by a request still running. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is larger than `ATTACHMENT_MAX_BYTES`. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The type is not accepted, or the content is not what the `Content-Type` claims, cannot be recognised, or is a
+             *     program, script or archive. Nothing is stored.
+             */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    downloadFormAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+                /** @description The attachment's id (from `GET /v1/form-requests/{requestId}/attachments`, or the `Location` of the 201 that stored it). */
+                attachmentId: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<the name, percent-encoded>`. */
+                    "Content-Disposition"?: string;
+                    /** @description The file's size in bytes. */
+                    "Content-Length"?: number;
+                    /** @description The SHA-256 of the content (hex, quoted), as in the metadata's `sha256`. */
+                    ETag?: string;
+                    /** @description Always `nosniff`. */
+                    "X-Content-Type-Options"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/tiff": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteFormAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The form request's id (from `GET /v1/form-requests`, or the `Location` of the 201 that created it). */
+                requestId: components["parameters"]["RequestId"];
+                /** @description The attachment's id (from `GET /v1/form-requests/{requestId}/attachments`, or the `Location` of the 201 that stored it). */
+                attachmentId: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Not whoever uploaded the file, or (the permission) not allowed to change forms. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The form was submitted after the file was uploaded. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
