@@ -12,4 +12,5 @@ export const AGENCY_FORMS_ENTITIES = [
   entities.FormRequestEntity,
   entities.FormDraftEntity,
   entities.FormSubmissionEntity,
+  entities.FormAttachmentEntity,
 ];

@@ -3,3 +3,4 @@ export * from './form-template-version.entity';
 export * from './form-request.entity';
 export * from './form-draft.entity';
 export * from './form-submission.entity';
+export * from './form-attachment.entity';
