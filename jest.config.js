@@ -8,11 +8,14 @@ const swc = [
   },
 ];
 
+const ESM_ONLY = '(jose|file-type|strtok3|token-types|@tokenizer/inflate|uint8array-extras|@borewit/text-codec)';
+
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc },
-  // jose 6 ships ES modules only, which jest's CommonJS runtime cannot require: swc compiles it.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transform: { '^.+\\.ts$': swc, [`/node_modules/${ESM_ONLY}/.+\\.js$`]: swc },
+  // jose 6 and file-type 21 (with the packages it imports) ship ES modules only, which jest's CommonJS runtime
+  // cannot require: swc compiles them.
+  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // One embedded PostgreSQL for the run (or TEST_DATABASE_URL), one database per worker.

@@ -161,6 +161,7 @@ export function createApp(deps: AppDeps): Express {
         cases: cases.forms,
         notifications: caseNotificationsPort,
         dueWorkingDays: config.formDueWorkingDays,
+        attachments: config.attachments,
       }),
     ),
   );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './platform/project-root';
 import { loadDeadlineRules, type DeadlineRule } from './modules/cases';
+import { ATTACHMENT_MEDIA_TYPES, type AttachmentMediaType } from './modules/agency-forms';
 
 /**
  * The whole configuration, parsed once from the environment at start-up.
@@ -45,6 +46,26 @@ const schema = z
     SEED_DEMO_DATA: booleanFromEnv.optional(),
     NHS_TEST_NUMBERS_ACCEPTED: booleanFromEnv.optional(),
     FORM_DUE_WORKING_DAYS: z.coerce.number().int().min(1).max(260).default(15),
+    ATTACHMENT_TYPES: z
+      .string()
+      .default(ATTACHMENT_MEDIA_TYPES.join(','))
+      .transform((v) => [
+        ...new Set(
+          v
+            .split(',')
+            .map((t) => t.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(z.array(z.enum(ATTACHMENT_MEDIA_TYPES)).min(1, 'must name at least one type')),
+    // Held in memory whole while it is checked and stored: at most 100 MiB.
+    ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100 * 1024 * 1024)
+      .default(20 * 1024 * 1024),
+    ATTACHMENT_MAX_PER_REQUEST: z.coerce.number().int().min(1).max(1000).default(50),
     OPENAPI_VALIDATE_RESPONSES: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().default('false'),
     PUBLIC_BASE_URL: z
@@ -138,6 +159,8 @@ export type Config = Readonly<{
   nhsTestNumbersAccepted: boolean;
   /** Working days (England, bank holidays excluded) a requested agency form is due after, unless the coordinator names a date. */
   formDueWorkingDays: number;
+  /** Files attached to form requests: the types accepted, the largest file, how many a request may hold. */
+  attachments: Readonly<{ types: readonly AttachmentMediaType[]; maxBytes: number; maxPerRequest: number }>;
   validateResponses: boolean;
   trustProxy: boolean | number | string;
   openapiPath: string;
@@ -235,6 +258,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA ?? e.NODE_ENV === 'development',
     nhsTestNumbersAccepted: e.NHS_TEST_NUMBERS_ACCEPTED ?? e.NODE_ENV !== 'production',
     formDueWorkingDays: e.FORM_DUE_WORKING_DAYS,
+    attachments: Object.freeze({
+      types: Object.freeze(e.ATTACHMENT_TYPES),
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      maxPerRequest: e.ATTACHMENT_MAX_PER_REQUEST,
+    }),
     validateResponses: e.OPENAPI_VALIDATE_RESPONSES,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     openapiPath: path.join(projectRoot(), 'openapi', 'openapi.yaml'),

@@ -1,4 +1,4 @@
-import { AppError, badRequest, conflict, notFound, type FieldError } from '../../platform/http/problem';
+import { AppError, badRequest, conflict, forbidden, notFound, type FieldError } from '../../platform/http/problem';
 
 // One message for "does not exist" and "not yours": a 404 must not confirm that a request exists.
 export const requestNotFound = () => notFound('The form request', 'FORM_REQUEST.NOT_FOUND');
@@ -54,5 +54,53 @@ export const answersInvalid = (errors: FieldError[]) =>
     'FORM.ANSWERS_INVALID',
   );
 export const templateInvalid = (errors: FieldError[]) => badRequest('The form template is not valid.', errors, 'FORM_TEMPLATE.INVALID');
+
+// Attachments. Refusals of the file itself are 415 (RFC 9110 allows it "as a result of inspecting the data directly").
+export const attachmentNotFound = () => notFound('The attachment', 'ATTACHMENT.NOT_FOUND');
+const unsupported = (code: string, detail: string, extensions?: Record<string, unknown>) =>
+  new AppError({ status: 415, code, title: 'Unsupported media type', detail, extensions });
+export const attachmentTypeNotAllowed = (claimed: string | undefined, allowedTypes: readonly string[]) =>
+  unsupported(
+    'ATTACHMENT.TYPE_NOT_ALLOWED',
+    claimed ? `Files of type ${claimed} are not accepted here.` : 'Send the file with a Content-Type naming its type.',
+    { allowedTypes },
+  );
+export const attachmentExecutable = () =>
+  unsupported('ATTACHMENT.EXECUTABLE', 'Programs, scripts and archives are never accepted as attachments.');
+export const attachmentUnrecognised = (allowedTypes: readonly string[]) =>
+  unsupported(
+    'ATTACHMENT.UNRECOGNISED',
+    'The type of the file could not be recognised from its content; send it as one of the accepted types.',
+    { allowedTypes },
+  );
+export const attachmentMismatch = (claimedType: string, detectedType: string) =>
+  unsupported('ATTACHMENT.CONTENT_MISMATCH', `The file was sent as ${claimedType} but its content is ${detectedType}.`, {
+    claimedType,
+    detectedType,
+  });
+export const attachmentTooLarge = (maxBytes: number) =>
+  new AppError({
+    status: 413,
+    code: 'ATTACHMENT.TOO_LARGE',
+    title: 'Payload too large',
+    detail: `The file is larger than ${maxBytes} bytes.`,
+    extensions: { maxBytes },
+  });
+export const attachmentEmpty = () => badRequest('The file is empty.', [{ field: 'body', message: 'is empty' }], 'ATTACHMENT.EMPTY');
+export const attachmentIncomplete = () =>
+  badRequest('The upload ended before the whole file arrived.', [{ field: 'body', message: 'is incomplete' }], 'ATTACHMENT.INCOMPLETE');
+export const filenameInvalid = (message: string) =>
+  badRequest(
+    'The Attachment-Filename header does not give a usable file name.',
+    [{ field: 'headers.attachment-filename', message }],
+    'ATTACHMENT.FILENAME_INVALID',
+  );
+export const attachmentLimitReached = (maxAttachments: number) =>
+  conflict('ATTACHMENT.LIMIT_REACHED', `The form request has ${maxAttachments} attachments already, the most it may hold.`, {
+    maxAttachments,
+  });
+export const attachmentSubmitted = () =>
+  conflict('ATTACHMENT.SUBMITTED', 'The form was submitted after this file was uploaded; it is part of the record and cannot be deleted.');
+export const notUploader = () => forbidden('Only whoever uploaded this file may delete it.', 'ATTACHMENT.NOT_UPLOADER');
 
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

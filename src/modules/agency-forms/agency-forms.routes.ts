@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import { principalOf } from '../../access/authorize';
+import { attachmentDisposition } from '../../platform/http/content-disposition';
 import { etagOf, requireIfMatch } from '../../platform/http/etag';
 import { decodeCursor } from '../../platform/http/pagination';
 import type { AgencyFormsService } from './agency-forms.service';
@@ -90,6 +93,46 @@ export function agencyFormsRouter(service: AgencyFormsService): Router {
   });
   r.post('/v1/form-requests/:requestId/waive', async (req, res) => {
     res.json(await service.close(principalOf(req), req.params.requestId, 'waived', (req.body as FormRequestClose).reason));
+  });
+
+  r.get('/v1/form-requests/:requestId/attachments', async (req, res) => {
+    res.json(await service.listAttachments(principalOf(req), req.params.requestId));
+  });
+  // The body is the file itself: no parser reads it (express.json only takes JSON types); the use case reads it with its limit.
+  r.post('/v1/form-requests/:requestId/attachments', async (req, res) => {
+    const id = req.params.requestId;
+    const length = req.get('content-length');
+    const upload = {
+      contentType: req.get('content-type'),
+      filename: req.get('attachment-filename'),
+      declaredLength: length === undefined ? undefined : Number(length),
+      body: req,
+    };
+    const outcome = await service.uploadAttachment(principalOf(req), id, upload, req.get('idempotency-key'));
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.status).setHeader('Location', `/v1/form-requests/${id}/attachments/${outcome.body.id}`).json(outcome.body);
+  });
+  r.get('/v1/form-requests/:requestId/attachments/:attachmentId', async (req, res) => {
+    const { attachment, content } = await service.downloadAttachment(principalOf(req), req.params.requestId, req.params.attachmentId);
+    res.status(200);
+    res.setHeader('Content-Type', attachment.mediaType);
+    res.setHeader('Content-Length', String(attachment.size));
+    res.setHeader('Content-Disposition', attachmentDisposition(attachment.filename));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Opened in a browser tab anyway: no scripts, no requests, a sandboxed origin.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('ETag', `"${attachment.sha256}"`);
+    try {
+      await pipeline(Readable.from(content), res);
+    } catch (err) {
+      // The status line has gone: the only way left to say "incomplete" is to cut the response short.
+      if (!res.writableFinished) req.ctx.log.warn({ err, attachmentId: attachment.id }, 'attachment download ended early');
+      res.destroy();
+    }
+  });
+  r.delete('/v1/form-requests/:requestId/attachments/:attachmentId', async (req, res) => {
+    await service.deleteAttachment(principalOf(req), req.params.requestId, req.params.attachmentId);
+    res.status(204).end();
   });
   return r;
 }

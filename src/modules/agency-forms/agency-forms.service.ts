@@ -7,6 +7,8 @@ import type { CaseFormsPort, CaseNotificationsPort, CasesForForms } from '../cas
 import * as requests from './agency-forms.repository';
 import type {
   CaseFormsView,
+  FormAttachmentList,
+  FormAttachmentView,
   FormDraftSave,
   FormRequestCreate,
   FormRequestView,
@@ -20,7 +22,10 @@ import type {
 } from './agency-forms.types';
 import { caseForms } from './use-cases/case-forms';
 import { closeRequest } from './use-cases/close-request';
-import type { AgencyFormsDeps } from './use-cases/deps';
+import type { AgencyFormsDeps, AttachmentPolicy } from './use-cases/deps';
+import { deleteAttachment } from './use-cases/delete-attachment';
+import { downloadAttachment, listAttachments, type AttachmentDownload } from './use-cases/read-attachments';
+import { uploadAttachment, type AttachmentUpload } from './use-cases/upload-attachment';
 import { getRequest, getSubmission, listRequests, listSubmissions, type RequestListQuery } from './use-cases/read-requests';
 import { requestForm } from './use-cases/request-form';
 import { saveDraft } from './use-cases/save-draft';
@@ -44,6 +49,15 @@ export interface AgencyFormsService {
   listSubmissions(p: Principal, id: string): Promise<FormSubmissionList>;
   getSubmission(p: Principal, id: string, revision: number): Promise<FormSubmissionView>;
   close(p: Principal, id: string, decision: 'withdrawn' | 'waived', reason: string): Promise<FormRequestView>;
+  uploadAttachment(
+    p: Principal,
+    id: string,
+    upload: AttachmentUpload,
+    idempotencyKey: string | undefined,
+  ): Promise<IdempotentOutcome<FormAttachmentView>>;
+  listAttachments(p: Principal, id: string): Promise<FormAttachmentList>;
+  downloadAttachment(p: Principal, id: string, attachmentId: string): Promise<AttachmentDownload>;
+  deleteAttachment(p: Principal, id: string, attachmentId: string): Promise<void>;
 }
 
 export interface AgencyFormsServiceOptions {
@@ -51,6 +65,8 @@ export interface AgencyFormsServiceOptions {
   cases: CasesForForms;
   notifications: Pick<CaseNotificationsPort, 'listOfCase'>;
   dueWorkingDays: number;
+  /** What files a request takes (ATTACHMENT_* configuration). */
+  attachments: AttachmentPolicy;
   now?: () => Date;
 }
 
@@ -60,6 +76,7 @@ export function createAgencyFormsService(ds: DataSource, opts: AgencyFormsServic
     cases: opts.cases,
     notifications: opts.notifications,
     dueWorkingDays: opts.dueWorkingDays,
+    attachments: opts.attachments,
     now: opts.now ?? (() => new Date()),
   };
   return {
@@ -78,6 +95,10 @@ export function createAgencyFormsService(ds: DataSource, opts: AgencyFormsServic
     listSubmissions: (p, id) => listSubmissions(deps, p, id),
     getSubmission: (p, id, revision) => getSubmission(deps, p, id, revision),
     close: (p, id, decision, reason) => closeRequest(deps, p, id, decision, reason),
+    uploadAttachment: (p, id, upload, key) => uploadAttachment(deps, p, id, upload, key),
+    listAttachments: (p, id) => listAttachments(deps, p, id),
+    downloadAttachment: (p, id, attachmentId) => downloadAttachment(deps, p, id, attachmentId),
+    deleteAttachment: (p, id, attachmentId) => deleteAttachment(deps, p, id, attachmentId),
   };
 }
 

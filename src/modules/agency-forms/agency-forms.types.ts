@@ -17,3 +17,5 @@ export type FormSubmissionList = S['FormSubmissionList'];
 export type FormRequestClose = S['FormRequestClose'];
 export type CaseFormsView = S['CaseForms'];
 export type CompletenessView = S['Completeness'];
+export type FormAttachmentView = S['FormAttachment'];
+export type FormAttachmentList = S['FormAttachmentList'];

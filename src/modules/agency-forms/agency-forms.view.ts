@@ -2,12 +2,15 @@ import type { RequestRow } from './agency-forms.repository';
 import type { VersionSummaryRow } from './templates.repository';
 import type {
   CompletenessView,
+  FormAttachmentView,
   FormRequestView,
   FormSubmissionView,
   FormTemplateVersionView,
   FormTemplateView,
 } from './agency-forms.types';
-import type { FormDraftEntity, FormSubmissionEntity, FormTemplateEntity, FormTemplateVersionEntity } from './entities';
+import { submittedWithForm } from './attachment-rules';
+import type { AttachmentMediaType } from './attachment-content';
+import type { FormAttachmentMeta, FormDraftEntity, FormSubmissionEntity, FormTemplateEntity, FormTemplateVersionEntity } from './entities';
 import { questionCount } from './form-rules';
 
 /** Rows into API objects. Answers and free text are shown only to those the use case let through. */
@@ -108,5 +111,20 @@ export function versionView(t: FormTemplateEntity, v: FormTemplateVersionEntity)
     createdAt: v.created_at.toISOString(),
     publishedAt: v.published_at?.toISOString() ?? null,
     retiredAt: v.retired_at?.toISOString() ?? null,
+  };
+}
+
+/** `requestRevisions`: how many revisions the request has now (an attachment uploaded before the latest is part of it). */
+export function attachmentView(a: FormAttachmentMeta, requestRevisions: number): FormAttachmentView {
+  return {
+    id: a.id,
+    requestId: a.request_id,
+    filename: a.filename,
+    mediaType: a.media_type as AttachmentMediaType,
+    size: a.size,
+    sha256: a.sha256,
+    uploadedAt: a.uploaded_at.toISOString(),
+    uploadedBy: { kind: a.uploaded_by_type === 'client' ? 'client' : 'user' },
+    submitted: submittedWithForm(a, requestRevisions),
   };
 }

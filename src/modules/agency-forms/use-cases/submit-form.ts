@@ -14,7 +14,7 @@ import type { FormSubmissionView, FormSubmit } from '../agency-forms.types';
 import { submissionView } from '../agency-forms.view';
 import { answerErrors, completenessOf } from '../form-rules';
 import { acceptedVersion } from './accepted-version';
-import { requestEvent, runFormsCommand, type AgencyFormsDeps } from './deps';
+import { requestEvent, requireKeyFromSystems, runFormsCommand, type AgencyFormsDeps } from './deps';
 
 /**
  * POST /v1/form-requests/{requestId}/submit, in one transaction, read top to
@@ -31,7 +31,7 @@ export async function submitForm(
   body: FormSubmit,
   idempotencyKey: string | undefined,
 ): Promise<IdempotentOutcome<FormSubmissionView>> {
-  requireKeyFromSystems(p, idempotencyKey);
+  requireKeyFromSystems(p, idempotencyKey, 'submission');
   const request: IdempotentRequest | undefined = idempotencyKey
     ? { scope: `${p.kind}:${p.id}`, key: idempotencyKey, fingerprint: fingerprint('POST', `/v1/form-requests/${id}/submit`, body) }
     : undefined;
@@ -97,16 +97,5 @@ function amendmentRules(revision: number, reason: string | undefined): void {
     throw badRequest('This is the first submission: there is nothing to amend.', [
       { field: 'body.amendmentReason', message: 'is only for amendments', code: 'not_allowed' },
     ]);
-  }
-}
-
-/** Agency systems retry on timeouts, so each submission must carry an Idempotency-Key (as on the intake). */
-function requireKeyFromSystems(p: Principal, idempotencyKey: string | undefined): void {
-  if (p.kind === 'client' && !idempotencyKey) {
-    throw badRequest(
-      'Agency systems must send an Idempotency-Key with each submission.',
-      [{ field: 'headers.idempotency-key', message: 'is required for agency systems', code: 'required' }],
-      'IDEMPOTENCY.KEY_REQUIRED',
-    );
   }
 }
