@@ -1,4 +1,3 @@
-import type { QueryConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import { poolOf } from '../../platform/db/data-source';
 import { columnsOf } from '../../platform/db/entity-sql';
@@ -66,25 +65,20 @@ export async function deleteAttachment(tx: Tx, id: string): Promise<void> {
   await sql(tx, `DELETE FROM form_attachments WHERE id = $1`, [id]);
 }
 
-/** Binary results come back as the raw bytes: no parser applies to them. */
-const RAW = { getTypeParser: () => (value: Buffer) => value };
-
 /**
  * `length` bytes of a file's content from `offset` (0-based), or undefined
  * when the file is gone. Its own statement on any pooled connection, outside a
  * transaction: a download holds no connection while the client reads. The
  * column is stored uncompressed out of line, so PostgreSQL reads only the
- * TOAST chunks the slice covers; the result is asked for in binary, so the
- * slice arrives as bytes, not as hex text twice its size.
+ * TOAST chunks the slice covers. (The slice travels as hex text, twice its
+ * size, and is decoded by node-postgres: asking for a binary result per query
+ * does not work, as its protocol parser reads every field of a text-mode
+ * connection as UTF-8.)
  */
 export async function readContentSlice(ds: DataSource, id: string, offset: number, length: number): Promise<Buffer | undefined> {
-  // `binary` is node-postgres's (lib/query.js) but missing from @types/pg's QueryConfig.
-  const query: QueryConfig & { binary: boolean } = {
-    text: `SELECT substring(content FROM $2::int FOR $3::int) AS slice FROM form_attachments WHERE id = $1::uuid`,
-    values: [id, offset + 1, length],
-    binary: true,
-    types: RAW,
-  };
-  const result = await poolOf(ds).query<{ slice: Buffer }>(query);
+  const result = await poolOf(ds).query<{ slice: Buffer }>(
+    `SELECT substring(content FROM $2::int FOR $3::int) AS slice FROM form_attachments WHERE id = $1::uuid`,
+    [id, offset + 1, length],
+  );
   return result.rows[0]?.slice;
 }
