@@ -182,3 +182,287 @@ describe('uploading and downloading', () => {
     expect(await stored()).toBe(1);
   });
 });
+
+describe('who may see and add files', () => {
+  it('when another agency, a coordinator of another panel or a panel member asks, then 404 for list, download, upload and delete; anonymous gets 401', async () => {
+    const { requestId } = await openRequest();
+    const mine = await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf');
+    expect(mine.status).toBe(201);
+    const path = `/v1/form-requests/${requestId}/attachments`;
+    for (const who of [gpUser(), otherCoordinator(), panelMember()]) {
+      expect((await request(t.app).get(path).set(who)).status).toBe(404);
+      expect((await download(mine.headers.location, who)).status).toBe(404);
+    }
+    for (const who of [gpUser(), otherCoordinator()])
+      expect((await request(t.app).delete(mine.headers.location).set(who)).status).toBe(404);
+    // Panel members read forms but never change them (no forms:write).
+    expect((await request(t.app).delete(mine.headers.location).set(panelMember())).status).toBe(403);
+    const gpUpload = await upload(requestId, gpUser(), files.pdf(), 'application/pdf');
+    expect(gpUpload.status).toBe(404);
+    expect(gpUpload.body.code).toBe('FORM_REQUEST.NOT_FOUND');
+    // A guessed attachment id on a request one may see is a 404 too.
+    expect((await download(`${path}/${randomUUID()}`, hospitalUser())).status).toBe(404);
+    expect((await request(t.app).get(path)).status).toBe(401);
+    expect(await stored()).toBe(1);
+  });
+
+  it('when the request was withdrawn, then a file is refused with 409 FORM_REQUEST.CLOSED; when it holds the most files it may, then 409 ATTACHMENT.LIMIT_REACHED', async () => {
+    const { requestId } = await openRequest();
+    for (let i = 0; i < MAX_FILES; i++)
+      expect((await upload(requestId, hospitalUser(), files.png(), 'image/png', `p${i}.png`)).status).toBe(201);
+    const full = await upload(requestId, hospitalUser(), files.png(), 'image/png', 'one-more.png');
+    expect(full.status).toBe(409);
+    expect(full.body).toMatchObject({ code: 'ATTACHMENT.LIMIT_REACHED', maxAttachments: MAX_FILES });
+
+    const other = await openRequest();
+    const withdrawn = await request(t.app)
+      .post(`/v1/form-requests/${other.requestId}/withdraw`)
+      .set(coordinator())
+      .send({ reason: 'Wrong trust' });
+    expect(withdrawn.status).toBe(200);
+    const closed = await upload(other.requestId, hospitalUser(), files.pdf(), 'application/pdf');
+    expect(closed.status).toBe(409);
+    expect(closed.body.code).toBe('FORM_REQUEST.CLOSED');
+    expect(await stored()).toBe(MAX_FILES);
+  });
+});
+
+describe('files that are refused', () => {
+  it.each([
+    ['a Windows program labelled application/pdf', 'ATTACHMENT.EXECUTABLE', 'application/pdf', files.windowsExecutable],
+    ['a Linux program labelled image/png', 'ATTACHMENT.EXECUTABLE', 'image/png', files.elfExecutable],
+    ['a shell script labelled application/pdf', 'ATTACHMENT.EXECUTABLE', 'application/pdf', files.shellScript],
+    ['a ZIP archive labelled application/pdf', 'ATTACHMENT.EXECUTABLE', 'application/pdf', () => files.zip({ 'run.bat': 'del *' })],
+    ['a PNG labelled application/pdf', 'ATTACHMENT.CONTENT_MISMATCH', 'application/pdf', files.png],
+    ['a PDF labelled image/jpeg', 'ATTACHMENT.CONTENT_MISMATCH', 'image/jpeg', files.pdf],
+    ['plain text labelled application/pdf', 'ATTACHMENT.UNRECOGNISED', 'application/pdf', files.plainText],
+  ])('when %s is uploaded, then 415 %s, nothing is stored and the refusal is audited', async (_what, code, type, make) => {
+    const { requestId } = await openRequest();
+    const res = await upload(requestId, hospitalUser(), make(), type);
+    expect(res.status).toBe(415);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.code).toBe(code);
+    if (code === 'ATTACHMENT.CONTENT_MISMATCH') expect(res.body).toMatchObject({ claimedType: type, detectedType: expect.any(String) });
+    expect(await stored()).toBe(0);
+    const audited = await auditRows('attachment.upload', requestId);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        actor_type: 'user',
+        outcome: 'denied',
+        reason: code,
+        details: expect.objectContaining({ claimedType: type }),
+      }),
+    ]);
+  });
+
+  it('when the Content-Type is one the contract does not list (text/plain), then 415 before anything is read', async () => {
+    const { requestId } = await openRequest();
+    const res = await upload(requestId, hospitalUser(), files.plainText(), 'text/plain');
+    expect(res.status).toBe(415);
+    expect(await stored()).toBe(0);
+  });
+
+  it('when a type is listed but not allowed here (ATTACHMENT_TYPES), then 415 ATTACHMENT.TYPE_NOT_ALLOWED naming those allowed', async () => {
+    const narrow = await startTestApp({ ATTACHMENT_TYPES: 'application/pdf, image/png' });
+    try {
+      const { requestId } = await openRequest();
+      const res = await request(narrow.app)
+        .post(`/v1/form-requests/${requestId}/attachments`)
+        .set(hospitalUser())
+        .set('Content-Type', 'image/tiff')
+        .set('Attachment-Filename', 'scan.tiff')
+        .send(files.tiff());
+      expect(res.status).toBe(415);
+      expect(res.body).toMatchObject({ code: 'ATTACHMENT.TYPE_NOT_ALLOWED', allowedTypes: ['application/pdf', 'image/png'] });
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('when the declared size is over ATTACHMENT_MAX_BYTES, then 413 ATTACHMENT.TOO_LARGE, audited, with nothing stored', async () => {
+    const { requestId } = await openRequest();
+    const res = await upload(requestId, hospitalUser(), files.largePdf(MAX_BYTES + 1), 'application/pdf');
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: 'ATTACHMENT.TOO_LARGE', maxBytes: MAX_BYTES });
+    expect(await stored()).toBe(0);
+    expect((await auditRows('attachment.upload', requestId)).map((a) => a.reason)).toEqual(['ATTACHMENT.TOO_LARGE']);
+    // Exactly the limit is accepted.
+    expect((await upload(requestId, hospitalUser(), files.largePdf(MAX_BYTES), 'application/pdf')).status).toBe(201);
+  });
+
+  it('when a body with no declared size grows past the limit, then 413 arrives while the client is still sending, and nothing is stored', async () => {
+    const { requestId } = await openRequest();
+    const server = http.createServer(t.app).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const answer = await new Promise<{ status: number; body: string; sentBeforeAnswer: number }>((resolve, reject) => {
+        let sent = 0;
+        let answered = false;
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `/v1/form-requests/${requestId}/attachments`,
+            headers: {
+              ...hospitalUser(),
+              'Content-Type': 'application/pdf',
+              'Attachment-Filename': 'endless.pdf',
+              'Transfer-Encoding': 'chunked',
+            },
+          },
+          (res) => {
+            const sentBeforeAnswer = sent;
+            answered = true;
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => {
+              resolve({ status: res.statusCode ?? 0, body, sentBeforeAnswer });
+              req.destroy();
+            });
+          },
+        );
+        req.on('error', (err) => (sent > 0 ? undefined : reject(err)));
+        const chunk = files.largePdf(64 * 1024);
+        // Up to 16 MiB, never ending the body: the answer must come long before.
+        const pump = () => {
+          while (sent < 16 * MAX_BYTES && !answered && !req.destroyed) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+        };
+        pump();
+      });
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'ATTACHMENT.TOO_LARGE' });
+      expect(answer.sentBeforeAnswer).toBeLessThan(16 * MAX_BYTES);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    expect(await stored()).toBe(0);
+  });
+
+  it('when the body is empty, then 400 ATTACHMENT.EMPTY', async () => {
+    const { requestId } = await openRequest();
+    const res = await upload(requestId, hospitalUser(), Buffer.alloc(0), 'application/pdf');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('ATTACHMENT.EMPTY');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('when the hospital system sends the same file with the same key twice, then the first answer comes back once more and one file is stored; another file with that key is a 422', async () => {
+    const { requestId } = await openRequest();
+    const key = `upload-${randomUUID()}`;
+    const send = (bytes: Buffer) => upload(requestId, hospitalClient(), bytes, 'application/pdf', 'report.pdf').set('Idempotency-Key', key);
+    const first = await send(files.pdf());
+    expect(first.status).toBe(201);
+    expect(first.body.uploadedBy).toEqual({ kind: 'client' });
+    const again = await send(files.pdf());
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.location).toBe(first.headers.location);
+    const other = await send(files.pdf('Another report'));
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
+    expect(await stored()).toBe(1);
+  });
+
+  it('when an agency system sends no Idempotency-Key, then 400 IDEMPOTENCY.KEY_REQUIRED; a person may omit it', async () => {
+    const { requestId } = await openRequest();
+    const res = await upload(requestId, hospitalClient(), files.pdf(), 'application/pdf');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('IDEMPOTENCY.KEY_REQUIRED');
+    expect((await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf')).status).toBe(201);
+  });
+});
+
+describe('auditing', () => {
+  it('when files are uploaded, listed and downloaded, then each is an audit event naming the request, the case and the file, never its name', async () => {
+    const { caseId, requestId } = await openRequest();
+    const up = await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf', 'Amelia%20Hartwell%20PM.pdf');
+    await request(t.app).get(`/v1/form-requests/${requestId}/attachments`).set(coordinator());
+    await download(up.headers.location, coordinator());
+    await download(up.headers.location, hospitalUser());
+    const id = up.body.id as string;
+    expect(await auditRows('attachment.upload', requestId)).toEqual([
+      expect.objectContaining({
+        outcome: 'success',
+        details: expect.objectContaining({ caseId, attachmentId: id, sha256: up.body.sha256 }),
+      }),
+    ]);
+    expect(await auditRows('attachment.list', requestId)).toEqual([
+      expect.objectContaining({ outcome: 'success', details: expect.objectContaining({ caseId, returned: 1, ids: [id] }) }),
+    ]);
+    expect(await auditRows('attachment.download', requestId)).toEqual([
+      expect.objectContaining({ outcome: 'success', details: expect.objectContaining({ caseId, attachmentId: id }) }),
+      expect.objectContaining({ outcome: 'success', details: expect.objectContaining({ caseId, attachmentId: id }) }),
+    ]);
+    const all = JSON.stringify(await t.ds.query(`SELECT details, reason FROM audit_events`));
+    expect(all).not.toContain('Hartwell');
+  });
+
+  it('when another agency tries to download, then the refusal is audited too', async () => {
+    const { requestId } = await openRequest();
+    const up = await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf');
+    expect((await download(up.headers.location, gpUser())).status).toBe(404);
+    expect(await auditRows('attachment.download', requestId)).toEqual([
+      expect.objectContaining({ outcome: 'failure', reason: 'FORM_REQUEST.NOT_FOUND' }),
+    ]);
+  });
+});
+
+describe('deleting a file', () => {
+  const submit = (requestId: string, body: object = {}) =>
+    request(t.app)
+      .post(`/v1/form-requests/${requestId}/submit`)
+      .set(hospitalUser())
+      .send({ templateVersion: 1, answers: COMPLETE_LOCAL_ANSWERS, ...body });
+
+  it('when the uploader deletes a file before submitting, then 204 and it is gone; someone else of the same agency gets 403 ATTACHMENT.NOT_UPLOADER', async () => {
+    const { requestId } = await openRequest();
+    const up = await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf');
+    const colleague = await request(t.app)
+      .delete(up.headers.location)
+      .set(as(principal('agency_contributor', { agencyId: dir.hospitalId })));
+    expect(colleague.status).toBe(403);
+    expect(colleague.body.code).toBe('ATTACHMENT.NOT_UPLOADER');
+    const gone = await request(t.app).delete(up.headers.location).set(hospitalUser());
+    expect(gone.status).toBe(204);
+    expect(await stored()).toBe(0);
+    expect((await download(up.headers.location, hospitalUser())).status).toBe(404);
+    expect(await auditRows('attachment.delete', requestId)).toEqual([
+      expect.objectContaining({ outcome: 'denied', reason: 'ATTACHMENT.NOT_UPLOADER' }),
+      expect.objectContaining({
+        outcome: 'success',
+        details: expect.objectContaining({ attachmentId: up.body.id, sha256: up.body.sha256 }),
+      }),
+    ]);
+  });
+
+  it('when the form is submitted after the upload, then the file is part of it: listed as submitted, 409 ATTACHMENT.SUBMITTED, and the database refuses the delete too; a file added after the submission is not', async () => {
+    const { requestId } = await openRequest();
+    const before = await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf', 'before.pdf');
+    expect((await submit(requestId)).status).toBe(201);
+    const after = await upload(requestId, hospitalUser(), files.png(), 'image/png', 'after.png');
+    expect(after.status).toBe(201);
+
+    const list = await request(t.app).get(`/v1/form-requests/${requestId}/attachments`).set(hospitalUser());
+    expect(list.body.items.map((a: { filename: string; submitted: boolean }) => [a.filename, a.submitted])).toEqual([
+      ['before.pdf', true],
+      ['after.png', false],
+    ]);
+    const refused = await request(t.app).delete(before.headers.location).set(hospitalUser());
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('ATTACHMENT.SUBMITTED');
+    await expect(t.ds.query(`DELETE FROM form_attachments WHERE id = $1`, [before.body.id])).rejects.toThrow(/cannot be deleted/);
+    await expect(t.ds.query(`UPDATE form_attachments SET filename = 'x' WHERE id = $1`, [after.body.id])).rejects.toThrow(/never change/);
+
+    expect((await request(t.app).delete(after.headers.location).set(hospitalUser())).status).toBe(204);
+    expect(await stored()).toBe(1);
+  });
+});
