@@ -40,6 +40,8 @@ const hospitalClient = () => as({ ...hospitalSystem, agencyId: dir.hospitalId })
 const gpUser = () => as(principal('agency_contributor', { agencyId: dir.gpId }));
 const panelMember = () => as(principal('panel_member', { panelIds: [dir.panelId] }));
 
+/** The Location of a 201: where the file is. */
+const at = (res: request.Response) => res.headers.location as string;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let seq = 0;
@@ -107,9 +109,9 @@ describe('uploading and downloading', () => {
       uploadedBy: { kind: 'user' },
       submitted: false,
     });
-    expect(res.headers.location).toBe(`/v1/form-requests/${requestId}/attachments/${res.body.id}`);
+    expect(at(res)).toBe(`/v1/form-requests/${requestId}/attachments/${res.body.id}`);
 
-    const got = await download(res.headers.location, hospitalUser());
+    const got = await download(at(res), hospitalUser());
     expect(got.status).toBe(200);
     expect(Buffer.compare(got.body as Buffer, file)).toBe(0);
     expect(sha256(got.body as Buffer)).toBe(res.body.sha256);
@@ -142,7 +144,7 @@ describe('uploading and downloading', () => {
       [first, image],
       [second, big],
     ] as const) {
-      const got = await download(res.headers.location, coordinator());
+      const got = await download(at(res), coordinator());
       expect(got.status).toBe(200);
       expect((got.body as Buffer).length).toBe(bytes.length);
       expect(Buffer.compare(got.body as Buffer, bytes)).toBe(0);
@@ -191,12 +193,11 @@ describe('who may see and add files', () => {
     const path = `/v1/form-requests/${requestId}/attachments`;
     for (const who of [gpUser(), otherCoordinator(), panelMember()]) {
       expect((await request(t.app).get(path).set(who)).status).toBe(404);
-      expect((await download(mine.headers.location, who)).status).toBe(404);
+      expect((await download(at(mine), who)).status).toBe(404);
     }
-    for (const who of [gpUser(), otherCoordinator()])
-      expect((await request(t.app).delete(mine.headers.location).set(who)).status).toBe(404);
+    for (const who of [gpUser(), otherCoordinator()]) expect((await request(t.app).delete(at(mine)).set(who)).status).toBe(404);
     // Panel members read forms but never change them (no forms:write).
-    expect((await request(t.app).delete(mine.headers.location).set(panelMember())).status).toBe(403);
+    expect((await request(t.app).delete(at(mine)).set(panelMember())).status).toBe(403);
     const gpUpload = await upload(requestId, gpUser(), files.pdf(), 'application/pdf');
     expect(gpUpload.status).toBe(404);
     expect(gpUpload.body.code).toBe('FORM_REQUEST.NOT_FOUND');
@@ -365,7 +366,7 @@ describe('Idempotency-Key', () => {
     expect(again.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
-    expect(again.headers.location).toBe(first.headers.location);
+    expect(at(again)).toBe(at(first));
     const other = await send(files.pdf('Another report'));
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
@@ -386,8 +387,8 @@ describe('auditing', () => {
     const { caseId, requestId } = await openRequest();
     const up = await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf', 'Amelia%20Hartwell%20PM.pdf');
     await request(t.app).get(`/v1/form-requests/${requestId}/attachments`).set(coordinator());
-    await download(up.headers.location, coordinator());
-    await download(up.headers.location, hospitalUser());
+    await download(at(up), coordinator());
+    await download(at(up), hospitalUser());
     const id = up.body.id as string;
     expect(await auditRows('attachment.upload', requestId)).toEqual([
       expect.objectContaining({
@@ -409,7 +410,7 @@ describe('auditing', () => {
   it('when another agency tries to download, then the refusal is audited too', async () => {
     const { requestId } = await openRequest();
     const up = await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf');
-    expect((await download(up.headers.location, gpUser())).status).toBe(404);
+    expect((await download(at(up), gpUser())).status).toBe(404);
     expect(await auditRows('attachment.download', requestId)).toEqual([
       expect.objectContaining({ outcome: 'failure', reason: 'FORM_REQUEST.NOT_FOUND' }),
     ]);
@@ -427,14 +428,14 @@ describe('deleting a file', () => {
     const { requestId } = await openRequest();
     const up = await upload(requestId, hospitalUser(), files.pdf(), 'application/pdf');
     const colleague = await request(t.app)
-      .delete(up.headers.location)
+      .delete(at(up))
       .set(as(principal('agency_contributor', { agencyId: dir.hospitalId })));
     expect(colleague.status).toBe(403);
     expect(colleague.body.code).toBe('ATTACHMENT.NOT_UPLOADER');
-    const gone = await request(t.app).delete(up.headers.location).set(hospitalUser());
+    const gone = await request(t.app).delete(at(up)).set(hospitalUser());
     expect(gone.status).toBe(204);
     expect(await stored()).toBe(0);
-    expect((await download(up.headers.location, hospitalUser())).status).toBe(404);
+    expect((await download(at(up), hospitalUser())).status).toBe(404);
     expect(await auditRows('attachment.delete', requestId)).toEqual([
       expect.objectContaining({ outcome: 'denied', reason: 'ATTACHMENT.NOT_UPLOADER' }),
       expect.objectContaining({
@@ -456,13 +457,13 @@ describe('deleting a file', () => {
       ['before.pdf', true],
       ['after.png', false],
     ]);
-    const refused = await request(t.app).delete(before.headers.location).set(hospitalUser());
+    const refused = await request(t.app).delete(at(before)).set(hospitalUser());
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('ATTACHMENT.SUBMITTED');
     await expect(t.ds.query(`DELETE FROM form_attachments WHERE id = $1`, [before.body.id])).rejects.toThrow(/cannot be deleted/);
     await expect(t.ds.query(`UPDATE form_attachments SET filename = 'x' WHERE id = $1`, [after.body.id])).rejects.toThrow(/never change/);
 
-    expect((await request(t.app).delete(after.headers.location).set(hospitalUser())).status).toBe(204);
+    expect((await request(t.app).delete(at(after)).set(hospitalUser())).status).toBe(204);
     expect(await stored()).toBe(1);
   });
 });
