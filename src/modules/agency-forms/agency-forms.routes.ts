@@ -101,11 +101,11 @@ export function agencyFormsRouter(service: AgencyFormsService): Router {
   // The body is the file itself: no parser reads it (express.json only takes JSON types); the use case reads it with its limit.
   r.post('/v1/form-requests/:requestId/attachments', async (req, res) => {
     const id = req.params.requestId;
-    const length = req.get('content-length');
+    const length = Number(req.get('content-length') ?? NaN);
     const upload = {
       contentType: req.get('content-type'),
       filename: req.get('attachment-filename'),
-      declaredLength: length === undefined ? undefined : Number(length),
+      declaredLength: Number.isSafeInteger(length) ? length : undefined,
       body: req,
     };
     const outcome = await service.uploadAttachment(principalOf(req), id, upload, req.get('idempotency-key'));
@@ -123,7 +123,8 @@ export function agencyFormsRouter(service: AgencyFormsService): Router {
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('ETag', `"${attachment.sha256}"`);
     try {
-      await pipeline(Readable.from(content), res);
+      // Bytes, not objects, with a high-water mark of one: at most one slice is read ahead of what the socket has taken.
+      await pipeline(Readable.from(content, { objectMode: false, highWaterMark: 1 }), res);
     } catch (err) {
       // The status line has gone: the only way left to say "incomplete" is to cut the response short.
       if (!res.writableFinished) req.ctx.log.warn({ err, attachmentId: attachment.id }, 'attachment download ended early');

@@ -13,9 +13,14 @@ export interface RawBody {
  * drain unread (so the client, still sending, can read the refusal) and
  * rejects with `tooLarge()`: an oversized body is never held whole. The
  * SHA-256 is computed on the way. A body cut off before its end rejects.
+ *
+ * With `declaredLength` (the Content-Length, which Node's parser holds the
+ * body to) the bytes are copied into one buffer of that size as they arrive,
+ * so the file is in memory once; without it, the chunks are joined at the end.
  */
-export function readRawBody(source: Readable, maxBytes: number, tooLarge: () => Error): Promise<RawBody> {
+export function readRawBody(source: Readable, maxBytes: number, tooLarge: () => Error, declaredLength?: number): Promise<RawBody> {
   return new Promise((resolve, reject) => {
+    const whole = declaredLength !== undefined && declaredLength <= maxBytes ? Buffer.allocUnsafe(declaredLength) : undefined;
     const chunks: Buffer[] = [];
     const hash = createHash('sha256');
     let size = 0;
@@ -26,20 +31,23 @@ export function readRawBody(source: Readable, maxBytes: number, tooLarge: () => 
       source.off('close', onClose);
     };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
+      const over = size + chunk.length > maxBytes;
+      if (over || (whole && size + chunk.length > whole.length)) {
         stop();
         chunks.length = 0;
         source.resume();
-        reject(tooLarge());
+        reject(over ? tooLarge() : new Error('the body is longer than its Content-Length'));
         return;
       }
       hash.update(chunk);
-      chunks.push(chunk);
+      if (whole) chunk.copy(whole, size);
+      else chunks.push(chunk);
+      size += chunk.length;
     };
     const onEnd = () => {
       stop();
-      resolve({ bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex') });
+      const bytes = whole ? whole.subarray(0, size) : Buffer.concat(chunks, size);
+      resolve({ bytes, sha256: hash.digest('hex') });
     };
     const onError = (err: Error) => {
       stop();

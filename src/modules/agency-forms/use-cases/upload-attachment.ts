@@ -83,7 +83,7 @@ export async function uploadAttachment(
     upload.body.resume(); // let the body drain unread: the client can then read the refusal
     throw await refused(attachmentTooLarge(policy.maxBytes), { declaredLength: upload.declaredLength });
   }
-  const file = await readFile(upload.body, policy.maxBytes).catch(async (err: unknown) => {
+  const file = await readFile(upload.body, policy.maxBytes, upload.declaredLength).catch(async (err: unknown) => {
     throw err instanceof AppError && err.status === 413 ? await refused(err) : err;
   });
   if (file.bytes.length === 0) throw attachmentEmpty();
@@ -145,9 +145,9 @@ async function mayTakeAnother(tx: Tx, p: Principal, requestId: string, maxPerReq
   return row;
 }
 
-async function readFile(body: Readable, maxBytes: number): Promise<RawBody> {
+async function readFile(body: Readable, maxBytes: number, declaredLength: number | undefined): Promise<RawBody> {
   try {
-    return await readRawBody(body, maxBytes, () => attachmentTooLarge(maxBytes));
+    return await readRawBody(body, maxBytes, () => attachmentTooLarge(maxBytes), declaredLength);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw attachmentIncomplete();
