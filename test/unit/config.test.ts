@@ -23,6 +23,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT: must differ from PORT/);
   });
 
+  it('when attachment limits and types are configured, then they are parsed; a type that cannot be recognised, or none, is refused', () => {
+    expect(loadConfig({}).attachments).toEqual({
+      types: [
+        'application/pdf',
+        'image/png',
+        'image/jpeg',
+        'image/tiff',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      ],
+      maxBytes: 20 * 1024 * 1024,
+      maxPerRequest: 50,
+    });
+    const c = loadConfig({
+      ATTACHMENT_TYPES: ' Application/PDF, image/png,application/pdf ',
+      ATTACHMENT_MAX_BYTES: '1048576',
+      ATTACHMENT_MAX_PER_REQUEST: '5',
+    });
+    expect(c.attachments).toEqual({ types: ['application/pdf', 'image/png'], maxBytes: 1048576, maxPerRequest: 5 });
+    expect(() => loadConfig({ ATTACHMENT_TYPES: 'application/pdf,application/x-msdownload' })).toThrow(/ATTACHMENT_TYPES/);
+    expect(() => loadConfig({ ATTACHMENT_TYPES: ' , ' })).toThrow(/ATTACHMENT_TYPES: must name at least one type/);
+    expect(() => loadConfig({ ATTACHMENT_MAX_BYTES: String(200 * 1024 * 1024) })).toThrow(/ATTACHMENT_MAX_BYTES/);
+  });
+
   it('when a variable is malformed, then the error names it', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
