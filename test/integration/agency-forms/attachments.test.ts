@@ -373,6 +373,24 @@ describe('Idempotency-Key', () => {
     expect(await stored()).toBe(1);
   });
 
+  it('when the upload that filled the request is retried with its key, then its answer comes back, not 409', async () => {
+    const { requestId } = await openRequest();
+    for (let i = 0; i < MAX_FILES - 1; i++)
+      expect((await upload(requestId, hospitalUser(), files.png(), 'image/png', `p${i}.png`)).status).toBe(201);
+    const key = `last-${randomUUID()}`;
+    const send = () => upload(requestId, hospitalClient(), files.pdf(), 'application/pdf', 'last.pdf').set('Idempotency-Key', key);
+    const first = await send();
+    expect(first.status).toBe(201);
+    const retry = await send();
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.id).toBe(first.body.id);
+    const another = await upload(requestId, hospitalClient(), files.pdf(), 'application/pdf').set('Idempotency-Key', `new-${randomUUID()}`);
+    expect(another.status).toBe(409);
+    expect(another.body.code).toBe('ATTACHMENT.LIMIT_REACHED');
+    expect(await stored()).toBe(MAX_FILES);
+  });
+
   it('when an agency system sends no Idempotency-Key, then 400 IDEMPOTENCY.KEY_REQUIRED; a person may omit it', async () => {
     const { requestId } = await openRequest();
     const res = await upload(requestId, hospitalClient(), files.pdf(), 'application/pdf');

@@ -73,10 +73,16 @@ export async function uploadAttachment(
   const name = cleanFilename(upload.filename);
   if (!name.ok) throw filenameInvalid(name.message);
 
-  // Before a byte is read: a request the caller cannot see is a 404, and a closed or full one a 409, whatever the file.
-  await runFormsCommand(deps, 'attachment.upload', { type: 'form_request', id: requestId }, (tx) =>
-    mayTakeAnother(tx, p, requestId, policy.maxPerRequest),
-  );
+  // Before a byte is read: a request the caller cannot see is a 404, and a closed or full one a 409, whatever the
+  // file. Not closed or full with an Idempotency-Key: a retry of an upload that filled the request must get its
+  // first answer again, which only the transaction below can tell (it checks both after the key).
+  await runFormsCommand(deps, 'attachment.upload', { type: 'form_request', id: requestId }, async (tx) => {
+    if (idempotencyKey) {
+      if (!(await requests.findRequest(tx, p, requestId))) throw requestNotFound();
+    } else {
+      await mayTakeAnother(tx, p, requestId, policy.maxPerRequest);
+    }
+  });
 
   const refused = (err: AppError, details: Record<string, unknown> = {}) => refuseFile(deps, requestId, err, { claimedType, ...details });
   if (upload.declaredLength !== undefined && upload.declaredLength > policy.maxBytes) {
