@@ -9,6 +9,7 @@ import { IntakeInTypescript1796048597897 } from './1796048597897-intake-in-types
 import { RateLimits1796052613040 } from './1796052613040-rate-limits';
 import { TokenEndpoints1796053394837 } from './1796053394837-token-endpoints';
 import { NhsNumberConflict1796054391807 } from './1796054391807-nhs-number-conflict';
+import { OutboxAndScheduledRuns1796060221629 } from './1796060221629-outbox-and-scheduled-runs';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   RateLimits1796052613040,
   TokenEndpoints1796053394837,
   NhsNumberConflict1796054391807,
+  OutboxAndScheduledRuns1796060221629,
 ];

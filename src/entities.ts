@@ -10,6 +10,8 @@ import { NotificationEntity } from './modules/notifications';
 import { UserEntity } from './modules/users';
 import { RateLimitEntity } from './platform/http/rate-limit.entity';
 import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
+import { ScheduledRunEntity } from './platform/jobs/scheduled-run.entity';
+import { OutboxMessageEntity } from './platform/outbox/outbox-message.entity';
 
 export const ENTITIES = [
   PanelEntity,
@@ -28,6 +30,8 @@ export const ENTITIES = [
   NotificationEntity,
   IdempotencyKeyEntity,
   RateLimitEntity,
+  OutboxMessageEntity,
+  ScheduledRunEntity,
 ];
 
 /** Columns no entity maps (types TypeORM lacks), per table, with their PostgreSQL types. */
