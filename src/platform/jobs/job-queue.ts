@@ -1,6 +1,8 @@
 import PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
+import { lockAll } from '../db/advisory-locks';
 import { poolOf } from '../db/data-source';
+import { inTransaction } from '../db/transaction';
 import { connectionOf } from '../db/listener';
 import type { Logger } from '../logger';
 import type { Scheduler } from './scheduler';
@@ -65,11 +67,16 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
   });
   // pg-boss reports trouble (a lost connection, a failed poll) as events and carries on.
   boss.on('error', (err) => log.warn({ err }, 'job queue error'));
-  await boss.start();
   try {
-    // stately: at most one tick waiting and one running; ticks never pile up behind a slow run.
-    await boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 60 * 60 });
-    await boss.schedule(TICK_QUEUE, options.tickCron ?? '* * * * *', {}, { tz: 'UTC' });
+    // One instance at a time sets up (pg-boss's schema, its queues, the schedule): two instances creating a
+    // queue at once can deadlock in pg-boss's DDL. The lock is held on a connection of the service's pool.
+    await inTransaction(options.dataSource, async (tx) => {
+      await lockAll(tx, ['platform.jobs.setup']);
+      await boss.start();
+      // stately: at most one tick waiting and one running; ticks never pile up behind a slow run.
+      await boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 60 * 60 });
+      await boss.schedule(TICK_QUEUE, options.tickCron ?? '* * * * *', {}, { tz: 'UTC' });
+    });
     await boss.work(TICK_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 10 }, async () => {
       await scheduler.runDueWork(clock());
     });

@@ -109,13 +109,15 @@ export function createScheduler(options: { dataSource: DataSource; log: Logger }
     const code = err === undefined ? null : errorCodeOf(err);
     const retryAt = err === undefined ? null : new Date(at.getTime() + job.retryAfterMs * 2 ** (attempt - 1));
     // Only if the slot is still this attempt's: a runner that outlived its lease does not overwrite its successor.
-    const rows: unknown[] = await ds.query(
-      `UPDATE scheduled_runs SET status = $4, finished_at = $5, retry_at = $6, last_error_code = $7
-        WHERE job = $1 AND slot = $2 AND attempts = $3 AND status = 'running'
-       RETURNING 1`,
+    const [row]: { updated: number }[] = await ds.query(
+      `WITH u AS (
+         UPDATE scheduled_runs SET status = $4, finished_at = $5, retry_at = $6, last_error_code = $7
+          WHERE job = $1 AND slot = $2 AND attempts = $3 AND status = 'running'
+         RETURNING 1)
+       SELECT count(*)::int AS updated FROM u`,
       [job.name, slot, attempt, err === undefined ? 'done' : 'failed', at, retryAt, code],
     );
-    if (!rows.length) log.warn({ job: job.name, slot, attempt }, 'scheduled run outlived its lease: another runner took the slot over');
+    if (!row?.updated) log.warn({ job: job.name, slot, attempt }, 'scheduled run outlived its lease: another runner took the slot over');
   }
 
   return {
