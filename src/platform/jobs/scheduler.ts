@@ -128,7 +128,14 @@ export function createScheduler(options: { dataSource: DataSource; log: Logger }
       if (!NAME.test(name)) throw new RangeError(`a job name must match ${NAME.source}`);
       if (registered.has(name)) throw new Error(`daily job ${name} is already registered`);
       assertDailyTime(opts.at);
-      registered.set(name, { ...DEFAULTS, ...opts, name, handler });
+      registered.set(name, {
+        name,
+        at: opts.at,
+        leaseMs: opts.leaseMs ?? DEFAULTS.leaseMs,
+        maxAttempts: opts.maxAttempts ?? DEFAULTS.maxAttempts,
+        retryAfterMs: opts.retryAfterMs ?? DEFAULTS.retryAfterMs,
+        handler,
+      });
     },
     async runDueWork(now) {
       const outcomes: RunOutcome[] = [];

@@ -95,7 +95,14 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 type Claimed = Pick<OutboxMessageEntity, 'id' | 'kind' | 'recipient' | 'subject' | 'body_text' | 'attempts'>;
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const o = { ...DEFAULTS, ...options };
+  const o = {
+    ...options,
+    maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
+    pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    retry: options.retry ?? DEFAULTS.retry,
+    batchSize: options.batchSize ?? DEFAULTS.batchSize,
+    sendTimeoutMs: options.sendTimeoutMs ?? DEFAULTS.sendTimeoutMs,
+  };
   const { dataSource: ds, transport, log } = o;
   const metrics = o.registry ? relayMetrics(o.registry, ds) : undefined;
 
