@@ -10,6 +10,7 @@ import { RateLimits1796052613040 } from './1796052613040-rate-limits';
 import { TokenEndpoints1796053394837 } from './1796053394837-token-endpoints';
 import { NhsNumberConflict1796054391807 } from './1796054391807-nhs-number-conflict';
 import { AgencyForms1796059624343 } from './1796059624343-agency-forms';
+import { OutboxAndScheduledRuns1796060221629 } from './1796060221629-outbox-and-scheduled-runs';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   TokenEndpoints1796053394837,
   NhsNumberConflict1796054391807,
   AgencyForms1796059624343,
+  OutboxAndScheduledRuns1796060221629,
 ];

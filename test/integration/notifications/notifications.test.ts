@@ -39,7 +39,7 @@ const post = (body: unknown, who = coordinator(), key?: string) => {
  * longer for a pooled connection than the acquire timeout) after its Retry-After, with the same Idempotency-Key.
  * Any other answer is final.
  */
-async function postRetrying(body: unknown, who: Record<string, string>, key: string): ReturnType<typeof post> {
+async function postRetrying(body: unknown, who: Record<string, string>, key: string): Promise<Awaited<ReturnType<typeof post>>> {
   for (let attempt = 1; ; attempt++) {
     const res = await post(body, who, key);
     if (res.status !== 503 || attempt === 10) return res;
