@@ -11,6 +11,7 @@ import { TokenEndpoints1796053394837 } from './1796053394837-token-endpoints';
 import { NhsNumberConflict1796054391807 } from './1796054391807-nhs-number-conflict';
 import { AgencyForms1796059624343 } from './1796059624343-agency-forms';
 import { OutboxAndScheduledRuns1796060221629 } from './1796060221629-outbox-and-scheduled-runs';
+import { FormRequestChasing1796062094744 } from './1796062094744-form-request-chasing';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   NhsNumberConflict1796054391807,
   AgencyForms1796059624343,
   OutboxAndScheduledRuns1796060221629,
+  FormRequestChasing1796062094744,
 ];

@@ -49,6 +49,12 @@ const schema = z
     SEED_DEMO_DATA: booleanFromEnv.optional(),
     NHS_TEST_NUMBERS_ACCEPTED: booleanFromEnv.optional(),
     FORM_DUE_WORKING_DAYS: z.coerce.number().int().min(1).max(260).default(15),
+    FORM_REMINDER_WORKING_DAYS_BEFORE: z.coerce.number().int().min(0).max(60).default(2),
+    FORM_ESCALATION_WORKING_DAYS: z.coerce.number().int().min(1).max(260).default(5),
+    FORM_CHASE_TIME: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM')
+      .default('08:00'),
     OPENAPI_VALIDATE_RESPONSES: booleanFromEnv.default(false),
     TRUST_PROXY: z.string().default('false'),
     PUBLIC_BASE_URL: z
@@ -223,6 +229,8 @@ export type Config = Readonly<{
   nhsTestNumbersAccepted: boolean;
   /** Working days (England, bank holidays excluded) a requested agency form is due after, unless the coordinator names a date. */
   formDueWorkingDays: number;
+  /** Chasing requested forms (src/modules/agency-forms/chasing.rule.ts), daily at `time` Europe/London. */
+  formChasing: Readonly<{ reminderWorkingDaysBefore: number; escalateAfterOverdueWorkingDays: number; time: string }>;
   validateResponses: boolean;
   trustProxy: boolean | number | string;
   openapiPath: string;
@@ -337,6 +345,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA ?? e.NODE_ENV === 'development',
     nhsTestNumbersAccepted: e.NHS_TEST_NUMBERS_ACCEPTED ?? e.NODE_ENV !== 'production',
     formDueWorkingDays: e.FORM_DUE_WORKING_DAYS,
+    formChasing: Object.freeze({
+      reminderWorkingDaysBefore: e.FORM_REMINDER_WORKING_DAYS_BEFORE,
+      escalateAfterOverdueWorkingDays: e.FORM_ESCALATION_WORKING_DAYS,
+      time: e.FORM_CHASE_TIME,
+    }),
     validateResponses: e.OPENAPI_VALIDATE_RESPONSES,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     openapiPath: path.join(projectRoot(), 'openapi', 'openapi.yaml'),

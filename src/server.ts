@@ -13,7 +13,7 @@ import { loadOpenApi } from './platform/http/openapi';
 import { purgeRateLimits } from './platform/http/rate-limit';
 import { poolOf } from './platform/db/data-source';
 import type { Logger } from './platform/logger';
-import { seedNationalTemplates } from './modules/agency-forms';
+import { chaseRequests, seedNationalTemplates } from './modules/agency-forms';
 import { createScheduler, startJobQueue, type JobQueue, type JobQueueOptions, type Scheduler } from './platform/jobs';
 import { createLogTransport, createSmtpTransport, type MailTransport } from './platform/mail';
 import { createOutboxRelay, purgeOutbox, type OutboxRelay } from './platform/outbox';
@@ -57,6 +57,10 @@ function registerDailyJobs(scheduler: Scheduler, deps: { config: Config; log: Lo
   scheduler.daily('outbox-purge', { at: '03:30' }, async () => {
     const deleted = await purgeOutbox(dataSource, config.mail.retentionDays);
     log.info({ deleted }, 'outbox purged of finished messages');
+  });
+  // Agency forms: reminders before and on the due date, overdue marking, escalation (src/modules/agency-forms/chasing.rule.ts).
+  scheduler.daily('form-request-chasing', { at: config.formChasing.time }, async (run) => {
+    await chaseRequests({ ds: dataSource, log, policy: config.formChasing, publicBaseUrl: config.publicBaseUrl }, run);
   });
 }
 
