@@ -9,19 +9,22 @@ export type VersionSummaryRow = Pick<
   'template_id' | 'version' | 'status' | 'title' | 'description' | 'effective_from' | 'published_at' | 'retired_at'
 >;
 
+/** A version without its content (schema, display): for lists. */
+const SUMMARY_COLUMNS = {
+  template_id: true,
+  version: true,
+  status: true,
+  title: true,
+  description: true,
+  effective_from: true,
+  published_at: true,
+  retired_at: true,
+} as const;
+
 export async function listTemplates(tx: Tx): Promise<{ templates: FormTemplateEntity[]; versions: VersionSummaryRow[] }> {
   const templates = await tx.find(FormTemplateEntity, { order: { id: 'ASC' } });
   const versions = await tx.find(FormTemplateVersionEntity, {
-    select: {
-      template_id: true,
-      version: true,
-      status: true,
-      title: true,
-      description: true,
-      effective_from: true,
-      published_at: true,
-      retired_at: true,
-    },
+    select: SUMMARY_COLUMNS,
     order: { template_id: 'ASC', version: 'ASC' },
   });
   return { templates, versions };
@@ -46,16 +49,7 @@ export function findVersion(
 export function versionsOf(tx: Tx, templateId: string): Promise<VersionSummaryRow[]> {
   return tx.find(FormTemplateVersionEntity, {
     where: { template_id: templateId },
-    select: {
-      template_id: true,
-      version: true,
-      status: true,
-      title: true,
-      description: true,
-      effective_from: true,
-      published_at: true,
-      retired_at: true,
-    },
+    select: SUMMARY_COLUMNS,
     order: { version: 'ASC' },
   });
 }

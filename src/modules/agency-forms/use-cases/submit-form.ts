@@ -5,6 +5,7 @@ import {
   beginIdempotent,
   completeIdempotent,
   fingerprint,
+  requireKeyFromSystems,
   type IdempotentOutcome,
   type IdempotentRequest,
 } from '../../../platform/idempotency/idempotency';
@@ -31,7 +32,7 @@ export async function submitForm(
   body: FormSubmit,
   idempotencyKey: string | undefined,
 ): Promise<IdempotentOutcome<FormSubmissionView>> {
-  requireKeyFromSystems(p, idempotencyKey);
+  requireKeyFromSystems(p, idempotencyKey, 'submission');
   const request: IdempotentRequest | undefined = idempotencyKey
     ? { scope: `${p.kind}:${p.id}`, key: idempotencyKey, fingerprint: fingerprint('POST', `/v1/form-requests/${id}/submit`, body) }
     : undefined;
@@ -97,16 +98,5 @@ function amendmentRules(revision: number, reason: string | undefined): void {
     throw badRequest('This is the first submission: there is nothing to amend.', [
       { field: 'body.amendmentReason', message: 'is only for amendments', code: 'not_allowed' },
     ]);
-  }
-}
-
-/** Agency systems retry on timeouts, so each submission must carry an Idempotency-Key (as on the intake). */
-function requireKeyFromSystems(p: Principal, idempotencyKey: string | undefined): void {
-  if (p.kind === 'client' && !idempotencyKey) {
-    throw badRequest(
-      'Agency systems must send an Idempotency-Key with each submission.',
-      [{ field: 'headers.idempotency-key', message: 'is required for agency systems', code: 'required' }],
-      'IDEMPOTENCY.KEY_REQUIRED',
-    );
   }
 }
