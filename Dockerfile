@@ -13,6 +13,11 @@
 #   SAML_SP_KEY_FILE               our SAML signing key (PEM), e.g. /etc/cdop/sp-key.pem
 #   SAML_SP_CERT_FILE              its certificate (PEM), e.g. /etc/cdop/sp-cert.pem
 #   ACCESS_TOKEN_SIGNING_KEY_FILE  PKCS#8 PEM EC P-256 key signing agency systems' access tokens
+#   SMTP_URL                       smtp://user:pass@relay:587 (or SMTP_HOST, SMTP_PORT, SMTP_USER,
+#                                  SMTP_PASSWORD, SMTP_SECURE); STARTTLS is required unless SMTP_REQUIRE_TLS=false
+#   MAIL_FROM                      CDOP <cdop@your-domain>, the sender of reminders
+#                                  (neither is needed with MAIL_ENABLED=false: mail then waits in the
+#                                  outbox for an instance that sends it)
 # and, to be of use:
 #   SAML_IDPS_FILE                 the identity providers people sign in with (none: nobody can sign in)
 #   TRUST_PROXY                    behind a TLS-terminating proxy (otherwise no Secure session cookie)

@@ -10,7 +10,9 @@ import { RateLimits1796052613040 } from './1796052613040-rate-limits';
 import { TokenEndpoints1796053394837 } from './1796053394837-token-endpoints';
 import { NhsNumberConflict1796054391807 } from './1796054391807-nhs-number-conflict';
 import { AgencyForms1796059624343 } from './1796059624343-agency-forms';
-import { FormAttachments1796061815566 } from './1796061815566-form-attachments';
+import { OutboxAndScheduledRuns1796060221629 } from './1796060221629-outbox-and-scheduled-runs';
+import { FormRequestChasing1796062094744 } from './1796062094744-form-request-chasing';
+import { FormAttachments1796064310041 } from './1796064310041-form-attachments';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -23,5 +25,7 @@ export const MIGRATIONS = [
   TokenEndpoints1796053394837,
   NhsNumberConflict1796054391807,
   AgencyForms1796059624343,
-  FormAttachments1796061815566,
+  OutboxAndScheduledRuns1796060221629,
+  FormRequestChasing1796062094744,
+  FormAttachments1796064310041,
 ];

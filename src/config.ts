@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { SmtpSettings } from './platform/mail';
 import { projectRoot } from './platform/project-root';
 import { loadDeadlineRules, type DeadlineRule } from './modules/cases';
 import { ATTACHMENT_MEDIA_TYPES, type AttachmentMediaType } from './modules/agency-forms';
@@ -14,6 +15,9 @@ const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transfor
 
 /** Requests per RATE_LIMIT_WINDOW_S; 0 turns that limit off. */
 const rateLimit = z.coerce.number().int().min(0).max(1_000_000_000);
+
+/** `cdop@example.org` or `Name <cdop@example.org>`, on one line. */
+const MAIL_FROM = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
 
 const schema = z
   .object({
@@ -46,6 +50,12 @@ const schema = z
     SEED_DEMO_DATA: booleanFromEnv.optional(),
     NHS_TEST_NUMBERS_ACCEPTED: booleanFromEnv.optional(),
     FORM_DUE_WORKING_DAYS: z.coerce.number().int().min(1).max(260).default(15),
+    FORM_REMINDER_WORKING_DAYS_BEFORE: z.coerce.number().int().min(0).max(60).default(2),
+    FORM_ESCALATION_WORKING_DAYS: z.coerce.number().int().min(1).max(260).default(5),
+    FORM_CHASE_TIME: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM')
+      .default('08:00'),
     ATTACHMENT_TYPES: z
       .string()
       .default(ATTACHMENT_MEDIA_TYPES.join(','))
@@ -90,6 +100,25 @@ const schema = z
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    MAIL_ENABLED: booleanFromEnv.optional(),
+    MAIL_FROM: z
+      .string()
+      .regex(MAIL_FROM, 'must be an address (cdop@example.org) or a name and an address (CDOP <cdop@example.org>)')
+      .optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^/?#\s]+\/?$/, 'must be smtp://[user:password@]host[:port] or smtps://…')
+      .optional(),
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    SMTP_SECURE: booleanFromEnv.optional(),
+    SMTP_REQUIRE_TLS: booleanFromEnv.optional(),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    MAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    JOBS_ENABLED: booleanFromEnv.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -125,6 +154,7 @@ const schema = z
     if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
       ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT (metrics get a listener of their own)' });
     }
+    checkMailSettings(env, ctx);
     if (env.NODE_ENV === 'production' && !env.ACCESS_TOKEN_SIGNING_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
@@ -133,6 +163,67 @@ const schema = z
       });
     }
   });
+
+type Env = z.infer<typeof schema>;
+type RefineContext = Parameters<Parameters<typeof schema.superRefine>[0]>[1];
+
+const SMTP_PARTS = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASSWORD'] as const;
+
+function checkMailSettings(env: Env, ctx: RefineContext): void {
+  if (env.SMTP_URL) {
+    for (const name of SMTP_PARTS) {
+      if (env[name] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [name], message: 'set SMTP_URL or SMTP_HOST and its parts, not both' });
+    }
+  } else if (!env.SMTP_HOST) {
+    for (const name of SMTP_PARTS) {
+      if (env[name] !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'needs SMTP_HOST' });
+    }
+  }
+  if (Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' });
+  }
+  const mailEnabled = env.MAIL_ENABLED ?? env.NODE_ENV !== 'test';
+  if (env.NODE_ENV === 'production' && mailEnabled) {
+    if (!env.SMTP_URL && !env.SMTP_HOST) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message:
+          'SMTP_URL or SMTP_HOST is required when NODE_ENV=production and mail is enabled (MAIL_ENABLED=false turns mail off on this instance)',
+      });
+    }
+    if (!env.MAIL_FROM)
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required when NODE_ENV=production and mail is enabled' });
+  }
+}
+
+/** The SMTP server from SMTP_URL or SMTP_HOST and its parts (already validated); none: mail is logged (not in production). */
+function smtpSettings(e: Env): SmtpSettings | undefined {
+  const requireTls = e.SMTP_REQUIRE_TLS ?? e.NODE_ENV === 'production';
+  if (e.SMTP_URL) {
+    const url = new URL(e.SMTP_URL);
+    const secure = url.protocol === 'smtps:';
+    return {
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port ? Number(url.port) : secure ? 465 : 587,
+      secure,
+      requireTls,
+      user: url.username ? decodeURIComponent(url.username) : undefined,
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+    };
+  }
+  if (!e.SMTP_HOST) return undefined;
+  const secure = e.SMTP_SECURE ?? e.SMTP_PORT === 465;
+  return {
+    host: e.SMTP_HOST,
+    port: e.SMTP_PORT ?? (secure ? 465 : 587),
+    secure,
+    requireTls,
+    user: e.SMTP_USER,
+    password: e.SMTP_PASSWORD,
+  };
+}
 
 export type Config = Readonly<{
   env: 'development' | 'test' | 'production';
@@ -159,6 +250,8 @@ export type Config = Readonly<{
   nhsTestNumbersAccepted: boolean;
   /** Working days (England, bank holidays excluded) a requested agency form is due after, unless the coordinator names a date. */
   formDueWorkingDays: number;
+  /** Chasing requested forms (src/modules/agency-forms/chasing.rule.ts), daily at `time` Europe/London. */
+  formChasing: Readonly<{ reminderWorkingDaysBefore: number; escalateAfterOverdueWorkingDays: number; time: string }>;
   /** Files attached to form requests: the types accepted, the largest file, how many a request may hold. */
   attachments: Readonly<{ types: readonly AttachmentMediaType[]; maxBytes: number; maxPerRequest: number }>;
   validateResponses: boolean;
@@ -211,6 +304,23 @@ export type Config = Readonly<{
     host: string;
     token: string | undefined;
   }>;
+  /**
+   * E-mail from the outbox (src/platform/outbox). `enabled`: this instance runs
+   * the relay (messages are written to the outbox whatever it says, and wait
+   * there for an instance that sends them).
+   */
+  mail: Readonly<{
+    enabled: boolean;
+    from: string;
+    /** Absent (development and tests only): messages are logged without personal data, not delivered. */
+    smtp: Readonly<SmtpSettings> | undefined;
+    maxAttempts: number;
+    pollIntervalMs: number;
+    /** Sent and dead messages are deleted this long after they finished. */
+    retentionDays: number;
+  }>;
+  /** This instance runs the job queue (pg-boss) and with it the daily jobs. */
+  jobs: Readonly<{ enabled: boolean }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -258,6 +368,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA ?? e.NODE_ENV === 'development',
     nhsTestNumbersAccepted: e.NHS_TEST_NUMBERS_ACCEPTED ?? e.NODE_ENV !== 'production',
     formDueWorkingDays: e.FORM_DUE_WORKING_DAYS,
+    formChasing: Object.freeze({
+      reminderWorkingDaysBefore: e.FORM_REMINDER_WORKING_DAYS_BEFORE,
+      escalateAfterOverdueWorkingDays: e.FORM_ESCALATION_WORKING_DAYS,
+      time: e.FORM_CHASE_TIME,
+    }),
     attachments: Object.freeze({
       types: Object.freeze(e.ATTACHMENT_TYPES),
       maxBytes: e.ATTACHMENT_MAX_BYTES,
@@ -293,6 +408,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notificationsPerAddress: e.RATE_LIMIT_NOTIFICATIONS_PER_ADDRESS,
     }),
     metrics: Object.freeze({ port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN }),
+    mail: Object.freeze({
+      enabled: e.MAIL_ENABLED ?? e.NODE_ENV !== 'test',
+      from: e.MAIL_FROM ?? 'CDOP case management (development) <cdop@localhost.localdomain>',
+      smtp: ((s) => (s ? Object.freeze(s) : undefined))(smtpSettings(e)),
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      pollIntervalMs: e.MAIL_POLL_INTERVAL_MS,
+      retentionDays: e.MAIL_RETENTION_DAYS,
+    }),
+    jobs: Object.freeze({ enabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test' }),
   });
 }
 

@@ -11,6 +11,8 @@ import { NotificationEntity } from './modules/notifications';
 import { UserEntity } from './modules/users';
 import { RateLimitEntity } from './platform/http/rate-limit.entity';
 import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
+import { ScheduledRunEntity } from './platform/jobs/scheduled-run.entity';
+import { OutboxMessageEntity } from './platform/outbox/outbox-message.entity';
 
 export const ENTITIES = [
   PanelEntity,
@@ -30,6 +32,8 @@ export const ENTITIES = [
   ...AGENCY_FORMS_ENTITIES,
   IdempotencyKeyEntity,
   RateLimitEntity,
+  OutboxMessageEntity,
+  ScheduledRunEntity,
 ];
 
 /** Columns no entity maps (types TypeORM lacks), per table, with their PostgreSQL types. */

@@ -13,7 +13,10 @@ import { loadOpenApi } from './platform/http/openapi';
 import { purgeRateLimits } from './platform/http/rate-limit';
 import { poolOf } from './platform/db/data-source';
 import type { Logger } from './platform/logger';
-import { seedNationalTemplates } from './modules/agency-forms';
+import { chaseRequests, seedNationalTemplates } from './modules/agency-forms';
+import { createScheduler, startJobQueue, type JobQueue, type JobQueueOptions, type Scheduler } from './platform/jobs';
+import { createLogTransport, createSmtpTransport, type MailTransport } from './platform/mail';
+import { createOutboxRelay, purgeOutbox, type OutboxRelay } from './platform/outbox';
 import { seedDirectoryForDevelopment } from './modules/directory';
 
 export interface RunningService {
@@ -22,14 +25,43 @@ export interface RunningService {
   metricsServer?: http.Server;
   metricsUrl?: string;
   database: Database;
+  /** The daily jobs: tests call scheduler.runDueWork(now) with a clock of their own. */
+  scheduler: Scheduler;
+  /** The outbox relay, when this instance sends mail (MAIL_ENABLED). */
+  relay?: OutboxRelay;
   url: string;
-  /** Stops accepting connections, lets in-flight requests finish (bounded), closes the pool, stops the embedded server. */
+  /**
+   * Stops accepting connections and jobs, lets in-flight requests, jobs and the message being sent finish (bounded),
+   * closes the pool, stops the embedded server.
+   */
   shutdown(reason: string): Promise<void>;
 }
 
 export interface ServiceOverrides {
   /** Replaces the configured authentication mechanisms (tests). */
   auth?: readonly AuthMechanism[];
+  /** Replaces the transport chosen from the configuration (tests). */
+  mailTransport?: MailTransport;
+  /** The job queue's clock and pace (tests). */
+  jobQueue?: Pick<JobQueueOptions, 'clock' | 'tickCron' | 'pollingIntervalSeconds' | 'pgBoss'>;
+}
+
+/**
+ * Every daily job of the service, on the scheduler (src/platform/jobs):
+ * modules add theirs here, each a function of their index.ts taking the
+ * scheduler and what it needs.
+ */
+function registerDailyJobs(scheduler: Scheduler, deps: { config: Config; log: Logger; dataSource: Database['dataSource'] }): void {
+  const { config, log, dataSource } = deps;
+  // Sent and dead mail is kept MAIL_RETENTION_DAYS (the recipient's address is in it), then deleted.
+  scheduler.daily('outbox-purge', { at: '03:30' }, async () => {
+    const deleted = await purgeOutbox(dataSource, config.mail.retentionDays);
+    log.info({ deleted }, 'outbox purged of finished messages');
+  });
+  // Agency forms: reminders before and on the due date, overdue marking, escalation (src/modules/agency-forms/chasing.rule.ts).
+  scheduler.daily('form-request-chasing', { at: config.formChasing.time }, async (run) => {
+    await chaseRequests({ ds: dataSource, log, policy: config.formChasing, publicBaseUrl: config.publicBaseUrl }, run);
+  });
 }
 
 /** config → database → migrate → national form templates → seed (dev) → app → listen. */
@@ -41,6 +73,9 @@ export async function startService(config: Config, log: Logger, overrides: Servi
   let sealer: AuditSealer | undefined;
   let housekeeping: NodeJS.Timeout | undefined;
   let metricsServer: http.Server | undefined;
+  let relay: OutboxRelay | undefined;
+  let mailTransport: MailTransport | undefined;
+  let jobs: JobQueue | undefined;
   try {
     await seedNationalTemplates(database.dataSource, log);
     if (config.seedDemoData) await seedDirectoryForDevelopment(database.dataSource, log);
@@ -48,6 +83,24 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     const metrics = createMetrics();
     const app = createApp({ config, log, dataSource: database.dataSource, openapi, auth, metrics });
     sealer = startAuditSealer(database.dataSource, log, config.auditSealIntervalMs);
+    const scheduler = createScheduler({ dataSource: database.dataSource, log });
+    registerDailyJobs(scheduler, { config, log, dataSource: database.dataSource });
+    if (config.mail.enabled) {
+      const transport = overrides.mailTransport ?? (config.mail.smtp ? createSmtpTransport(config.mail.smtp) : createLogTransport(log));
+      mailTransport = transport;
+      relay = createOutboxRelay({
+        dataSource: database.dataSource,
+        transport,
+        from: config.mail.from,
+        log,
+        maxAttempts: config.mail.maxAttempts,
+        pollIntervalMs: config.mail.pollIntervalMs,
+        registry: metrics.registry,
+      });
+      relay.start();
+      log.info({ transport: transport.name }, 'outbox relay started');
+    }
+    if (config.jobs.enabled) jobs = await startJobQueue({ ...overrides.jobQueue, dataSource: database.dataSource, scheduler, log });
     // Hourly housekeeping: Idempotency-Keys past their retention, rate-limit counters of past windows.
     housekeeping = setInterval(() => {
       purgeIdempotencyKeys(database.dataSource, config.idempotencyRetentionHours).catch((err: unknown) =>
@@ -95,8 +148,15 @@ export async function startService(config: Config, log: Logger, overrides: Servi
           log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
           server.closeAllConnections();
         }, config.shutdownTimeoutMs);
+        // Meanwhile: take no new jobs and let the ones in hand finish; send no more mail after the message in hand.
+        const background = Promise.all([
+          jobs?.stop(config.shutdownTimeoutMs).catch((err: unknown) => log.warn({ err }, 'job queue stop failed')),
+          relay?.stop(),
+        ]);
         await closed;
         clearTimeout(timer);
+        await background;
+        mailTransport?.close();
         if (metricsServer) {
           const m = metricsServer;
           await new Promise<void>((resolve) => m.close(() => resolve()));
@@ -107,9 +167,12 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         await database.close();
         log.info('shutdown complete');
       })());
-    return { server, database, url, metricsServer, metricsUrl, shutdown };
+    return { server, database, scheduler, relay, url, metricsServer, metricsUrl, shutdown };
   } catch (err) {
     clearInterval(housekeeping);
+    await jobs?.stop(1_000).catch(() => undefined);
+    await relay?.stop().catch(() => undefined);
+    mailTransport?.close();
     metricsServer?.close();
     await sealer?.stop().catch(() => undefined);
     for (const m of auth) await m.close?.().catch(() => undefined);

@@ -62,7 +62,8 @@ describe('loadConfig', () => {
       SAML_SP_CERT_FILE: '/c',
     };
     const tokens = { ACCESS_TOKEN_SIGNING_KEY_FILE: '/t' };
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cdop', ...sso, ...tokens }).seedDemoData).toBe(false);
+    const mail = { SMTP_URL: 'smtp://relay.example:587', MAIL_FROM: 'CDOP <cdop@example.nhs.uk>' };
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cdop', ...sso, ...tokens, ...mail }).seedDemoData).toBe(false);
   });
 
   it('when TRUST_PROXY is a number or list, then it is passed through as Express expects', () => {

@@ -11,6 +11,8 @@ const production = {
   SAML_SP_KEY_FILE: '/run/secrets/sp.key.pem',
   SAML_SP_CERT_FILE: '/run/secrets/sp.cert.pem',
   ACCESS_TOKEN_SIGNING_KEY_FILE: '/run/secrets/token.pem',
+  SMTP_URL: 'smtp://relay.example.nhs.uk',
+  MAIL_FROM: 'CDOP <cdop@example.nhs.uk>',
 };
 
 describe('SSO configuration', () => {

@@ -2,6 +2,8 @@
 export { createAgencyFormsService, caseFormsPort, type AgencyFormsService, type AgencyFormsServiceOptions } from './agency-forms.service';
 export { agencyFormsRouter } from './agency-forms.routes';
 export { seedNationalTemplates } from './seed-national';
+export { chaseRequests, type ChasingDeps } from './use-cases/chase-requests';
+export { chasingSteps, type ChasingPolicy, type ChasingStep } from './chasing.rule';
 export { ATTACHMENT_MEDIA_TYPES, type AttachmentMediaType } from './attachment-content';
 export * from './entities';
 import * as entities from './entities';

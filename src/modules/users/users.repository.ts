@@ -65,3 +65,17 @@ export async function updateUser(tx: Tx, id: string, expectedVersion: number, pa
   const row = (result.raw as UserEntity[])[0];
   return row ? toUser(tx.create(UserEntity, row)) : undefined;
 }
+
+/** The e-mail addresses of the active CDOP coordinators of a panel (for the messages other modules send them). */
+export async function coordinatorEmailsOfPanel(tx: Tx, panelId: string): Promise<string[]> {
+  const rows = await tx
+    .createQueryBuilder(UserEntity, 'u')
+    .select('u.email', 'email')
+    .where(`'cdop_coordinator' = ANY(u.roles)`)
+    .andWhere(':panel = ANY(u.panel_ids)', { panel: panelId })
+    .andWhere('u.disabled_at IS NULL')
+    .andWhere('u.email IS NOT NULL')
+    .orderBy('u.email')
+    .getRawMany<{ email: string }>();
+  return rows.map((r) => r.email);
+}

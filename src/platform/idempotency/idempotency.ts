@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { tryLock } from '../db/advisory-locks';
 import type { Tx } from '../db/transaction';
-import { AppError, conflict } from '../http/problem';
+import { AppError, badRequest, conflict } from '../http/problem';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 /**
@@ -134,4 +134,20 @@ export async function purgeIdempotencyKeys(ds: DataSource, retentionHours: numbe
     .where('created_at < now() - make_interval(hours => :hours)', { hours: Math.max(24, retentionHours) })
     .execute();
   return result.affected ?? 0;
+}
+
+/**
+ * Agency systems retry on timeouts, so each of their commands that creates
+ * something must carry an Idempotency-Key (400 IDEMPOTENCY.KEY_REQUIRED
+ * otherwise); people may send one. `what` names the command in the message
+ * ("notification", "submission").
+ */
+export function requireKeyFromSystems(caller: { kind: 'user' | 'client' }, idempotencyKey: string | undefined, what: string): void {
+  if (caller.kind === 'client' && !idempotencyKey) {
+    throw badRequest(
+      `Agency systems must send an Idempotency-Key with each ${what}.`,
+      [{ field: 'headers.idempotency-key', message: 'is required for agency systems', code: 'required' }],
+      'IDEMPOTENCY.KEY_REQUIRED',
+    );
+  }
 }

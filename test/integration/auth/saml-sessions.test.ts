@@ -105,6 +105,7 @@ describe('the session cookie', () => {
       SAML_SP_CERT_FILE: path.join(prodIdps.dir, 'sp.cert.pem'),
       SAML_IDPS_FILE: prodIdps.file,
       ACCESS_TOKEN_SIGNING_KEY_FILE: '/not/used/by/this/test',
+      MAIL_ENABLED: 'false',
       TRUST_PROXY: 'true',
       LOG_LEVEL: 'silent',
       OPENAPI_VALIDATE_RESPONSES: 'true',

@@ -56,4 +56,17 @@ export class FormRequestEntity {
   /** Row version for ETag / If-Match. */
   @Column({ type: 'integer', default: 1 })
   version!: number;
+
+  /** Chasing (chasing.rule.ts): when each step was taken; null until it is. */
+  @Column({ type: 'timestamptz', nullable: true })
+  reminded_before_at!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  reminded_due_at!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  overdue_at!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  escalated_at!: Date | null;
 }

@@ -11,7 +11,7 @@ import * as templates from '../templates.repository';
  * every 1 April). Never a draft, never another form.
  */
 export async function acceptedVersion(tx: Tx, request: RequestRow, version: number): Promise<FormTemplateVersionEntity> {
-  const v = await templates.findVersion(tx, request.template_id, version);
+  const v = await templates.findVersionWithContent(tx, request.template_id, version);
   const ok = v && (version === request.template_version || (v.status === 'published' && version > request.template_version));
   if (!ok) throw templateVersionNotAccepted();
   return v;

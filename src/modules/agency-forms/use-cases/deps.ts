@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../../access/principal';
-import { audit, auditStandalone, type AuditEntry } from '../../../audit';
-import { inTransaction, type Tx } from '../../../platform/db/transaction';
-import { AppError, badRequest } from '../../../platform/http/problem';
+import { audit, runAuditedCommand, type AuditEntry } from '../../../audit';
+import type { Tx } from '../../../platform/db/transaction';
 import { londonDateOf } from '../../../platform/time';
 import type { CaseNotificationsPort, CasesForForms } from '../../cases';
 import type { AttachmentMediaType } from '../attachment-content';
@@ -36,42 +35,18 @@ export const requestEvent = (id: string, e: Omit<AuditEntry, 'resourceType' | 'r
 /** Today in England (due dates and "overdue" are Europe/London dates). */
 export const todayOf = (deps: AgencyFormsDeps) => londonDateOf(deps.now());
 
-/**
- * One command or read in one transaction. A refusal that says "not yours",
- * "not found", "not now" or "stale" rolls the work back and is audited on its own, so
- * probing for requests leaves a trace too.
- */
-export async function runFormsCommand<T>(
+/** One command or read in one transaction; refusals audited on their own (runAuditedCommand). */
+export function runFormsCommand<T>(
   deps: AgencyFormsDeps,
   auditAction: string,
   resource: { type: string; id?: string },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  try {
-    return await inTransaction(deps.ds, work);
-  } catch (err) {
-    if (err instanceof AppError && [403, 404, 409, 412].includes(err.status)) {
-      await auditStandalone(deps.ds, {
-        action: auditAction,
-        resourceType: resource.type,
-        ...(resource.id ? { resourceId: resource.id } : {}),
-        outcome: err.status === 404 ? 'failure' : 'denied',
-        reason: err.code,
-      });
-    }
-    throw err;
-  }
-}
-
-/** Agency systems retry on timeouts, so each of their commands that creates something must carry an Idempotency-Key (as on the intake). */
-export function requireKeyFromSystems(p: Principal, idempotencyKey: string | undefined, what: string): void {
-  if (p.kind === 'client' && !idempotencyKey) {
-    throw badRequest(
-      `Agency systems must send an Idempotency-Key with each ${what}.`,
-      [{ field: 'headers.idempotency-key', message: 'is required for agency systems', code: 'required' }],
-      'IDEMPOTENCY.KEY_REQUIRED',
-    );
-  }
+  return runAuditedCommand(
+    deps.ds,
+    { action: auditAction, resourceType: resource.type, ...(resource.id ? { resourceId: resource.id } : {}) },
+    work,
+  );
 }
 
 export { audit };

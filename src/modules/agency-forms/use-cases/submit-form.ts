@@ -5,6 +5,7 @@ import {
   beginIdempotent,
   completeIdempotent,
   fingerprint,
+  requireKeyFromSystems,
   type IdempotentOutcome,
   type IdempotentRequest,
 } from '../../../platform/idempotency/idempotency';
@@ -14,7 +15,7 @@ import type { FormSubmissionView, FormSubmit } from '../agency-forms.types';
 import { submissionView } from '../agency-forms.view';
 import { answerErrors, completenessOf } from '../form-rules';
 import { acceptedVersion } from './accepted-version';
-import { requestEvent, requireKeyFromSystems, runFormsCommand, type AgencyFormsDeps } from './deps';
+import { requestEvent, runFormsCommand, type AgencyFormsDeps } from './deps';
 
 /**
  * POST /v1/form-requests/{requestId}/submit, in one transaction, read top to

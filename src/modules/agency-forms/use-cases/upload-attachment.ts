@@ -7,6 +7,7 @@ import {
   beginIdempotent,
   completeIdempotent,
   fingerprint,
+  requireKeyFromSystems,
   type IdempotentOutcome,
   type IdempotentRequest,
 } from '../../../platform/idempotency/idempotency';
@@ -30,7 +31,7 @@ import { attachmentView } from '../agency-forms.view';
 import { judgeContent, mediaTypeOf, type AttachmentMediaType } from '../attachment-content';
 import { cleanFilename } from '../attachment-filename';
 import { detectMediaType } from '../content-sniff';
-import { requestEvent, requireKeyFromSystems, runFormsCommand, type AgencyFormsDeps, type Tx } from './deps';
+import { requestEvent, runFormsCommand, type AgencyFormsDeps, type Tx } from './deps';
 
 /** A file as it arrives: the request's headers and its unread body. */
 export interface AttachmentUpload {

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../../access/principal';
-import { auditStandalone, type AuditEntry } from '../../../audit';
-import { inTransaction, type Tx } from '../../../platform/db/transaction';
-import { AppError, badRequest } from '../../../platform/http/problem';
+import { runAuditedCommand, type AuditEntry } from '../../../audit';
+import type { Tx } from '../../../platform/db/transaction';
+import { badRequest } from '../../../platform/http/problem';
 import { canIdentifyChild } from '../case-scope';
 import { allowedActions, evaluateAction, type CaseAction, type CaseActionRequest, type CaseSnapshot } from '../case-workflow';
 import { actionNotAllowed, blockedByFlag, caseNotFound } from '../cases.errors';
@@ -29,31 +29,9 @@ export const caseEvent = (id: string, e: Omit<AuditEntry, 'resourceType' | 'reso
   ...e,
 });
 
-/**
- * Runs a case command or read in one transaction. A refusal the caller should
- * not retry blindly (not found, not allowed, stale) rolls the work back and is
- * audited on its own, so probing for cases leaves a trace too.
- */
-export async function runCaseCommand<T>(
-  deps: CasesDeps,
-  auditAction: string,
-  id: string | undefined,
-  work: (tx: Tx) => Promise<T>,
-): Promise<T> {
-  try {
-    return await inTransaction(deps.ds, work);
-  } catch (err) {
-    if (err instanceof AppError && [404, 409, 412].includes(err.status)) {
-      await auditStandalone(deps.ds, {
-        action: auditAction,
-        resourceType: 'case',
-        ...(id ? { resourceId: id } : {}),
-        outcome: err.status === 404 ? 'failure' : 'denied',
-        reason: err.code,
-      });
-    }
-    throw err;
-  }
+/** Runs a case command or read in one transaction; refusals audited on their own (runAuditedCommand). */
+export function runCaseCommand<T>(deps: CasesDeps, auditAction: string, id: string | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return runAuditedCommand(deps.ds, { action: auditAction, resourceType: 'case', ...(id ? { resourceId: id } : {}) }, work);
 }
 
 export function snapshotOf(row: CaseRow, flags: readonly FlagRow[]): CaseSnapshot {

@@ -9,6 +9,7 @@ import {
   beginIdempotent,
   completeIdempotent,
   fingerprint,
+  requireKeyFromSystems,
   type IdempotentOutcome,
   type IdempotentRequest,
 } from '../../../platform/idempotency/idempotency';
@@ -53,7 +54,7 @@ export async function recordNotification(
   const now = deps.now();
   // 1. Validate before anything reaches the database: a refused request leaves nothing behind, its key unused.
   const valid = validateNotification(body, now, deps.nhsNumbers);
-  requireKeyFromSystems(principal, idempotencyKey);
+  requireKeyFromSystems(principal, idempotencyKey, 'notification');
   const request: IdempotentRequest | undefined = idempotencyKey
     ? { scope: `${principal.kind}:${principal.id}`, key: idempotencyKey, fingerprint: fingerprint('POST', '/v1/notifications', body) }
     : undefined;
@@ -234,17 +235,6 @@ function mergeAgencies(
   });
   if (!byId.has(notifierAgencyId)) byId.set(notifierAgencyId, []);
   return [...byId].map(([agencyId, contacts]) => ({ agencyId, contacts }));
-}
-
-/** Agency systems retry on timeouts, so each of their notifications must carry an Idempotency-Key. */
-function requireKeyFromSystems(principal: Principal, idempotencyKey: string | undefined): void {
-  if (principal.kind === 'client' && !idempotencyKey) {
-    throw badRequest(
-      'Agency systems must send an Idempotency-Key with each notification.',
-      [{ field: 'headers.idempotency-key', message: 'is required for agency systems', code: 'required' }],
-      'IDEMPOTENCY.KEY_REQUIRED',
-    );
-  }
 }
 
 /** Agency staff and agency systems notify as their own agency only. */

@@ -18,8 +18,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * offers it, are rules in the module; the trigger keeps the record whole
  * whatever runs the statement.
  */
-export class FormAttachments1796061815566 implements MigrationInterface {
-  name = 'FormAttachments1796061815566';
+export class FormAttachments1796064310041 implements MigrationInterface {
+  name = 'FormAttachments1796064310041';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

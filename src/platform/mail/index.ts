@@ -1,0 +1,12 @@
+// Where the outbox's mail goes: SMTP (nodemailer), or in development without SMTP the log (no personal data).
+export {
+  createLogTransport,
+  createSmtpTransport,
+  isPermanentMailError,
+  mailErrorCode,
+  recipientDomain,
+  SMTP_TIMEOUTS_MS,
+  type MailTransport,
+  type OutgoingMail,
+  type SmtpSettings,
+} from './mail-transport';
