@@ -7,18 +7,21 @@
  *
  * See bench/README.md.
  */
-import { postgresCpuMicros } from './lib/db-cpu';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { killAllChildren, startServerChild, type ServerChild } from './lib/children';
 import { openBenchDatabase, type BenchDatabase } from './lib/database';
+import { cpuBetween, cpuSnapshot } from './lib/db-cpu';
 import { failureRate, nextRequest, runLoad, type RunStats } from './lib/load';
+import { enablePgStats } from './lib/pg-stats';
 import {
   checkTargets,
   formatScenario,
   gitInfo,
+  ratioOf,
+  targetConnections,
   machineInfo,
   MAX_FAILURE_RATE,
   summariseSide,
@@ -27,14 +30,15 @@ import {
   type RunSettings,
   type ScenarioReport,
 } from './lib/report';
-import { SIDES, type Scenario, type Side } from './lib/scenario';
+import { sidesOf, type Scenario, type SetupContext, type Side } from './lib/scenario';
 import { findScenario, SCENARIOS } from './scenarios';
 
 const HELP = `Usage: npm run bench -- [options]     (or: npx tsx bench/run.ts [options])
 
   --scenario NAME[,NAME]  scenarios to run (repeatable; default: all)     env BENCH_SCENARIO
   --duration S            measured seconds per side, split into rounds   env BENCH_DURATION_S (default 10)
-  --connections N         concurrent connections                         env BENCH_CONNECTIONS (default 50)
+  --connections N[,N]     concurrent connections; each count is a run    env BENCH_CONNECTIONS (default: the counts
+                          of its own                                     the scenario's targets are stated for, else 50)
   --rounds N              rounds per side, at least 2                    env BENCH_ROUNDS (default duration/2, 3..7)
   --warmup S              warm-up seconds per side, not measured         env BENCH_WARMUP_S (default duration/5, 1..3)
   --pool-max N            database pool size of both sides               env BENCH_POOL_MAX (default 10, the app's default)
@@ -50,11 +54,36 @@ Exit status: 0 ok, 1 failed or invalid run (more than 1% failed requests), 2 tar
 /** Pause after resetting the database, before the next load run. */
 const SETTLE_MS = 300;
 
+/**
+ * After a load run, until the run's database has had no statement running and no transaction open
+ * (but this connection's) at two looks 50 ms apart, at most 15 s: requests the load generator
+ * stopped waiting for are still finishing in the server (some queued for a pooled connection), and
+ * their rows must not reach the next run's tables or its verify().
+ */
+async function waitForQuiet(db: BenchDatabase): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let quietLooks = 0;
+  while (quietLooks < 2 && Date.now() < deadline) {
+    const { rows } = await db.client.query<{ busy: number }>(
+      `SELECT count(*)::int AS busy FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')`,
+    );
+    quietLooks = rows[0]?.busy ? 0 : quietLooks + 1;
+    await sleep(50);
+  }
+}
+
 interface Cli {
   scenarios: Scenario[];
-  settings: RunSettings;
+  /** Connection counts from the command line; absent: each scenario's own (its targets' counts). */
+  connections: number[] | undefined;
+  /** Every setting but the connection count, which each run sets. */
+  settings: Omit<RunSettings, 'connections'>;
   checkTargets: boolean;
 }
+
+/** Without targets (or --connections), a scenario runs at this many connections. */
+const DEFAULT_CONNECTIONS = 50;
 
 function positive(name: string, raw: string | undefined, fallback: number, { integer = true, min = 1, max = 100_000 } = {}): number {
   if (raw === undefined || raw === '') return fallback;
@@ -106,11 +135,15 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | 'help' | 'list'
   const defaultRounds = Math.min(7, Math.max(3, Math.round(durationS / 2)));
   const rounds = positive('--rounds', values.rounds ?? env.BENCH_ROUNDS, defaultRounds, { min: 2, max: 20 });
   const defaultWarmup = Math.min(3, Math.max(1, Math.round(durationS / 5)));
+  const connectionsRaw = values.connections ?? env.BENCH_CONNECTIONS;
+  const connections = connectionsRaw
+    ? [...new Set(connectionsRaw.split(',').map((c) => positive('--connections', c.trim(), DEFAULT_CONNECTIONS, { max: 1000 })))]
+    : undefined;
   return {
     scenarios,
+    connections,
     checkTargets: values['check-targets'] ?? false,
     settings: {
-      connections: positive('--connections', values.connections ?? env.BENCH_CONNECTIONS, 50, { max: 1000 }),
       rounds,
       roundSeconds: Math.max(1, Math.round(durationS / rounds)),
       warmupSeconds: positive('--warmup', values.warmup ?? env.BENCH_WARMUP_S, defaultWarmup, { min: 0, max: 60 }),
@@ -163,50 +196,55 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
   const settings: RunSettings = runSettings.warmupExplicit
     ? runSettings
     : { ...runSettings, warmupSeconds: Math.max(runSettings.warmupSeconds, scenario.minWarmupSeconds ?? 0) };
-  console.log(`\n-- ${scenario.name}: starting baseline and candidate servers`);
+  const loadAverageAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
+  const SIDES = sidesOf(scenario);
+  console.log(`\n-- ${scenario.name}, ${settings.connections} connections: starting ${SIDES.join(', ')} servers`);
   const children: ServerChild[] = [];
   try {
-    const servers = {} as Record<Side, ServerChild>;
+    const servers: Partial<Record<Side, ServerChild>> = {};
     for (const side of SIDES) {
       signal.throwIfAborted();
       const child = await startServerChild(scenario.name, side, db.url, settings.poolMax);
       children.push(child);
       servers[side] = child;
     }
+    const server = (side: Side): ServerChild => servers[side]!;
     await scenario.setup?.({
       db: db.client,
       databaseUrl: db.url,
-      urls: { baseline: servers.baseline.url, candidate: servers.candidate.url },
+      urls: Object.fromEntries(SIDES.map((side) => [side, server(side).url])) as SetupContext['urls'],
     });
-    for (const side of SIDES) await smokeTest(scenario, side, servers[side].url);
+    for (const side of SIDES) await smokeTest(scenario, side, server(side).url);
+    const pgStats = await enablePgStats(db.client);
 
-    const load = async (side: Side, durationS: number) => {
+    const load = async (side: Side, durationS: number, measured: boolean) => {
       signal.throwIfAborted();
       await scenario.reset(db.client);
       await sleep(SETTLE_MS);
-      const cpuBefore = await servers[side].cpuMicros();
-      const dbCpuBefore = postgresCpuMicros();
+      if (measured) await pgStats?.reset();
+      const cpuBefore = await server(side).cpuMicros();
+      const dbCpuBefore = cpuSnapshot(await db.processes());
       const stats = await runLoad(scenario, {
-        url: servers[side].url,
+        url: server(side).url,
         connections: settings.connections,
         durationS,
         rate: settings.rate,
         signal,
       });
-      const cpu = (await servers[side].cpuMicros()) - cpuBefore;
-      const dbCpuAfter = postgresCpuMicros();
+      const cpu = (await server(side).cpuMicros()) - cpuBefore;
+      const dbCpu = cpuBetween(dbCpuBefore, cpuSnapshot(await db.processes()));
+      // Measured before the requests still in flight finish: they are not counted as completed either.
+      await waitForQuiet(db);
       stats.serverCpuUsPerRequest = stats.completed > 0 ? Math.round(cpu / stats.completed) : null;
-      stats.dbCpuUsPerRequest =
-        stats.completed > 0 && dbCpuBefore !== null && dbCpuAfter !== null
-          ? Math.round((dbCpuAfter - dbCpuBefore) / stats.completed)
-          : null;
+      stats.dbCpuUsPerRequest = stats.completed > 0 && dbCpuBefore.size > 0 ? Math.round(dbCpu / stats.completed) : null;
+      if (measured) await pgStats?.collect(side, stats.completed);
       return stats;
     };
 
-    const warmup: Record<Side, RunStats | null> = { baseline: null, candidate: null };
+    const warmup: Record<Side, RunStats | null> = { baseline: null, candidate: null, informative: null };
     if (settings.warmupSeconds > 0) {
       for (const side of SIDES) {
-        const w = await load(side, settings.warmupSeconds);
+        const w = await load(side, settings.warmupSeconds, false);
         warmup[side] = w;
         console.log(`   warm-up   ${side.padEnd(9)} ${describeRun(w)}`);
         if (failureRate(w) > MAX_FAILURE_RATE) {
@@ -218,11 +256,11 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
       }
     }
 
-    const rounds: Record<Side, RunStats[]> = { baseline: [], candidate: [] };
+    const rounds: Record<Side, RunStats[]> = { baseline: [], candidate: [], informative: [] };
     const problems: string[] = [];
     for (let i = 1; i <= settings.rounds; i++) {
       for (const side of SIDES) {
-        const stats = await load(side, settings.roundSeconds);
+        const stats = await load(side, settings.roundSeconds, true);
         rounds[side].push(stats);
         console.log(`   round ${i}/${settings.rounds} ${side.padEnd(9)} ${describeRun(stats)}`);
         const problem = await scenario.verify?.(db.client, stats.completed - stats.unexpectedStatus, side);
@@ -230,13 +268,19 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
       }
     }
     await scenario.reset(db.client);
+    if (pgStats) console.log(pgStats.report(scenario.name));
 
     const baseline = summariseSide(scenario.sides.baseline.label, rounds.baseline, warmup.baseline);
     const candidate = summariseSide(scenario.sides.candidate.label, rounds.candidate, warmup.candidate);
+    const informative = scenario.sides.informative
+      ? summariseSide(scenario.sides.informative.label, rounds.informative, warmup.informative)
+      : undefined;
     for (const [side, x] of [
       ['baseline', baseline],
       ['candidate', candidate],
+      ['informative', informative],
     ] as const) {
+      if (!x) continue;
       if (x.failureRate > MAX_FAILURE_RATE) {
         const codes = Object.entries(x.totals.statusCodes)
           .map(([c, n]) => `${c}×${n}`)
@@ -247,19 +291,17 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
         );
       }
     }
-    const ratio = {
-      reqPerSec: Math.round((candidate.median.reqPerSec / baseline.median.reqPerSec) * 1000) / 1000,
-      p99: Math.round((candidate.median.p99Ms / baseline.median.p99Ms) * 100) / 100,
-      cpuPerRequest: Math.round((candidate.median.cpuUsPerRequest / baseline.median.cpuUsPerRequest) * 100) / 100,
-    };
+    const ratio = ratioOf(candidate, baseline);
     return {
       scenario: scenario.name,
       description: scenario.description,
       startedAt,
       finishedAt: new Date().toISOString(),
+      loadAverage: { start: loadAverageAtStart, end: os.loadavg().map((n) => Math.round(n * 100) / 100) },
       settings,
       baseline,
       candidate,
+      ...(informative ? { informative, informativeRatio: ratioOf(candidate, informative) } : {}),
       ratio,
       // At a fixed rate both sides serve the same req/s: the targets (stated for a closed loop) are not judged.
       targets: settings.rate ? null : checkTargets(scenario.targets, settings, ratio.reqPerSec, candidate.median.p99Ms),
@@ -288,7 +330,13 @@ async function main(): Promise<number> {
     for (const s of SCENARIOS) console.log(`${s.name.padEnd(24)} ${s.description}`);
     return 0;
   }
-  const { scenarios, settings } = cli;
+  const { scenarios } = cli;
+  // Each scenario at each connection count: the command line's, or the counts its targets are stated for.
+  const runs = scenarios.flatMap((scenario) => {
+    const counts =
+      cli.connections ?? (targetConnections(scenario.targets).length ? targetConnections(scenario.targets) : [DEFAULT_CONNECTIONS]);
+    return counts.map((connections) => ({ scenario, settings: { ...cli.settings, connections } satisfies RunSettings }));
+  });
 
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -309,7 +357,7 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   console.log(
-    `bench: ${scenarios.map((s) => s.name).join(', ')}; node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ` +
+    `bench: ${runs.map((r) => `${r.scenario.name} (${r.settings.connections} connections)`).join(', ')}; node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ` +
       `load average ${machine.loadAverageAtStart.join(' ')}`,
   );
   if (machine.loadAverageAtStart[0]! > machine.cpus * 0.5) {
@@ -327,7 +375,7 @@ async function main(): Promise<number> {
   const reports: ScenarioReport[] = [];
   let fatal: unknown;
   try {
-    for (const scenario of scenarios) reports.push(await runScenario(scenario, db, settings, abort.signal));
+    for (const run of runs) reports.push(await runScenario(run.scenario, db, run.settings, abort.signal));
   } catch (err) {
     fatal = err;
   } finally {
@@ -341,7 +389,7 @@ async function main(): Promise<number> {
       machine: { ...machine, loadAverageAtEnd: os.loadavg().map((n) => Math.round(n * 100) / 100) },
       git: gitInfo(),
       database: { kind: db.info.kind, serverVersion: db.info.serverVersion },
-      settings,
+      settings: cli.settings,
       scenarios: reports,
     };
     const files = writeResults(run);
@@ -355,7 +403,7 @@ async function main(): Promise<number> {
     console.error(`\nFAILED: invalid run for ${invalid.map((r) => r.scenario).join(', ')} (see the !! lines above)`);
     return 1;
   }
-  const missed = reports.filter((r) => r.targets?.judged && !r.targets.pass);
+  const missed = reports.filter((r) => r.targets && !r.targets.pass);
   if (missed.length) {
     console.log(`\ntargets missed: ${missed.map((r) => r.scenario).join(', ')}`);
     if (cli.checkTargets) return 2;

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const [name = '', side] = process.argv.slice(2);
   const scenario = findScenario(name);
   if (!scenario) throw new Error(`unknown scenario "${name}"`);
-  if (!isSide(side)) throw new Error(`side must be baseline or candidate, not "${side}"`);
+  if (!isSide(side)) throw new Error(`side must be baseline, candidate or informative, not "${side}"`);
   const databaseUrl = process.env.BENCH_CHILD_DATABASE_URL;
   if (!databaseUrl) throw new Error('BENCH_CHILD_DATABASE_URL is not set');
   const poolMax = Number(process.env.BENCH_POOL_MAX ?? '10');
@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   // Diagnostics (BENCH_COUNT_SQL=1): SQL statements per HTTP request, printed when the server stops.
   const countSql = process.env.BENCH_COUNT_SQL === '1';
   if (countSql) installSqlCounter();
-  const handle = await scenario.sides[side].start({ databaseUrl, poolMax });
+  const sideOfScenario = scenario.sides[side];
+  if (!sideOfScenario) throw new Error(`scenario ${scenario.name} has no ${side} side`);
+  const handle = await sideOfScenario.start({ databaseUrl, poolMax });
   const handler: http.RequestListener = countSql
     ? (req, res) => {
         countRequest();

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { serverProcesses } from './db-cpu';
 import { createDataSource } from '../../src/platform/db/data-source';
 import { runMigrations } from '../../src/platform/db/migrate';
 import { createLogger } from '../../src/platform/logger';
@@ -16,6 +17,12 @@ export interface BenchDatabase {
   info: { kind: 'embedded' | 'external'; serverVersion: string; database: string };
   /** A connection to the run's database for scenario reset/verify. */
   client: Client;
+  /**
+   * The PostgreSQL processes whose CPU time counts as the database's (bench/lib/db-cpu.ts): every
+   * process of the embedded server; on a BENCH_DATABASE_URL server (which others may use too), the
+   * backends connected to the run's database only (its WAL writer and checkpointer are left out).
+   */
+  processes(): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -46,6 +53,8 @@ async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<
 
 interface Embedded {
   adminUrl: string;
+  /** The postmaster's process id (the first line of postmaster.pid). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -79,6 +88,17 @@ async function startEmbedded(): Promise<Embedded> {
       'full_page_writes=off',
       '-c',
       'max_connections=100',
+      // Diagnostics (BENCH_PG_STATS=1): time per statement, printed after each scenario (bench/lib/pg-stats.ts).
+      ...(process.env.BENCH_PG_STATS === '1'
+        ? [
+            '-c',
+            'shared_preload_libraries=pg_stat_statements',
+            '-c',
+            'pg_stat_statements.track=all',
+            '-c',
+            'pg_stat_statements.track_planning=on',
+          ]
+        : []),
     ],
     onLog: (m: string) => {
       output.push(String(m).slice(0, 300));
@@ -98,6 +118,7 @@ async function startEmbedded(): Promise<Embedded> {
   }
   return {
     adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    pid: Number(fs.readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]),
     async stop() {
       await withTimeout('stopping embedded PostgreSQL', 15_000, server.stop()).catch((err: unknown) =>
         console.error(`warning: ${String(err)}`),
@@ -167,6 +188,12 @@ export async function openBenchDatabase(env: NodeJS.ProcessEnv = process.env): P
       url,
       info: { kind: embedded ? 'embedded' : 'external', serverVersion: rows[0]?.server_version ?? 'unknown', database: name },
       client,
+      processes: embedded
+        ? () => Promise.resolve(serverProcesses(embedded.pid))
+        : async () =>
+            (await client!.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map(
+              (r) => r.pid,
+            ),
       close,
     };
   } catch (err) {

@@ -3,30 +3,58 @@ import os from 'node:os';
 
 const TICK_US = 1_000_000 / 100; // USER_HZ is 100 on Linux
 
-/**
- * CPU time (user + system) of every PostgreSQL process on this machine so far,
- * in µs, from /proc: the database's share of a request's cost, which the
- * server's own CPU time does not show. Linux only (null elsewhere). Includes
- * any other PostgreSQL on the machine (idle during a run, so it adds nothing
- * measurable); a backend that exits during a run takes its time with it, so
- * the pools of both sides keep their connections open for the whole run.
- */
-export function postgresCpuMicros(): number | null {
-  if (os.platform() !== 'linux') return null;
-  let ticks = 0;
-  for (const pid of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const close = stat.lastIndexOf(')');
-    if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-    const fields = stat.slice(close + 2).split(' ');
-    // After "pid (comm) ": state is field 0, utime 11, stime 12.
-    ticks += Number(fields[11]) + Number(fields[12]);
+/** CPU time (user + system) so far of each process, in µs; a process that has gone is left out. */
+export type CpuSnapshot = Map<number, number>;
+
+function stat(pid: number): { ppid: number; micros: number; comm: string } | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // exited meanwhile
   }
-  return ticks * TICK_US;
+  const close = text.lastIndexOf(')');
+  const fields = text.slice(close + 2).split(' ');
+  // After "pid (comm) ": state is field 0, ppid 1, utime 11, stime 12.
+  return {
+    comm: text.slice(text.indexOf('(') + 1, close),
+    ppid: Number(fields[1]),
+    micros: (Number(fields[11]) + Number(fields[12])) * TICK_US,
+  };
+}
+
+/**
+ * The processes of one PostgreSQL server: the postmaster `postmasterPid` and
+ * its children (backends, WAL writer, checkpointer, autovacuum…). Linux only
+ * (empty elsewhere).
+ */
+export function serverProcesses(postmasterPid: number): number[] {
+  if (os.platform() !== 'linux') return [];
+  const pids = [postmasterPid];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (stat(Number(entry))?.ppid === postmasterPid) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+export function cpuSnapshot(pids: readonly number[]): CpuSnapshot {
+  const snap: CpuSnapshot = new Map();
+  for (const pid of pids) {
+    const s = stat(pid);
+    if (s) snap.set(pid, s.micros);
+  }
+  return snap;
+}
+
+/**
+ * CPU spent between two snapshots, in µs: each process's growth, and all the
+ * time of a process that started in between. A process that exited in
+ * between takes its time with it, so the pools of both sides keep their
+ * connections open for the whole run.
+ */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
+  let micros = 0;
+  for (const [pid, t] of after) micros += t - (before.get(pid) ?? 0);
+  return micros;
 }

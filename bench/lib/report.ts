@@ -42,9 +42,19 @@ export interface SideReport {
 
 export interface TargetCheck {
   targets: Targets;
-  judged: boolean;
   results: { name: string; limit: number; measured: number; pass: boolean }[];
   pass: boolean;
+}
+
+/** candidate ÷ another side, medians of rounds. */
+export interface Ratio {
+  /** The number the throughput targets are written against (against the baseline). */
+  reqPerSec: number;
+  p99: number;
+  /** Server CPU time per request: how much more work each request costs the candidate's process, however busy the machine. */
+  cpuPerRequest: number;
+  /** PostgreSQL CPU time per request: how much more work each request costs the database. */
+  dbCpuPerRequest: number | null;
 }
 
 export interface ScenarioReport {
@@ -52,16 +62,17 @@ export interface ScenarioReport {
   description: string;
   startedAt: string;
   finishedAt: string;
+  /** 1-, 5- and 15-minute load averages when the scenario started and finished. */
+  loadAverage: { start: number[]; end: number[] };
   settings: RunSettings;
   baseline: SideReport;
   candidate: SideReport;
-  ratio: {
-    /** candidate ÷ baseline, medians of rounds: the number the targets are written against. */
-    reqPerSec: number;
-    p99: number;
-    /** Server CPU time per request, candidate ÷ baseline: how much more work each request costs, however busy the machine. */
-    cpuPerRequest: number;
-  };
+  /** The scenario's informative second baseline, if it has one (never judged). */
+  informative?: SideReport;
+  /** candidate ÷ baseline. */
+  ratio: Ratio;
+  /** candidate ÷ informative, when there is an informative side. */
+  informativeRatio?: Ratio;
   targets: TargetCheck | null;
   /** False when a side failed too many requests or the database did not show the work: ignore the numbers. */
   valid: boolean;
@@ -74,7 +85,8 @@ export interface RunReport {
   machine: ReturnType<typeof machineInfo> & { loadAverageAtEnd: number[] };
   git: ReturnType<typeof gitInfo>;
   database: { kind: 'embedded' | 'external'; serverVersion: string };
-  settings: RunSettings;
+  /** Settings of every run but the connection count (each scenario report has its own). */
+  settings: Omit<RunSettings, 'connections'>;
   scenarios: ScenarioReport[];
 }
 
@@ -114,7 +126,33 @@ export function summariseSide(label: string, rounds: RunStats[], warmup: RunStat
   };
 }
 
-export function checkTargets(targets: Targets | undefined, settings: RunSettings, ratio: number, candidateP99: number): TargetCheck | null {
+export function ratioOf(candidate: SideReport, other: SideReport): Ratio {
+  const c = candidate.median;
+  const o = other.median;
+  return {
+    reqPerSec: Math.round((c.reqPerSec / o.reqPerSec) * 1000) / 1000,
+    p99: Math.round((c.p99Ms / o.p99Ms) * 100) / 100,
+    cpuPerRequest: Math.round((c.cpuUsPerRequest / o.cpuUsPerRequest) * 100) / 100,
+    dbCpuPerRequest:
+      c.dbCpuUsPerRequest === null || o.dbCpuUsPerRequest === null || o.dbCpuUsPerRequest === 0
+        ? null
+        : Math.round((c.dbCpuUsPerRequest / o.dbCpuUsPerRequest) * 100) / 100,
+  };
+}
+
+/** The connection counts a scenario's targets are stated for, ascending order of appearance; [] without targets. */
+export function targetConnections(all: readonly Targets[] | undefined): number[] {
+  return [...new Set((all ?? []).map((t) => t.connections))];
+}
+
+/** Judges the targets stated for this run's connection count; null when none is. */
+export function checkTargets(
+  all: readonly Targets[] | undefined,
+  settings: RunSettings,
+  ratio: number,
+  candidateP99: number,
+): TargetCheck | null {
+  const targets = all?.find((t) => t.connections === settings.connections);
   if (!targets) return null;
   const results: TargetCheck['results'] = [];
   if (targets.minThroughputRatio !== undefined) {
@@ -128,8 +166,7 @@ export function checkTargets(targets: Targets | undefined, settings: RunSettings
       pass: candidateP99 <= targets.maxCandidateP99Ms,
     });
   }
-  const judged = targets.connections === undefined || targets.connections === settings.connections;
-  return { targets, judged, results, pass: results.every((r) => r.pass) };
+  return { targets, results, pass: results.every((r) => r.pass) };
 }
 
 export function machineInfo() {
@@ -166,14 +203,14 @@ function writeJson(file: string, data: unknown): void {
   fs.renameSync(tmp, file);
 }
 
-/** bench/results/<scenario>-<timestamp>.json per scenario, and the whole run as bench/results/latest.json. */
+/** bench/results/<scenario>-c<connections>-<timestamp>.json per scenario and connection count, and the whole run as bench/results/latest.json. */
 export function writeResults(run: RunReport): string[] {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   // ISO 8601 basic-ish form: no colons, which some file systems refuse.
   const stamp = run.startedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '');
   const written: string[] = [];
   for (const s of run.scenarios) {
-    const file = path.join(RESULTS_DIR, `${s.scenario}-${stamp}.json`);
+    const file = path.join(RESULTS_DIR, `${s.scenario}-c${s.settings.connections}-${stamp}.json`);
     writeJson(file, { ...s, machine: run.machine, git: run.git, database: run.database });
     written.push(file);
   }
@@ -200,8 +237,9 @@ export function formatScenario(r: ScenarioReport): string {
       'alternating baseline/candidate; medians of rounds',
   );
   const header = ['side', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'DB CPU µs/req', 'non-2xx', 'errors', 'fail %', 'req/s by round'];
-  const rows = (['baseline', 'candidate'] as const satisfies readonly Side[]).map((side) => {
-    const x = r[side];
+  const sides = (['baseline', 'candidate', 'informative'] as const satisfies readonly Side[]).filter((side) => r[side] !== undefined);
+  const rows = sides.map((side) => {
+    const x = r[side]!;
     return [
       side,
       int.format(x.median.reqPerSec),
@@ -218,19 +256,23 @@ export function formatScenario(r: ScenarioReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   lines.push(`   ${pad(header, widths)}`);
   for (const row of rows) lines.push(`   ${pad(row, widths)}`);
-  lines.push(
-    `   ratio candidate/baseline req/s: ${r.ratio.reqPerSec.toFixed(3)} (${(r.ratio.reqPerSec * 100).toFixed(1)}% of baseline); ` +
-      `p99 ${r.ratio.p99.toFixed(2)}× baseline; server CPU per request ${r.ratio.cpuPerRequest.toFixed(2)}× baseline`,
-  );
-  lines.push(`   baseline:  ${r.baseline.label}`);
-  lines.push(`   candidate: ${r.candidate.label}`);
-  if (!r.targets) lines.push(s.rate ? '   targets: not judged at a fixed rate' : '   targets: none for this scenario');
-  else {
-    const t = r.targets;
-    const parts = t.results.map(
+  const describeRatio = (name: string, x: Ratio) =>
+    `   ratio candidate/${name} req/s: ${x.reqPerSec.toFixed(3)} (${(x.reqPerSec * 100).toFixed(1)}% of ${name}); ` +
+    `p99 ${x.p99.toFixed(2)}×; server CPU per request ${x.cpuPerRequest.toFixed(2)}×; ` +
+    `DB CPU per request ${x.dbCpuPerRequest === null ? '-' : `${x.dbCpuPerRequest.toFixed(2)}×`}`;
+  lines.push(describeRatio('baseline', r.ratio));
+  if (r.informativeRatio) lines.push(describeRatio('informative', r.informativeRatio));
+  lines.push(`   baseline:    ${r.baseline.label}`);
+  lines.push(`   candidate:   ${r.candidate.label}`);
+  if (r.informative) lines.push(`   informative: ${r.informative.label} (not judged)`);
+  lines.push(`   load average at start ${r.loadAverage.start.join(' ')}, at end ${r.loadAverage.end.join(' ')}`);
+  if (!r.targets) {
+    lines.push(s.rate ? '   targets: not judged at a fixed rate' : `   targets: none stated for ${s.connections} connections`);
+  } else {
+    const parts = r.targets.results.map(
       (x) => `${x.name} ${x.limit}: ${x.measured.toFixed(x.name.includes('ratio') ? 3 : 0)} ${x.pass ? 'PASS' : 'MISS'}`,
     );
-    lines.push(`   targets${t.judged ? '' : ` (stated for ${t.targets.connections} connections: not judged)`}: ${parts.join('; ')}`);
+    lines.push(`   targets at ${s.connections} connections: ${parts.join('; ')}`);
   }
   for (const p of r.problems) lines.push(`   !! ${p}`);
   if (!r.valid) lines.push('   !! INVALID RUN: the numbers above do not measure the intended work');

@@ -5,15 +5,24 @@ import type { Client } from 'pg';
  * A benchmark scenario: the same requests sent to two servers, a baseline (the
  * least code that does the same database work) and a candidate (the real
  * application), so the result is a ratio measured in one run on one machine.
+ * A scenario may add a third, `informative` side: another baseline (e.g. less
+ * work than the candidate does) shown beside them with its own ratio, never
+ * judged.
  *
  * To add a scenario: write a module under bench/scenarios/ exporting a
  * `Scenario`, and list it in bench/scenarios/index.ts.
  */
-export type Side = 'baseline' | 'candidate';
-export const SIDES: readonly Side[] = ['baseline', 'candidate'];
+export type Side = 'baseline' | 'candidate' | 'informative';
+/** The order a round loads the sides in. */
+export const SIDES: readonly Side[] = ['baseline', 'candidate', 'informative'];
 
 export function isSide(v: unknown): v is Side {
-  return v === 'baseline' || v === 'candidate';
+  return v === 'baseline' || v === 'candidate' || v === 'informative';
+}
+
+/** The sides a scenario has, in load order. */
+export function sidesOf(scenario: Scenario): Side[] {
+  return SIDES.filter((side) => scenario.sides[side] !== undefined);
 }
 
 /** What a server child gets to build its request handler. */
@@ -43,13 +52,14 @@ export interface BenchRequest {
   body?: string;
 }
 
+/** Speed targets stated for one connection count; a run at another count does not judge them. */
 export interface Targets {
+  /** The connection count these targets are stated for. */
+  connections: number;
   /** Candidate req/s ÷ baseline req/s (medians of rounds) must be at least this. */
   minThroughputRatio?: number;
   /** Candidate p99 latency (median of rounds), in ms, must be at most this. */
   maxCandidateP99Ms?: number;
-  /** The connection count the targets are stated for; other counts are reported but not judged. */
-  connections?: number;
 }
 
 /** What a scenario's optional setup() gets, in the parent, once both servers listen. */
@@ -59,14 +69,14 @@ export interface SetupContext {
   /** The run's database URL (contains the password: never print or store it). */
   databaseUrl: string;
   /** Base URLs of the running servers (http://127.0.0.1:port). */
-  urls: Record<Side, string>;
+  urls: Partial<Record<Side, string>> & Record<'baseline' | 'candidate', string>;
 }
 
 export interface Scenario {
   /** Used on the command line (--scenario) and in result file names. */
   name: string;
   description: string;
-  sides: Record<Side, ServerSide>;
+  sides: { baseline: ServerSide; candidate: ServerSide; informative?: ServerSide };
   /**
    * The request numbered `seq` (unique and increasing across the whole run).
    * Runs in the load generator for every request, so keep it cheap. Both sides
@@ -85,7 +95,11 @@ export interface Scenario {
   reset(db: Client): Promise<void>;
   /** After a measured run of `side`: a problem description if the database does not show the work the responses claim. */
   verify?(db: Client, succeeded: number, side: Side): Promise<string | undefined>;
-  targets?: Targets;
+  /**
+   * Targets, each for one connection count. Unless --connections is given, the scenario runs at
+   * every count its targets name (at 50 if it has none), one report per count.
+   */
+  targets?: readonly Targets[];
   /**
    * Warm-up per side, in seconds, at least (unless --warmup is given): a candidate that serves a few
    * hundred requests a second needs longer than the default for its hot code to be optimised.
