@@ -208,6 +208,7 @@ export const formSubmit: Scenario = {
     return problems.join('; ') || undefined;
   },
 
-  targets: { connections: 50 },
+  // No target is set for it (issue 12 asks for the ratio and p99 to be reported): runs at 50 connections.
+  targets: [],
   minWarmupSeconds: 4,
 };
