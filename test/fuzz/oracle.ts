@@ -34,6 +34,13 @@ export function contractAjv(): Ajv2020 {
   return ajv;
 }
 
+/**
+ * Refusals before any operation is matched (src/platform/http/http-server.ts), documented once in the
+ * contract's description rather than on every operation.
+ */
+const PROBLEM = { content: { 'application/problem+json': {} } };
+const TRANSPORT: Record<number, FuzzOperation['responses'][string]> = { 431: PROBLEM };
+
 const OPAQUE_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25})$/i;
 
 export class Oracle {
@@ -44,7 +51,8 @@ export class Oracle {
   judge(op: FuzzOperation, principal: { name: string; permissions: ReadonlySet<string> }, a: Answer): string[] {
     const out: string[] = [];
     if (a.status >= 500) out.push(`${a.status} ${excerpt(a.text)}`);
-    const documented = op.responses[String(a.status)] ?? op.responses[`${String(a.status)[0]}XX`] ?? op.responses.default;
+    const documented =
+      op.responses[String(a.status)] ?? op.responses[`${String(a.status)[0]}XX`] ?? op.responses.default ?? TRANSPORT[a.status];
     if (!documented) out.push(`status ${a.status} is not documented for ${op.operationId}`);
     const media = a.contentType?.split(';')[0]!.trim().toLowerCase();
     const content = documented?.content;

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { createAuthMechanisms, type AuthMechanism } from '../../src/auth';
+import { createHttpServer } from '../../src/platform/http/http-server';
 import { loadOpenApi } from '../../src/platform/http/openapi';
 import { capturingLogger, testConfig } from '../support/app';
 import { openTestDataSource, truncateAll } from '../support/db';
@@ -65,7 +66,9 @@ beforeAll(async () => {
   // Every real mechanism (SAML with the development IdP, sessions, agency systems' tokens), and the test header for people.
   auth = [...(await createAuthMechanisms({ config, log, dataSource: ds })), { authenticators: [testAuthenticator] }];
   app = createApp({ config, log, dataSource: ds, openapi, auth });
-  server = app.listen(0, '127.0.0.1');
+  // The production server (src/server.ts): its answers to what Node's HTTP parser refuses are judged too.
+  server = createHttpServer(app, log);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   ops = fuzzOperations(openapi.dereferenced).filter((o) => !ONLY || ONLY.includes(o.operationId));
   base = {
     server,

@@ -21,6 +21,12 @@ export function tokenRequestGuard(service: TokenService): Router {
   r.post(TOKEN_PATH, async (req, _res, next) => {
     // A body of another media type gets the validator's 415; no body at all is a request without its parameters.
     if (req.headers['content-type'] !== undefined && !req.is('application/x-www-form-urlencoded')) return next();
+    // The parameters travel in the body (RFC 6749 §4.4.2); this endpoint's URL has no query of its own (§3.2).
+    if (req.originalUrl.includes('?')) {
+      throw await service.refused(
+        new TokenRefusal('invalid_request', 'REQUEST.MALFORMED', 'Send the parameters in the form body, not in the query string.'),
+      );
+    }
     await parseOrRefuse(service, req.body);
     next();
   });

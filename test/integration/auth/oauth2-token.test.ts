@@ -308,6 +308,15 @@ describe('POST /oauth2/token', () => {
     await expectRefused(await request(t.app).post('/oauth2/token'), 400, 'invalid_request', 'REQUEST.MALFORMED');
   });
 
+  it('when the request carries a query string (found by test/fuzz), then 400 invalid_request, not the validator\'s problem without `error`', async () => {
+    const assertion = await good();
+    const res = await request(t.app)
+      .post('/oauth2/token?debug=1')
+      .type('form')
+      .send({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion });
+    await expectRefused(res, 400, 'invalid_request', 'REQUEST.MALFORMED');
+  });
+
   it("when client_id is sent and differs from the assertion's iss, then 401 invalid_client", async () => {
     await expectRefused(
       await tokenRequest(t.app, await good(), { client_id: 'rwp-someone-else' }),
