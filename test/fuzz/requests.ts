@@ -162,7 +162,7 @@ function defectsOf(op: FuzzOperation, o: RequestOptions): [string, fc.Arbitrary<
     // Never empty: `/v1/panels/` is another operation's URL (the list), not a bad panel id.
     const bad = fc.oneof(
       invalidArb(p.schema, o.hints, p.name)
-        .map((v) => String(v))
+        .map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')))
         .filter((v) => v !== ''),
       fc.constantFrom(...ODD_TEXT, ...HOSTILE_TEXT, 'x'.repeat(3000)),
       fc.constantFrom(...RAW_VALUES).map((raw) => ({ raw })),

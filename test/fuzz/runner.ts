@@ -73,7 +73,8 @@ export async function runOperation(ctx: RunContext, op: FuzzOperation, runs: num
     if (answer.status >= 500 && logged.length) problems.push(`logged: ${logged.map(errorOf).join(' / ')}`);
     for (const p of problems) {
       result.violations.push(
-        `${op.operationId} case ${i} (${c.intent}, as ${who.name}) ${sent.method.toUpperCase()} ${excerpt(sent.url, 200)} → ${answer.status}: ${p}`,
+        `${op.operationId} case ${i} (${c.intent}, as ${who.name}) ${sent.method.toUpperCase()} ${excerpt(sent.url, 200)}` +
+          `${sent.body ? ` [${sent.contentType ?? 'no content type'}, ${sent.body.length} bytes]` : ''} → ${answer.status}: ${p}`,
       );
     }
   }
