@@ -66,8 +66,10 @@ export class Oracle {
     }
     if (a.status >= 400 && a.status < 500) {
       const othersDocumented = content && !content['application/problem+json'] && media && content[media];
-      if (media !== 'application/problem+json' && !othersDocumented) out.push(`${a.status} is ${media ?? 'untyped'}, not application/problem+json`);
-      if (Buffer.byteLength(a.text) > MAX_ERROR_BYTES) out.push(`${a.status} body is ${Buffer.byteLength(a.text)} bytes (over ${MAX_ERROR_BYTES})`);
+      if (media !== 'application/problem+json' && !othersDocumented)
+        out.push(`${a.status} is ${media ?? 'untyped'}, not application/problem+json`);
+      if (Buffer.byteLength(a.text) > MAX_ERROR_BYTES)
+        out.push(`${a.status} body is ${Buffer.byteLength(a.text)} bytes (over ${MAX_ERROR_BYTES})`);
       if (media === 'application/problem+json') {
         const code = safeJson(a.text)?.code;
         if (typeof code !== 'string' || !code) out.push(`${a.status} problem without a code`);
@@ -76,7 +78,8 @@ export class Oracle {
     if (a.status >= 200 && a.status < 300 && op.permission && !principal.permissions.has(op.permission)) {
       out.push(`${a.status} to ${principal.name}, who lacks ${op.permission}`);
     }
-    if (op.path.startsWith('/v1/') && principal.name === 'anonymous' && a.status !== 401) out.push(`anonymous caller got ${a.status}, not 401`);
+    if (op.path.startsWith('/v1/') && principal.name === 'anonymous' && a.status !== 401)
+      out.push(`anonymous caller got ${a.status}, not 401`);
     const rid = a.headers['x-request-id'];
     if (typeof rid !== 'string' || !OPAQUE_ID.test(rid)) out.push(`X-Request-Id ${excerpt(String(rid))} is not an opaque id`);
     return out;
@@ -123,7 +126,10 @@ export async function fingerprinter(ds: DataSource): Promise<() => Promise<Recor
     [MAY_CHANGE_ON_REFUSAL],
   );
   const sql = rows
-    .map((r) => `SELECT '${r.tablename}' AS t, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${r.tablename}" x`)
+    .map(
+      (r) =>
+        `SELECT '${r.tablename}' AS t, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${r.tablename}" x`,
+    )
     .join(' UNION ALL ');
   return async () => {
     const result: { t: string; n: number; h: string }[] = await ds.query(sql);

@@ -79,7 +79,12 @@ export function requestArb(op: FuzzOperation, o: RequestOptions): fc.Arbitrary<F
   if (!defects.length) return valid;
   return fc.oneof(
     { weight: 1, arbitrary: valid },
-    { weight: 1, arbitrary: fc.oneof(...defects.map(([intent, arb]) => fc.tuple(validRequest(op, o), arb).map(([r, mutate]) => mutate({ ...r, intent })))) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        ...defects.map(([intent, arb]) => fc.tuple(validRequest(op, o), arb).map(([r, mutate]) => mutate({ ...r, intent }))),
+      ),
+    },
   );
 }
 
@@ -91,7 +96,16 @@ function validRequest(op: FuzzOperation, o: RequestOptions): fc.Arbitrary<FuzzRe
   const headerParams = op.parameters.filter((p) => p.in === 'header');
   const path = fc.record(Object.fromEntries(pathParams.map((p) => [p.name, validParam(p, o)]))) as fc.Arbitrary<Record<string, string>>;
   const query = fc
-    .tuple(...queryParams.map((p) => (p.required ? validParam(p, o).map((v) => [p.name, v] as const) : fc.option(validParam(p, o).map((v) => [p.name, v] as const), { freq: 2 }))))
+    .tuple(
+      ...queryParams.map((p) =>
+        p.required
+          ? validParam(p, o).map((v) => [p.name, v] as const)
+          : fc.option(
+              validParam(p, o).map((v) => [p.name, v] as const),
+              { freq: 2 },
+            ),
+      ),
+    )
     .map((pairs) => pairs.filter((x): x is readonly [string, unknown] => x !== null).flatMap(([k, v]) => queryPairs(k, v)));
   const headers = fc
     .tuple(
@@ -119,7 +133,9 @@ function validHeader(p: Parameter, o: RequestOptions): fc.Arbitrary<string | Def
         validArb(p.schema, o.hints, p.name) as fc.Arbitrary<string>,
       );
     default:
-      return p.required ? (validArb(p.schema, o.hints, p.name) as fc.Arbitrary<string>) : fc.option(validArb(p.schema, o.hints, p.name) as fc.Arbitrary<string>, { nil: undefined });
+      return p.required
+        ? (validArb(p.schema, o.hints, p.name) as fc.Arbitrary<string>)
+        : fc.option(validArb(p.schema, o.hints, p.name) as fc.Arbitrary<string>, { nil: undefined });
   }
 }
 
@@ -127,7 +143,7 @@ function validHeader(p: Parameter, o: RequestOptions): fc.Arbitrary<string | Def
 function queryPairs(name: string, v: unknown): [string, string | Raw][] {
   if (Array.isArray(v)) return v.flatMap((item) => queryPairs(name, item));
   if (v !== null && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => queryPairs(`${name}[${k}]`, x));
-  return [[name, v === null ? '' : String(v)]];
+  return [[name, v === null || v === undefined ? '' : String(v as string | number | boolean)]];
 }
 
 function validBody(op: FuzzOperation, o: RequestOptions): fc.Arbitrary<Body | undefined> {
@@ -194,8 +210,20 @@ function defectsOf(op: FuzzOperation, o: RequestOptions): [string, fc.Arbitrary<
     const name = p.name;
     const bad: fc.Arbitrary<string | Deferred | undefined> =
       name.toLowerCase() === 'if-match'
-        ? fc.constantFrom<string | Deferred | undefined>(undefined, { deferred: 'stale-etag' }, '*', 'W/"v1"', '"v99999999999"', '"v-1"', 'v1', '"x"'.repeat(60))
-        : fc.oneof(invalidArb(p.schema, o.hints, p.name).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))), fc.constantFrom(...ODD_TEXT.filter(isHeaderSafe)));
+        ? fc.constantFrom<string | Deferred | undefined>(
+            undefined,
+            { deferred: 'stale-etag' },
+            '*',
+            'W/"v1"',
+            '"v99999999999"',
+            '"v-1"',
+            'v1',
+            '"x"'.repeat(60),
+          )
+        : fc.oneof(
+            invalidArb(p.schema, o.hints, p.name).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+            fc.constantFrom(...ODD_TEXT.filter(isHeaderSafe)),
+          );
     out.push([`header:${name}`, bad.map((v) => (r) => ({ ...r, headers: withHeader(r.headers, name, v) }))]);
   }
   if (op.requestBody) {
@@ -217,31 +245,60 @@ function defectsOf(op: FuzzOperation, o: RequestOptions): [string, fc.Arbitrary<
     out.push([
       'body:malformed',
       fc
-        .constantFrom('{', '{"a":', '[1,2', '{"a":1,}', "{'a':1}", 'null', '"text"', '12', 'NaN', '\uFEFF{}', '{"a":"\\ud800"}', '{"a":"\\u0000"}')
+        .constantFrom(
+          '{',
+          '{"a":',
+          '[1,2',
+          '{"a":1,}',
+          "{'a':1}",
+          'null',
+          '"text"',
+          '12',
+          'NaN',
+          '\uFEFF{}',
+          '{"a":"\\ud800"}',
+          '{"a":"\\u0000"}',
+        )
         .map((text) => (r) => ({ ...r, body: { kind: 'raw', contentType: json, text } })),
     ]);
     out.push([
       'body:deep',
-      fc.constantFrom(40, 1000, 10_000).map((depth) => (r) => ({ ...r, body: { kind: 'raw', contentType: json, text: deeplyNested(depth) } })),
+      fc
+        .constantFrom(40, 1000, 10_000)
+        .map((depth) => (r) => ({ ...r, body: { kind: 'raw', contentType: json, text: deeplyNested(depth) } })),
     ]);
     out.push([
       'body:huge',
-      fc.constant((r) => ({ ...r, body: { kind: 'raw', contentType: json, text: JSON.stringify({ padding: 'x'.repeat(o.bodyLimitBytes + 1) }) } })),
+      fc.constant((r) => ({
+        ...r,
+        body: { kind: 'raw', contentType: json, text: JSON.stringify({ padding: 'x'.repeat(o.bodyLimitBytes + 1) }) },
+      })),
     ]);
     out.push([
       'body:content-type',
       fc
-        .constantFrom(undefined, 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', 'application/json')
+        .constantFrom(
+          undefined,
+          'text/plain',
+          'application/xml',
+          'multipart/form-data; boundary=x',
+          'application/json; charset=latin1',
+          'application/x-www-form-urlencoded',
+          'application/json',
+        )
         .map((contentType) => (r) => {
           if (!r.body || r.body.kind === 'raw') return r;
-          const text = r.body.kind === 'form' ? new URLSearchParams(stringValues(r.body.value)).toString() : JSON.stringify(r.body.value ?? null);
+          const text =
+            r.body.kind === 'form' ? new URLSearchParams(stringValues(r.body.value)).toString() : JSON.stringify(r.body.value ?? null);
           return { ...r, body: { kind: 'raw', contentType, text } };
         }),
     ]);
   } else {
     out.push([
       'body:unexpected',
-      fc.constantFrom('{"a":1}', deeplyNested(10_000), 'not json').map((text) => (r) => ({ ...r, body: { kind: 'raw', contentType: 'application/json', text } })),
+      fc
+        .constantFrom('{"a":1}', deeplyNested(10_000), 'not json')
+        .map((text) => (r) => ({ ...r, body: { kind: 'raw', contentType: 'application/json', text } })),
     ]);
   }
   return out;
@@ -249,7 +306,11 @@ function defectsOf(op: FuzzOperation, o: RequestOptions): [string, fc.Arbitrary<
 
 const isHeaderSafe = (v: string) => /^[\t\x20-\x7e]*$/.test(v);
 
-function withHeader(h: Record<string, string | Deferred>, name: string, v: string | Deferred | undefined): Record<string, string | Deferred> {
+function withHeader(
+  h: Record<string, string | Deferred>,
+  name: string,
+  v: string | Deferred | undefined,
+): Record<string, string | Deferred> {
   const out = { ...h };
   for (const k of Object.keys(out)) if (k.toLowerCase() === name.toLowerCase()) delete out[k];
   if (v !== undefined) out[name] = v;

@@ -6,7 +6,16 @@ import type { DataSource } from 'typeorm';
 import { goodClaims, signAssertion, unsecuredJwt } from '../support/api-clients';
 import type { FuzzOperation } from './operations';
 import { changedTables, excerpt, type Answer, type Oracle } from './oracle';
-import { ASSERTION_VARIANTS, isDeferred, isRaw, requestArb, sendableHeader, stringValues, type Deferred, type FuzzRequest } from './requests';
+import {
+  type ASSERTION_VARIANTS,
+  isDeferred,
+  isRaw,
+  requestArb,
+  sendableHeader,
+  stringValues,
+  type Deferred,
+  type FuzzRequest,
+} from './requests';
 import type { FuzzPrincipal, World } from './world';
 
 export interface RunContext {
@@ -120,7 +129,9 @@ async function resolve(ctx: RunContext, op: FuzzOperation, r: FuzzRequest): Prom
     else {
       const value = await resolveDeep(ctx, op, r, r.body.value);
       body = Buffer.from(
-        r.body.kind === 'form' ? new URLSearchParams(stringValues(value as Record<string, unknown>)).toString() : (JSON.stringify(value) ?? 'null'),
+        r.body.kind === 'form'
+          ? new URLSearchParams(stringValues(value as Record<string, unknown>)).toString()
+          : (JSON.stringify(value) ?? 'null'),
         'utf8',
       );
     }
@@ -209,11 +220,14 @@ async function send(ctx: RunContext, s: Sent, who: FuzzPrincipal): Promise<Answe
   for (const [k, v] of Object.entries({ ...s.headers, ...who.headers })) req = req.set(k, v);
   if (s.contentType !== undefined) req = req.set('Content-Type', s.contentType);
   // Redirects are answers to judge, not to follow; every body is kept as text.
-  req = req.redirects(0).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-  });
+  req = req
+    .redirects(0)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+    });
   // A string is sent as it is under the Content-Type set; superagent would serialise a Buffer by that type
   // (a form of one field per byte), so a Buffer goes only where there is no Content-Type at all.
   const res = s.body ? await req.send(s.contentType === undefined ? s.body : s.body.toString('utf8')) : await req;

@@ -38,7 +38,8 @@ it('when values are generated as valid for every request schema of the contract,
     }
     for (const ex of s.examples) {
       for (const v of fc.sample(exampleArb(s.schema, ex), { seed: SEED, numRuns: RUNS })) {
-        if (!validate(v)) wrong.push(`${s.where} from an example: ${JSON.stringify(v)?.slice(0, 200)} (${ajv.errorsText(validate.errors)})`);
+        if (!validate(v))
+          wrong.push(`${s.where} from an example: ${JSON.stringify(v)?.slice(0, 200)} (${ajv.errorsText(validate.errors)})`);
       }
     }
   }

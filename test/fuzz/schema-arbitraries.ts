@@ -400,7 +400,9 @@ function invalidArray(s: JsonSchema, ctx: Ctx): fc.Arbitrary<unknown>[] {
     if (bad.length) {
       const lo = Math.max(0, (minItems ?? 1) - 1);
       out.push(
-        fc.tuple(fc.array(item, { minLength: lo, maxLength: Math.min(maxItems ?? 3, lo + 2) }), fc.oneof(...bad)).map(([good, b]) => [...good, b]),
+        fc
+          .tuple(fc.array(item, { minLength: lo, maxLength: Math.min(maxItems ?? 3, lo + 2) }), fc.oneof(...bad))
+          .map(([good, b]) => [...good, b]),
       );
     }
   }
@@ -425,7 +427,11 @@ function invalidObject(s: JsonSchema, ctx: Ctx): fc.Arbitrary<unknown>[] {
     const extra = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'isAdmin', 'id', 'createdAt', '', 'ü'), fc.string({ maxLength: 8 }));
     out.push(
       fc
-        .tuple(whole, extra.filter((k) => !(k in ps)), fc.jsonValue({ maxDepth: 1 }))
+        .tuple(
+          whole,
+          extra.filter((k) => !(k in ps)),
+          fc.jsonValue({ maxDepth: 1 }),
+        )
         // A computed key makes an own property, even `__proto__`, which JSON.stringify then sends.
         .map(([o, k, v]) => ({ ...o, [k]: v })),
     );

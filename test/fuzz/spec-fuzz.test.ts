@@ -88,18 +88,22 @@ afterAll(async () => {
   await ds?.destroy();
 });
 
-it(`when every operation is sent ${RUNS} generated requests (seed ${SEED}), anonymously and as every role, then every answer is as the contract says`, async () => {
-  expect(ops.length).toBeGreaterThan(0);
-  for (const op of ops) {
-    await truncateAll(ds);
-    const world = await seedWorld(ds, app, base.tokenUrl);
-    results.push(await runOperation({ ...base, world }, op, RUNS, SEED));
-  }
-  const violations = results.flatMap((r) => r.violations);
-  // The first 50 in full (the summary printed after the run counts them all); FUZZ_OPS reruns one operation.
-  expect({ violations: violations.slice(0, 50), total: violations.length }).toEqual({ violations: [], total: 0 });
-  expect(results.map((r) => r.cases)).toEqual(ops.map(() => RUNS));
-}, timeoutMs());
+it(
+  `when every operation is sent ${RUNS} generated requests (seed ${SEED}), anonymously and as every role, then every answer is as the contract says`,
+  async () => {
+    expect(ops.length).toBeGreaterThan(0);
+    for (const op of ops) {
+      await truncateAll(ds);
+      const world = await seedWorld(ds, app, base.tokenUrl);
+      results.push(await runOperation({ ...base, world }, op, RUNS, SEED));
+    }
+    const violations = results.flatMap((r) => r.violations);
+    // The first 50 in full (the summary printed after the run counts them all); FUZZ_OPS reruns one operation.
+    expect({ violations: violations.slice(0, 50), total: violations.length }).toEqual({ violations: [], total: 0 });
+    expect(results.map((r) => r.cases)).toEqual(ops.map(() => RUNS));
+  },
+  timeoutMs(),
+);
 
 function timeoutMs(): number {
   // About 30 ms a case on this machine, generously; the seeding of each operation's world on top.
@@ -128,7 +132,9 @@ function summary(rs: OperationResult[]): string {
     head,
     ...lines,
     `operations: ${rs.length}, cases: ${cases}, 5xx: ${fiveXx}, violations: ${violations}`,
-    ...(violations ? [`reproduce one operation: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} FUZZ_OPS=<operationId> npx jest test/fuzz/spec-fuzz.test.ts`] : []),
+    ...(violations
+      ? [`reproduce one operation: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} FUZZ_OPS=<operationId> npx jest test/fuzz/spec-fuzz.test.ts`]
+      : []),
     '',
   ].join('\n');
 }

@@ -42,8 +42,19 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
   const { wor, her } = w.panels;
   const { hospital, gp, police, school } = w.agencies;
   const days = (n: number) => new Date(Date.now() - n * 86_400_000);
-  const c1 = await insertCase(ds, { panelId: wor.id, notifierAgencyId: hospital, agencyIds: [hospital, gp], nhsNumber: NHS_1, notifiedAt: days(3) });
-  const c2 = await insertCase(ds, { panelId: wor.id, notifierAgencyId: police, status: 'gathering_information', holdReason: 'criminal_proceedings' });
+  const c1 = await insertCase(ds, {
+    panelId: wor.id,
+    notifierAgencyId: hospital,
+    agencyIds: [hospital, gp],
+    nhsNumber: NHS_1,
+    notifiedAt: days(3),
+  });
+  const c2 = await insertCase(ds, {
+    panelId: wor.id,
+    notifierAgencyId: police,
+    status: 'gathering_information',
+    holdReason: 'criminal_proceedings',
+  });
   const c3 = await insertCase(ds, { panelId: wor.id, notifierAgencyId: hospital, status: 'scheduled_for_panel', nhsNumber: NHS_2 });
   const c4 = await insertCase(ds, { panelId: wor.id, notifierAgencyId: school, status: 'closed', category: 3 });
   const c5 = await insertCase(ds, { panelId: wor.id, notifierAgencyId: gp, familyName: 'Hartley1' });

@@ -34,7 +34,13 @@ export function tokenRequestGuard(service: TokenService): (Router | ErrorRequest
   // A form the body parsers or the text-safety check refused (NUL characters, invalid Unicode, in the body or the
   // query) is an RFC 6749 invalid_request too, audited, never a problem without `error`. 413 and 415 stay as they are.
   const unreadable: ErrorRequestHandler = (err: unknown, req, _res, next) => {
-    if (req.method !== 'POST' || req.path !== TOKEN_PATH || !(err instanceof AppError) || err.status !== 400 || err.code.startsWith('OAUTH.')) {
+    if (
+      req.method !== 'POST' ||
+      req.path !== TOKEN_PATH ||
+      !(err instanceof AppError) ||
+      err.status !== 400 ||
+      err.code.startsWith('OAUTH.')
+    ) {
       return next(err);
     }
     service

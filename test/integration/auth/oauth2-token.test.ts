@@ -308,7 +308,7 @@ describe('POST /oauth2/token', () => {
     await expectRefused(await request(t.app).post('/oauth2/token'), 400, 'invalid_request', 'REQUEST.MALFORMED');
   });
 
-  it('when the request carries a query string (found by test/fuzz), then 400 invalid_request, not the validator\'s problem without `error`', async () => {
+  it("when the request carries a query string (found by test/fuzz), then 400 invalid_request, not the validator's problem without `error`", async () => {
     const assertion = await good();
     const res = await request(t.app)
       .post('/oauth2/token?debug=1')
@@ -329,7 +329,12 @@ describe('POST /oauth2/token', () => {
       'invalid_request',
       'REQUEST.MALFORMED',
     );
-    await expectRefused(await request(t.app).post('/oauth2/token?x=%00').type('form').send(form), 400, 'invalid_request', 'REQUEST.MALFORMED');
+    await expectRefused(
+      await request(t.app).post('/oauth2/token?x=%00').type('form').send(form),
+      400,
+      'invalid_request',
+      'REQUEST.MALFORMED',
+    );
   });
 
   it("when client_id is sent and differs from the assertion's iss, then 401 invalid_client", async () => {

@@ -113,7 +113,11 @@ describe('errors are problem+json', () => {
 
   it('when a form body has more fields than the parser takes (found by test/fuzz), then 413 REQUEST.TOO_LARGE, not 500', async () => {
     const form = Array.from({ length: 51 }, (_, i) => `f${i}=x`).join('&');
-    const v1 = await request(t.app).post('/v1/agencies').set(coordinator).set('Content-Type', 'application/x-www-form-urlencoded').send(form);
+    const v1 = await request(t.app)
+      .post('/v1/agencies')
+      .set(coordinator)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(form);
     expectProblem(v1, 413, 'REQUEST.TOO_LARGE');
     expect(await t.ds.query('SELECT count(*)::int AS n FROM agencies')).toEqual([{ n: 0 }]);
     const token = await request(t.app).post('/oauth2/token').set('Content-Type', 'application/x-www-form-urlencoded').send(form);

@@ -36,7 +36,9 @@ function raw(bytes: string): Promise<string> {
 function parse(answer: string): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
   const [head, body] = answer.split('\r\n\r\n');
   const [statusLine, ...headerLines] = head!.split('\r\n');
-  const headers = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
   return { status: Number(statusLine!.split(' ')[1]), headers, body: JSON.parse(body!) as Record<string, unknown> };
 }
 
