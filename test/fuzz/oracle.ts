@@ -78,8 +78,10 @@ export class Oracle {
     if (a.status >= 200 && a.status < 300 && op.permission && !principal.permissions.has(op.permission)) {
       out.push(`${a.status} to ${principal.name}, who lacks ${op.permission}`);
     }
-    if (op.path.startsWith('/v1/') && principal.name === 'anonymous' && a.status !== 401)
+    // (A request the HTTP parser refuses never reaches authentication: TRANSPORT.)
+    if (op.path.startsWith('/v1/') && principal.name === 'anonymous' && a.status !== 401 && !TRANSPORT[a.status]) {
       out.push(`anonymous caller got ${a.status}, not 401`);
+    }
     const rid = a.headers['x-request-id'];
     if (typeof rid !== 'string' || !OPAQUE_ID.test(rid)) out.push(`X-Request-Id ${excerpt(String(rid))} is not an opaque id`);
     return out;
