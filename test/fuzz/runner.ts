@@ -36,6 +36,8 @@ export interface OperationResult {
   valid: number;
   statuses: Record<number, number>;
   fiveXx: number;
+  /** The callers the cases were sent as. */
+  callers: Set<string>;
   violations: string[];
 }
 
@@ -61,13 +63,22 @@ export function principalFor(i: number, op: FuzzOperation, all: readonly FuzzPri
 export async function runOperation(ctx: RunContext, op: FuzzOperation, runs: number, seed: number): Promise<OperationResult> {
   const arb = requestArb(op, { hints: ctx.world.hints, bodyLimitBytes: ctx.bodyLimitBytes });
   const cases = fc.sample(arb, { seed: operationSeed(seed, op.operationId), numRuns: runs });
-  const result: OperationResult = { operationId: op.operationId, cases: 0, valid: 0, statuses: {}, fiveXx: 0, violations: [] };
+  const result: OperationResult = {
+    operationId: op.operationId,
+    cases: 0,
+    valid: 0,
+    statuses: {},
+    fiveXx: 0,
+    violations: [],
+    callers: new Set(),
+  };
   let before = await ctx.fingerprint();
   for (const [i, c] of cases.entries()) {
     const who = principalFor(i, op, ctx.world.principals);
     const sent = await resolve(ctx, op, c);
     const answer = await send(ctx, sent, who);
     result.cases += 1;
+    result.callers.add(who.name);
     if (c.intent === 'valid') result.valid += 1;
     result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
     if (answer.status >= 500) result.fiveXx += 1;

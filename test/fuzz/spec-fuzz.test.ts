@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import { ROLES } from '../../src/access/roles';
 import { createApp } from '../../src/app';
 import { createAuthMechanisms, type AuthMechanism } from '../../src/auth';
 import { createHttpServer } from '../../src/platform/http/http-server';
@@ -101,6 +102,13 @@ it(
     // The first 50 in full (the summary printed after the run counts them all); FUZZ_OPS reruns one operation.
     expect({ violations: violations.slice(0, 50), total: violations.length }).toEqual({ violations: [], total: 0 });
     expect(results.map((r) => r.cases)).toEqual(ops.map(() => RUNS));
+    // From 16 cases on, every operation was tried anonymously and as every role (runner.ts, principalFor).
+    if (RUNS >= 16) {
+      const everyone = ['anonymous', ...ROLES].sort();
+      expect(results.filter((r) => JSON.stringify([...r.callers].sort()) !== JSON.stringify(everyone)).map((r) => r.operationId)).toEqual(
+        [],
+      );
+    }
   },
   timeoutMs(),
 );
