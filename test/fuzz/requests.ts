@@ -75,15 +75,14 @@ export interface RequestOptions {
 /** Requests for `op`, about half valid in every part, the rest with one defect each. */
 export function requestArb(op: FuzzOperation, o: RequestOptions): fc.Arbitrary<FuzzRequest> {
   const defects = defectsOf(op, o);
-  const valid = validRequest(op, o).map((r) => ({ ...r, intent: 'valid' }));
+  const base = validRequest(op, o);
+  const valid = base.map((r) => ({ ...r, intent: 'valid' }));
   if (!defects.length) return valid;
   return fc.oneof(
     { weight: 1, arbitrary: valid },
     {
       weight: 1,
-      arbitrary: fc.oneof(
-        ...defects.map(([intent, arb]) => fc.tuple(validRequest(op, o), arb).map(([r, mutate]) => mutate({ ...r, intent }))),
-      ),
+      arbitrary: fc.oneof(...defects.map(([intent, arb]) => fc.tuple(base, arb).map(([r, mutate]) => mutate({ ...r, intent })))),
     },
   );
 }
@@ -147,12 +146,13 @@ function queryPairs(name: string, v: unknown): [string, string | Raw][] {
 }
 
 function validBody(op: FuzzOperation, o: RequestOptions): fc.Arbitrary<Body | undefined> {
-  const media = Object.entries(op.requestBody!.content);
-  return fc.constantFrom(...media).chain(([contentType, mt]) => {
-    const value = bodyValue(mt, o);
-    const kind = contentType.includes('x-www-form-urlencoded') ? 'form' : 'json';
-    return value.map((v) => ({ kind, contentType, value: v }) as Body);
-  });
+  // Built once per media type (a chain would rebuild the arbitraries for every value drawn).
+  return fc.oneof(
+    ...Object.entries(op.requestBody!.content).map(([contentType, mt]) => {
+      const kind = contentType.includes('x-www-form-urlencoded') ? 'form' : 'json';
+      return bodyValue(mt, o).map((value) => ({ kind, contentType, value }) as Body);
+    }),
+  );
 }
 
 function bodyValue(mt: MediaType, o: RequestOptions): fc.Arbitrary<unknown> {
@@ -166,7 +166,7 @@ function bodyValue(mt: MediaType, o: RequestOptions): fc.Arbitrary<unknown> {
   }
   if (!mt.examples.length) return fromSchema;
   return fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(...mt.examples).chain((ex) => exampleArb(mt.schema, ex, o.hints)) },
+    { weight: 3, arbitrary: fc.oneof(...mt.examples.map((ex) => exampleArb(mt.schema, ex, o.hints))) },
     { weight: 1, arbitrary: fromSchema },
   );
 }

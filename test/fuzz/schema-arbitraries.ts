@@ -390,20 +390,21 @@ function invalidArray(s: JsonSchema, ctx: Ctx): fc.Arbitrary<unknown>[] {
   const item = valid(items, { ...ctx, depth: ctx.depth + 1 });
   if (minItems !== undefined && minItems > 0) out.push(fc.array(item, { minLength: minItems - 1, maxLength: minItems - 1 }));
   if (maxItems !== undefined) {
-    // One too many, or very many (the problem document must stay small).
-    const n = fc.constantFrom(maxItems + 1, Math.max(maxItems + 1, 2_000));
-    out.push(n.chain((len) => fc.array(item, { minLength: len, maxLength: len })));
+    // One too many, or very many (one item repeated: cheap to build, as heavy to send).
+    out.push(fc.array(item, { minLength: maxItems + 1, maxLength: maxItems + 1 }));
+    out.push(item.map((v) => Array.from({ length: Math.max(maxItems + 1, 2_000) }, () => v)));
   }
   if (s.uniqueItems) out.push(item.map((v) => [v, v]));
   if (ctx.depth < MAX_DEPTH) {
     const bad = invalidOptions(items, { ...ctx, depth: ctx.depth + 1 });
     if (bad.length) {
       const lo = Math.max(0, (minItems ?? 1) - 1);
+      const badItem = fc.oneof(...bad);
       out.push(
-        fc
-          .tuple(fc.array(item, { minLength: lo, maxLength: Math.min(maxItems ?? 3, lo + 2) }), fc.oneof(...bad))
-          .map(([good, b]) => [...good, b]),
+        fc.tuple(fc.array(item, { minLength: lo, maxLength: Math.min(maxItems ?? 3, lo + 2) }), badItem).map(([good, b]) => [...good, b]),
       );
+      // Hundreds of bad items: the problem document lists at most 50 (src/platform/http/error-handler.ts).
+      out.push(badItem.map((b) => Array.from({ length: 300 }, () => b)));
     }
   }
   return out;

@@ -6,12 +6,12 @@ import { createAuthMechanisms, type AuthMechanism } from '../../src/auth';
 import { createHttpServer } from '../../src/platform/http/http-server';
 import { loadOpenApi } from '../../src/platform/http/openapi';
 import { capturingLogger, testConfig } from '../support/app';
-import { openTestDataSource, truncateAll } from '../support/db';
+import { openTestDataSource } from '../support/db';
 import { testAuthenticator } from '../support/principals';
 import { fuzzOperations, type FuzzOperation } from './operations';
 import { fingerprinter, Oracle } from './oracle';
 import { runOperation, type OperationResult, type RunContext } from './runner';
-import { seedWorld } from './world';
+import { emptyTables, seedWorld } from './world';
 import type { DataSource } from 'typeorm';
 
 // Who may call: everyone. Every operation of the contract is sent requests derived from its schemas (valid ones and
@@ -94,7 +94,7 @@ it(
   async () => {
     expect(ops.length).toBeGreaterThan(0);
     for (const op of ops) {
-      await truncateAll(ds);
+      await emptyTables(ds);
       const world = await seedWorld(ds, app, base.tokenUrl);
       results.push(await runOperation({ ...base, world }, op, RUNS, SEED));
     }
