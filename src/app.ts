@@ -84,8 +84,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/auth/saml', rateLimit(pool, [perAddress('saml-address', limits.samlPerAddress)]));
   app.post(TOKEN_PATH, rateLimit(pool, [perAddress('token-address', limits.tokenPerAddress)]));
 
+  const parseJson = express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] });
   const parseBody = [
-    express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }),
+    // The token endpoint takes only forms (RFC 6749 §4.4.2): a JSON body, well formed or not, is left unparsed
+    // for the validator's 415, never answered with a JSON parse error that lacks the OAuth `error`.
+    unless((req) => req.baseUrl + req.path === TOKEN_PATH, [parseJson]),
     // SAML's POST binding and the OAuth token endpoint are form-encoded.
     express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 50 }),
     rejectUnsafeText,

@@ -8,6 +8,7 @@ import { createAuthMechanisms } from './auth';
 import type { AuthMechanism } from './auth/auth.types';
 import type { Config } from './config';
 import { openDatabase, type Database } from './platform/db/database';
+import { createHttpServer } from './platform/http/http-server';
 import { createMetrics } from './platform/http/metrics';
 import { loadOpenApi } from './platform/http/openapi';
 import { purgeRateLimits } from './platform/http/rate-limit';
@@ -133,7 +134,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       metricsUrl = `${await listenOn(metricsServer, config.metrics.port, config.metrics.host)}/metrics`;
       log.info({ url: metricsUrl }, 'metrics listening');
     }
-    const server = http.createServer(app);
+    const server = createHttpServer(app, log);
     server.keepAliveTimeout = 5_000;
     const url = await listenOn(server, config.port, config.host);
     log.info({ url, docs: `${url}/docs`, embeddedDatabase: database.embedded }, 'CDOP API listening');

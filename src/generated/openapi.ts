@@ -3301,6 +3301,7 @@ export interface operations {
                     "application/samlmetadata+xml": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

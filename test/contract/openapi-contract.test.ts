@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import request from 'supertest';
 import { PERMISSIONS } from '../../src/access/permissions';
 import { ROLE_PERMISSIONS } from '../../src/access/roles';
 import { loadOpenApi, operations, type OperationObject } from '../../src/platform/http/openapi';
@@ -104,4 +105,15 @@ it('when the app is built, then every operation in the spec has a handler and ev
   // (mounted before validation, never in production): neither are API operations.
   const notOperations = (r: string) => r.startsWith('GET /docs/') || / \/dev-idp\//.test(r);
   expect([...routes].filter((r) => !specRoutes.has(r) && !notOperations(r))).toEqual([]);
+});
+
+it('when any operation is called with an unknown query parameter, then the status it answers is one it documents (found by test/fuzz)', async () => {
+  const undocumented: string[] = [];
+  for (const o of ops) {
+    const path = o.path.replace(/\{idpId\}/g, 'dev').replace(/\{[^}]+\}/g, '6f1c1f0e-9c1a-4b7e-9d1e-2a7f7b8c9d0e');
+    const agent = request(t.app) as unknown as Record<string, (url: string) => request.Test>;
+    const res = await agent[o.method]!(`${path}?fuzzUnknownParameter=1`);
+    if (!(o.op.responses ?? {})[String(res.status)]) undocumented.push(`${name(o)} answered ${res.status}`);
+  }
+  expect(undocumented).toEqual([]);
 });

@@ -52,7 +52,7 @@ export async function createApiClientsMechanism(deps: ApiClientsMechanismDeps): 
     log,
   });
   return {
-    before: [tokenRequestGuard(service)],
+    before: tokenRequestGuard(service),
     authenticators: [bearerAuthenticator({ dataSource, tokens, clients, findClient: deps.findClient })],
     routers: [tokenRouter(service)],
     close: () => listener.close(),

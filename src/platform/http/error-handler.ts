@@ -161,6 +161,14 @@ function bodyParserProblem(err: unknown): AppError | undefined {
       });
     case 'entity.too.large':
       return tooLarge();
+    case 'parameters.too.many':
+      // A form body with more fields than the parser's parameterLimit (app.ts).
+      return new AppError({
+        status: 413,
+        code: 'REQUEST.TOO_LARGE',
+        title: 'Payload too large',
+        detail: 'The form has more fields than are accepted.',
+      });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError({

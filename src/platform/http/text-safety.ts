@@ -13,23 +13,26 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const MAX_JSON_DEPTH = 32;
 
 /**
- * Refuses JSON bodies nested deeper than MAX_JSON_DEPTH, or carrying NUL
- * characters or invalid Unicode anywhere (values and keys), with a 400 naming
- * each field, before anything reaches PostgreSQL. The walk is iterative: a
- * body of any depth cannot overflow the stack.
+ * Refuses JSON bodies nested deeper than MAX_JSON_DEPTH, or a body or query
+ * string carrying NUL characters or invalid Unicode anywhere (values and
+ * keys), with a 400 naming each field, before anything reaches PostgreSQL
+ * (which cannot store NUL in text, and fails the whole statement on it). The
+ * walk is iterative: a body of any depth cannot overflow the stack.
  */
 export function rejectUnsafeText(req: Request, _res: Response, next: NextFunction): void {
   const body: unknown = req.body;
-  if (body === undefined || body === null || typeof body !== 'object') return next();
-  const problem = unsafeTextProblems(body);
+  const query: unknown = req.query;
+  const problem =
+    (typeof query === 'object' && query !== null ? unsafeTextProblems(query, 'query', 'The query string') : undefined) ??
+    (typeof body === 'object' && body !== null ? unsafeTextProblems(body, 'body', 'The body') : undefined);
   if (problem) return next(problem);
   next();
 }
 
-function unsafeTextProblems(body: object): Error | undefined {
+function unsafeTextProblems(root: object, rootPath: string, what: string): Error | undefined {
   const errors: FieldError[] = [];
   // Depth-first with an explicit stack; paths are built only for values that are reported.
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: 'body', depth: 0 }];
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: rootPath, depth: 0 }];
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
@@ -40,7 +43,7 @@ function unsafeTextProblems(body: object): Error | undefined {
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_JSON_DEPTH) {
       return badRequest(
-        `The body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+        `${what} is nested more than ${MAX_JSON_DEPTH} levels deep.`,
         [{ field: path, message: `nested more than ${MAX_JSON_DEPTH} levels deep`, code: 'depth' }],
         'REQUEST.TOO_DEEP',
       );
@@ -57,5 +60,5 @@ function unsafeTextProblems(body: object): Error | undefined {
       stack.push({ value: v, path: `${path}.${k}`, depth: depth + 1 });
     }
   }
-  return errors.length ? badRequest('The body contains characters that cannot be stored.', errors, 'REQUEST.INVALID_TEXT') : undefined;
+  return errors.length ? badRequest(`${what} contains characters that cannot be stored.`, errors, 'REQUEST.INVALID_TEXT') : undefined;
 }

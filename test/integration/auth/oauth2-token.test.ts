@@ -308,6 +308,35 @@ describe('POST /oauth2/token', () => {
     await expectRefused(await request(t.app).post('/oauth2/token'), 400, 'invalid_request', 'REQUEST.MALFORMED');
   });
 
+  it("when the request carries a query string (found by test/fuzz), then 400 invalid_request, not the validator's problem without `error`", async () => {
+    const assertion = await good();
+    const res = await request(t.app)
+      .post('/oauth2/token?debug=1')
+      .type('form')
+      .send({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion });
+    await expectRefused(res, 400, 'invalid_request', 'REQUEST.MALFORMED');
+  });
+
+  it('when the form or the query carries NUL characters (found by test/fuzz), then 400 invalid_request, not a problem without `error`', async () => {
+    const assertion = await good();
+    const form = { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: assertion };
+    await expectRefused(
+      await request(t.app)
+        .post('/oauth2/token')
+        .type('form')
+        .send({ ...form, scope: 'directory:read\u0000' }),
+      400,
+      'invalid_request',
+      'REQUEST.MALFORMED',
+    );
+    await expectRefused(
+      await request(t.app).post('/oauth2/token?x=%00').type('form').send(form),
+      400,
+      'invalid_request',
+      'REQUEST.MALFORMED',
+    );
+  });
+
   it("when client_id is sent and differs from the assertion's iss, then 401 invalid_client", async () => {
     await expectRefused(
       await tokenRequest(t.app, await good(), { client_id: 'rwp-someone-else' }),
@@ -321,6 +350,18 @@ describe('POST /oauth2/token', () => {
   it('when the body is JSON, then 415 (the endpoint is form-encoded)', async () => {
     const res = await request(t.app).post('/oauth2/token').send({ grant_type: 'client_credentials' });
     expect(res.status).toBe(415);
+  });
+
+  it('when the body is labelled JSON but is not JSON (found by test/fuzz), then 415 too, not a JSON parse error without `error`', async () => {
+    const res = await request(t.app)
+      .post('/oauth2/token')
+      .set('Content-Type', 'application/json')
+      .send(`grant_type=client_credentials&client_assertion_type=${encodeURIComponent(JWT_BEARER_ASSERTION_TYPE)}&client_assertion=x`);
+    expect({ status: res.status, type: res.type, code: res.body.code }).toEqual({
+      status: 415,
+      type: 'application/problem+json',
+      code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    });
   });
 
   it('when tokens are issued and refused, then neither the assertions nor the tokens reach the log or the audit trail', async () => {

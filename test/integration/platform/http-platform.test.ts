@@ -111,6 +111,28 @@ describe('errors are problem+json', () => {
     expect(await t.ds.query('SELECT count(*)::int AS n FROM agencies')).toEqual([{ n: 0 }]);
   });
 
+  it('when a form body has more fields than the parser takes (found by test/fuzz), then 413 REQUEST.TOO_LARGE, not 500', async () => {
+    const form = Array.from({ length: 51 }, (_, i) => `f${i}=x`).join('&');
+    const v1 = await request(t.app)
+      .post('/v1/agencies')
+      .set(coordinator)
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(form);
+    expectProblem(v1, 413, 'REQUEST.TOO_LARGE');
+    expect(await t.ds.query('SELECT count(*)::int AS n FROM agencies')).toEqual([{ n: 0 }]);
+    const token = await request(t.app).post('/oauth2/token').set('Content-Type', 'application/x-www-form-urlencoded').send(form);
+    expectProblem(token, 413, 'REQUEST.TOO_LARGE');
+  });
+
+  it('when a query value carries a NUL character (found by test/fuzz), then 400 REQUEST.INVALID_TEXT naming it, not 500', async () => {
+    const admin = as(principal('administrator'));
+    const res = await request(t.app).get('/v1/users?idpId=%00').set(admin);
+    expectProblem(res, 400, 'REQUEST.INVALID_TEXT');
+    expect(res.body.errors).toEqual([{ field: 'query.idpId', message: 'must not contain NUL characters', code: 'nul' }]);
+    const nested = await request(t.app).get('/v1/users?idpId[a%00]=x').set(admin);
+    expect(nested.status).toBe(400);
+  });
+
   it('when the content type is wrong, then 415 and nothing is written', async () => {
     const res = await request(t.app).post('/v1/agencies').set(coordinator).set('Content-Type', 'text/plain').send('name=x');
     expectProblem(res, 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE');

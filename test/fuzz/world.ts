@@ -1,0 +1,161 @@
+import type { Express } from 'express';
+import type { DataSource } from 'typeorm';
+import { permissionsOf, ROLES, type Role } from '../../src/access/roles';
+import { accessTokenFor, registerTestClient, type TestClient } from '../support/api-clients';
+import { attachNotification, insertCase, insertFlag, seedCaseWorld, type CaseWorld } from '../support/cases';
+import { nhsNumberFrom } from '../support/notifications';
+import { as, principal } from '../support/principals';
+import type { Hints } from './schema-arbitraries';
+
+/**
+ * The data every operation is fuzzed against, seeded afresh before each
+ * operation: three panels and four agencies (test/support/cases.ts), cases in
+ * most statuses in two panels and in the unassigned queue, a second
+ * notification, open POSSIBLE_DUPLICATE and NHS_NUMBER_CONFLICT flags (so a
+ * merge can succeed), people who have signed in, and a registered agency
+ * system with a real access token. Its ids are the `Hints` the generators use
+ * so requests reach real rows.
+ */
+export interface World {
+  caseWorld: CaseWorld;
+  caseIds: string[];
+  notificationIds: string[];
+  flagIds: string[];
+  userIds: string[];
+  client: TestClient;
+  principals: FuzzPrincipal[];
+  hints: Hints;
+}
+
+export interface FuzzPrincipal {
+  /** 'anonymous' or the role. */
+  name: string;
+  permissions: ReadonlySet<string>;
+  headers: Record<string, string>;
+}
+
+const NHS_1 = '9434765919';
+const NHS_2 = nhsNumberFrom(401_023_117);
+
+/**
+ * Empties every table but the migrations log, like test/support/db.ts's truncateAll but with DELETE: on tables
+ * this small it takes a few milliseconds where TRUNCATE takes hundreds, and the suite does it once per operation.
+ * Triggers (the audit tables' append-only guard, foreign keys) are off for this one transaction, as there.
+ */
+export async function emptyTables(ds: DataSource): Promise<void> {
+  const rows: { tablename: string }[] = await ds.query(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+  );
+  await ds.transaction(async (tx) => {
+    await tx.query(`SET LOCAL session_replication_role = replica`);
+    for (const r of rows) await tx.query(`DELETE FROM "${r.tablename}"`);
+  });
+}
+
+export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string): Promise<World> {
+  const w = await seedCaseWorld(ds);
+  const { wor, her } = w.panels;
+  const { hospital, gp, police, school } = w.agencies;
+  const days = (n: number) => new Date(Date.now() - n * 86_400_000);
+  const c1 = await insertCase(ds, {
+    panelId: wor.id,
+    notifierAgencyId: hospital,
+    agencyIds: [hospital, gp],
+    nhsNumber: NHS_1,
+    notifiedAt: days(3),
+  });
+  const c2 = await insertCase(ds, {
+    panelId: wor.id,
+    notifierAgencyId: police,
+    status: 'gathering_information',
+    holdReason: 'criminal_proceedings',
+  });
+  const c3 = await insertCase(ds, { panelId: wor.id, notifierAgencyId: hospital, status: 'scheduled_for_panel', nhsNumber: NHS_2 });
+  const c4 = await insertCase(ds, { panelId: wor.id, notifierAgencyId: school, status: 'closed', category: 3 });
+  const c5 = await insertCase(ds, { panelId: wor.id, notifierAgencyId: gp, familyName: 'Hartley1' });
+  const c6 = await insertCase(ds, { panelId: her.id, notifierAgencyId: hospital, status: 'ready_for_panel', localAuthority: 'E06000019' });
+  const c7 = await insertCase(ds, { panelId: null, notifierAgencyId: hospital, localAuthority: 'E09000001' });
+  const c8 = await insertCase(ds, { panelId: w.panels.shr.id, notifierAgencyId: police, status: 'reviewed', localAuthority: 'E06000051' });
+  const n2 = await attachNotification(ds, c1.id, gp, { match: 'nhs_number' });
+  const f1 = await insertFlag(ds, c5.id, { relatedCaseId: c1.id });
+  const f2 = await insertFlag(ds, c3.id, {
+    type: 'NHS_NUMBER_CONFLICT',
+    relatedCaseId: c4.id,
+    ruleId: 'notification.nhs_number_conflict',
+    ruleVersion: 2,
+    evidence: { matchedOn: ['nhs_number'], differences: ['date_of_birth', 'date_of_death'] },
+  });
+  const cases = [c1, c2, c3, c4, c5, c6, c7, c8];
+
+  const users: { id: string }[] = await ds.query(
+    `INSERT INTO users (idp_id, name_id, display_name, email, roles, panel_ids, agency_id, disabled_at, last_login_at)
+     VALUES ('dev', 'coordinator@wor.example', 'Casey Coordinator', 'casey@nhs.example', '{cdop_coordinator}', ARRAY[$1]::uuid[], NULL, NULL, now()),
+            ('dev', 'member@wor.example', 'Morgan Member', NULL, '{panel_member}', ARRAY[$1, $2]::uuid[], NULL, NULL, now()),
+            ('dev', 'contributor@rwp.example', 'Ari Contributor', NULL, '{agency_contributor}', '{}', $3, NULL, now()),
+            ('nhs', 'left@wor.example', 'Lee Left', NULL, '{panel_chair}', ARRAY[$1]::uuid[], NULL, now(), now() - interval '90 days')
+     RETURNING id`,
+    [wor.id, her.id, hospital],
+  );
+  const client = await registerTestClient(ds, { agency: 'RWP', scopes: ['directory:read', 'notifications:write', 'notifications:read'] });
+  const token = await accessTokenFor(app, client, tokenUrl);
+
+  const person = (role: Role, over: Parameters<typeof principal>[1] = {}): FuzzPrincipal => {
+    const p = principal(role, over);
+    return { name: role, permissions: p.permissions, headers: as(p) };
+  };
+  const principals: FuzzPrincipal[] = [
+    { name: 'anonymous', permissions: new Set(), headers: {} },
+    ...ROLES.map((role): FuzzPrincipal => {
+      switch (role) {
+        case 'cdop_coordinator':
+          return person(role, { id: users[0]!.id, panelIds: [wor.id] });
+        case 'panel_member':
+          return person(role, { id: users[1]!.id, panelIds: [wor.id, her.id] });
+        case 'panel_chair':
+          return person(role, { panelIds: [wor.id] });
+        case 'agency_contributor':
+          return person(role, { id: users[2]!.id, agencyId: hospital });
+        case 'hospital_system':
+          // The real thing: a bearer token from POST /oauth2/token for the registered client.
+          return { name: role, permissions: permissionsOf([role]), headers: { Authorization: `Bearer ${token}` } };
+        default:
+          return person(role);
+      }
+    }),
+  ];
+
+  const caseIds = cases.map((c) => c.id);
+  const notificationIds = [...cases.map((c) => c.notificationId), n2];
+  const flagIds = [f1, f2];
+  const userIds = users.map((u) => u.id);
+  const panelIds = Object.values(w.panels).map((p) => p.id);
+  const agencyIds = Object.values(w.agencies);
+  const byName: [RegExp, readonly string[]][] = [
+    [/odscode/, ['RWP', 'M81001']],
+    [/^idpid$/, ['dev', 'nhs']],
+    [/panel/, panelIds],
+    [/agency/, agencyIds],
+    [/flagtype/, ['POSSIBLE_DUPLICATE', 'NHS_NUMBER_CONFLICT']],
+    [/flag/, flagIds],
+    [/notification/, notificationIds],
+    [/case/, caseIds],
+    [/^userid$/, userIds],
+    [/^actorid$/, [...userIds, client.id]],
+    [/^resourceid$/, [...caseIds, ...notificationIds]],
+    [/^resourcetype$/, ['case', 'notification', 'api_client', 'user']],
+    [/^action$/, ['case.read', 'auth.token', 'notification.create', 'access.denied']],
+    [/^client_id$/, [client.clientId]],
+    [/^scope$/, ['directory:read', 'notifications:write notifications:read', '']],
+    [/^nhsnumber$/, [NHS_1, '943 476 5919', NHS_2, nhsNumberFrom(512_334_901)]],
+    [/localauthorit|^code$/, ['E10000034', 'E06000019', 'E06000051', 'E09000001']],
+    [/relaystate/, ['/v1/me', '/docs', '/v1/cases?status=notified']],
+  ];
+  const hints: Hints = {
+    idsFor: (name) => {
+      if (!name) return [];
+      const n = name.toLowerCase();
+      return byName.find(([re]) => re.test(n))?.[1] ?? [];
+    },
+  };
+  return { caseWorld: w, caseIds, notificationIds, flagIds, userIds, client, principals, hints };
+}
