@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import { permissionsOf, ROLES, type Role } from '../../src/access/roles';
+import { seedNationalTemplates } from '../../src/modules/agency-forms';
+import { completeness, exampleAnswers, findTemplate } from '../../src/modules/agency-forms/catalogue';
 import { accessTokenFor, registerTestClient, type TestClient } from '../support/api-clients';
 import { attachNotification, insertCase, insertFlag, seedCaseWorld, type CaseWorld } from '../support/cases';
 import { nhsNumberFrom } from '../support/notifications';
@@ -96,7 +98,37 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
      RETURNING id`,
     [wor.id, her.id, hospital],
   );
-  const client = await registerTestClient(ds, { agency: 'RWP', scopes: ['directory:read', 'notifications:write', 'notifications:read'] });
+  // Agency forms: the national templates, a reporting form asked of the hospital (waiting), a SUDI form it submitted,
+  // and a reporting form asked of the GP, so the form operations reach real rows.
+  await seedNationalTemplates(ds);
+  const reporting = findTemplate('reporting')!;
+  const sudi = findTemplate('sudi')!;
+  const formRequests: { id: string }[] = await ds.query(
+    `INSERT INTO form_requests (case_id, agency_id, template_id, template_version, due_date, requested_by)
+     VALUES ($1, $2, 'reporting', $4, CURRENT_DATE + 10, 'user:fuzz'), ($1, $2, 'sudi', $5, CURRENT_DATE - 3, 'user:fuzz'),
+            ($3, $6, 'reporting', $4, CURRENT_DATE + 10, 'user:fuzz')
+     RETURNING id`,
+    [c1.id, hospital, c2.id, reporting.version, sudi.version, gp],
+  );
+  const counts = completeness(sudi, exampleAnswers(sudi));
+  await ds.query(
+    `INSERT INTO form_submissions (request_id, revision, template_id, template_version, answers, questions, answered, not_known, not_applicable,
+       submitted_by_type, submitted_by_id) VALUES ($1, 1, 'sudi', $2, $3, $4, $5, $6, $7, 'client', 'fuzz')`,
+    [
+      formRequests[1]!.id,
+      sudi.version,
+      JSON.stringify(exampleAnswers(sudi)),
+      counts.questions,
+      counts.answered,
+      counts.notKnown,
+      counts.notApplicable,
+    ],
+  );
+  await ds.query(`UPDATE form_requests SET status = 'submitted', revisions = 1, submitted_at = now() WHERE id = $1`, [formRequests[1]!.id]);
+  const client = await registerTestClient(ds, {
+    agency: 'RWP',
+    scopes: ['directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
+  });
   const token = await accessTokenFor(app, client, tokenUrl);
 
   const person = (role: Role, over: Parameters<typeof principal>[1] = {}): FuzzPrincipal => {
@@ -131,6 +163,8 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
   const panelIds = Object.values(w.panels).map((p) => p.id);
   const agencyIds = Object.values(w.agencies);
   const byName: [RegExp, readonly string[]][] = [
+    [/^requestid$/, formRequests.map((r) => r.id)],
+    [/^templateid$/, ['reporting', 'sudi', 'analysis']],
     [/odscode/, ['RWP', 'M81001']],
     [/^idpid$/, ['dev', 'nhs']],
     [/panel/, panelIds],
