@@ -55,6 +55,9 @@ async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
     DATABASE_URL: ctx.databaseUrl,
     LOG_LEVEL: 'warn',
     SEED_DEMO_DATA: 'false',
+    // The service's mail relay and job queue are not part of the request path measured here.
+    MAIL_ENABLED: 'false',
+    JOBS_ENABLED: 'false',
     DB_POOL_MAX: String(ctx.poolMax),
     // Production also insists on the single sign-on and token settings. The candidate gets the test
     // authenticator below instead of createAuthMechanisms, so these placeholders are validated, never used.

@@ -79,6 +79,9 @@ async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
     DB_POOL_MAX: String(ctx.poolMax),
     LOG_LEVEL: 'info',
     SEED_DEMO_DATA: 'false',
+    // The service's mail relay and job queue are not part of the request path measured here.
+    MAIL_ENABLED: 'false',
+    JOBS_ENABLED: 'false',
     OPENAPI_VALIDATE_RESPONSES: 'false',
     PUBLIC_BASE_URL,
     SESSION_SECRET: randomBytes(32).toString('base64url'),
