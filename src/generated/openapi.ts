@@ -3389,9 +3389,9 @@ export interface operations {
     completeSamlLogout: {
         parameters: {
             query?: {
-                /** @description The IdP's LogoutResponse (not processed: ending the session does not need it). */
+                /** @description The IdP's LogoutResponse (not processed: ending the session does not need it). Deflated and base64-encoded as the redirect binding sends it; the whole request line and headers are limited to 16 kB (431 beyond). */
                 SAMLResponse?: string;
-                /** @description An IdP-initiated LogoutRequest (not processed: the browser's session here is ended). */
+                /** @description An IdP-initiated LogoutRequest (not processed: the browser's session here is ended). Deflated and base64-encoded; the request line and headers are limited to 16 kB (431 beyond). */
                 SAMLRequest?: string;
                 /** @description Echoed by the IdP; not used. */
                 RelayState?: string;
