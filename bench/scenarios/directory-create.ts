@@ -1,14 +1,7 @@
-import { ENTITIES } from '../../src/entities';
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import express from 'express';
 import { Pool } from 'pg';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createDataSource } from '../../src/platform/db/data-source';
-import { loadOpenApi } from '../../src/platform/http/openapi';
-import { createLogger } from '../../src/platform/logger';
-import { as, principal, testAuthenticator } from '../../test/support/principals';
+import { as, principal } from '../../test/support/principals';
+import { startTestAuthCandidate } from '../lib/test-auth-candidate';
 import type { BenchRequest, Scenario, ServerContext, ServerHandle } from '../lib/scenario';
 
 /**
@@ -39,42 +32,6 @@ const COLUMNS = 'id, name, type, ods_code, contact_email, active, created_at, up
 // SAML sessions) arrive in a later issue; when they do, this scenario should authenticate the
 // way a production caller does (e.g. a bearer token), so their cost is measured too.
 const COORDINATOR_HEADERS = as(principal('cdop_coordinator'));
-
-/** A sink that accepts every line: the logger still formats and writes each one, as in production. */
-function nullStream(): Writable {
-  return new Writable({
-    write(_chunk, _enc, cb) {
-      cb();
-    },
-  });
-}
-
-async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: ctx.databaseUrl,
-    LOG_LEVEL: 'warn',
-    SEED_DEMO_DATA: 'false',
-    // The service's mail relay and job queue are not part of the request path measured here.
-    MAIL_ENABLED: 'false',
-    JOBS_ENABLED: 'false',
-    DB_POOL_MAX: String(ctx.poolMax),
-    // Production also insists on the single sign-on and token settings. The candidate gets the test
-    // authenticator below instead of createAuthMechanisms, so these placeholders are validated, never used.
-    PUBLIC_BASE_URL: 'https://cdop-bench.invalid',
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    SAML_SP_KEY_FILE: 'bench/unused/sp-key.pem',
-    SAML_SP_CERT_FILE: 'bench/unused/sp-cert.pem',
-    ACCESS_TOKEN_SIGNING_KEY_FILE: 'bench/unused/access-token-key.pem',
-  });
-  // 'info', not config.logLevel: every request writes its "request completed" line, as in production.
-  const log = createLogger('info', nullStream());
-  const openapi = await loadOpenApi(config.openapiPath);
-  const dataSource = createDataSource({ ...config.database, url: ctx.databaseUrl, log, entities: ENTITIES });
-  await dataSource.initialize(); // the run's database is already migrated
-  const app = createApp({ config, log, dataSource, openapi, auth: [{ authenticators: [testAuthenticator] }] });
-  return { handler: app, close: () => dataSource.destroy() };
-}
 
 interface AgencyBody {
   name: string;
@@ -115,7 +72,7 @@ export const directoryCreate: Scenario = {
     baseline: { label: 'bare Express 5 + express.json() + pg.Pool single-row INSERT', start: startBaseline },
     candidate: {
       label: 'full app (createApp), production config, TypeORM transaction, request logs to a null stream',
-      start: startCandidate,
+      start: startTestAuthCandidate,
     },
   },
 

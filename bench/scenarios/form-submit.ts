@@ -1,17 +1,13 @@
 import { ENTITIES } from '../../src/entities';
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import express from 'express';
 import { Pool } from 'pg';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
 import { seedNationalTemplates } from '../../src/modules/agency-forms';
 import { exampleAnswers, findTemplate } from '../../src/modules/agency-forms/catalogue';
 import { createDataSource } from '../../src/platform/db/data-source';
-import { loadOpenApi } from '../../src/platform/http/openapi';
 import { createLogger } from '../../src/platform/logger';
 import { seedDirectory } from '../../test/support/notifications';
-import { as, principal, testAuthenticator } from '../../test/support/principals';
+import { as, principal } from '../../test/support/principals';
+import { startTestAuthCandidate } from '../lib/test-auth-candidate';
 import type { BenchRequest, Scenario, ServerContext, ServerHandle, SetupContext } from '../lib/scenario';
 
 /**
@@ -38,41 +34,9 @@ const REQUESTS = 20_000;
 const TEMPLATE = findTemplate('reporting')!;
 const BODY = JSON.stringify({ templateVersion: TEMPLATE.version, answers: exampleAnswers(TEMPLATE, { notKnownEvery: 10 }) });
 
-function nullStream(): Writable {
-  return new Writable({
-    write(_chunk, _enc, cb) {
-      cb();
-    },
-  });
-}
-
 /** The agency's requests, filled in by setup() (both sides get the same request for the same seq). */
 let requestIds: string[] = [];
 let agencyHeaders: Record<string, string> = {};
-
-async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: ctx.databaseUrl,
-    LOG_LEVEL: 'warn',
-    SEED_DEMO_DATA: 'false',
-    DB_POOL_MAX: String(ctx.poolMax),
-    MAIL_ENABLED: 'false',
-    JOBS_ENABLED: 'false',
-    // Production insists on the sign-on and token settings; the test authenticator is used instead, so these are never read.
-    PUBLIC_BASE_URL: 'https://cdop-bench.invalid',
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    SAML_SP_KEY_FILE: 'bench/unused/sp-key.pem',
-    SAML_SP_CERT_FILE: 'bench/unused/sp-cert.pem',
-    ACCESS_TOKEN_SIGNING_KEY_FILE: 'bench/unused/access-token-key.pem',
-  });
-  const log = createLogger('info', nullStream());
-  const openapi = await loadOpenApi(config.openapiPath);
-  const dataSource = createDataSource({ ...config.database, url: ctx.databaseUrl, log, entities: ENTITIES });
-  await dataSource.initialize();
-  const app = createApp({ config, log, dataSource, openapi, auth: [{ authenticators: [testAuthenticator] }] });
-  return { handler: app, close: () => dataSource.destroy() };
-}
 
 async function startBaseline(ctx: ServerContext): Promise<ServerHandle> {
   const pool = new Pool({ connectionString: ctx.databaseUrl, max: ctx.poolMax, application_name: 'cdop-bench-baseline' });
@@ -159,7 +123,7 @@ export const formSubmit: Scenario = {
     },
     candidate: {
       label: 'full service: createApp, production config, info logs to a null stream, test authenticator, no response validation',
-      start: startCandidate,
+      start: startTestAuthCandidate,
     },
   },
   setup,
