@@ -2115,6 +2115,7 @@ export interface components {
             options?: {
                 value: string | number;
                 label: string;
+                help?: string;
             }[];
             /** @description Unit of a number, e.g. `g`, `weeks`. */
             unit?: string;
@@ -2133,6 +2134,7 @@ export interface components {
                 options?: {
                     value: string | number;
                     label: string;
+                    help?: string;
                 }[];
                 /** @description Unit of a number, e.g. `g`, `weeks`. */
                 unit?: string;

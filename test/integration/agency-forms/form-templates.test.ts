@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { seedNationalTemplates } from '../../../src/modules/agency-forms';
+import { NATIONAL_TEMPLATES } from '../../../src/modules/agency-forms/catalogue';
 import { startTestApp, type TestApp } from '../../support/app';
 import { administrator, LOCAL_TEMPLATE } from '../../support/forms';
 import { as, principal } from '../../support/principals';
@@ -124,5 +126,20 @@ describe('a template must be a sound form', () => {
           .set(as(principal('auditor')))
       ).status,
     ).toBe(403);
+  });
+});
+
+describe('the national set', () => {
+  it('every shipped template version is served as the contract says (responses are validated in tests)', async () => {
+    const seeded = await seedNationalTemplates(t.ds);
+    expect(seeded.added).toHaveLength(NATIONAL_TEMPLATES.length);
+    expect((await seedNationalTemplates(t.ds)).added).toEqual([]);
+    const list = await request(t.app).get('/v1/form-templates').set(coordinator());
+    expect(list.body.items.map((i: { id: string }) => i.id).sort()).toEqual(NATIONAL_TEMPLATES.map((d) => d.key).sort());
+    for (const d of NATIONAL_TEMPLATES) {
+      const res = await request(t.app).get(`/v1/form-templates/${d.key}/versions/${d.version}`).set(coordinator());
+      expect([d.key, res.status]).toEqual([d.key, 200]);
+      expect(res.body).toMatchObject({ status: 'published', display: d.display });
+    }
   });
 });
