@@ -346,6 +346,10 @@ describe('submitting', () => {
       code: 'CASE.INFORMATION_OUTSTANDING',
       outstanding: [{ requestId: id, agencyId: dir.hospitalId, templateId: LOCAL_TEMPLATE.id }],
     });
+    // Only the case's coordinators settle a request: not the agency asked (no cases:write), not a coordinator of another panel.
+    expect((await request(t.app).post(`/v1/form-requests/${id}/waive`).set(hospitalUser()).send({ reason: 'x' })).status).toBe(403);
+    const elsewhere = as(principal('cdop_coordinator', { panelIds: ['00000000-0000-4000-8000-000000000001'] }));
+    expect((await request(t.app).post(`/v1/form-requests/${id}/withdraw`).set(elsewhere).send({ reason: 'x' })).status).toBe(404);
     const waived = await request(t.app).post(`/v1/form-requests/${id}/waive`).set(coordinator()).send({ reason: 'No record of the child' });
     expect(waived.body.status).toBe('waived');
     const late = await request(t.app)
