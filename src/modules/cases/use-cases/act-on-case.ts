@@ -58,7 +58,8 @@ async function changeStatus(deps: CasesDeps, tx: Tx, p: Principal, id: string, r
   const flags = await cases.flagsOf(tx, p, id);
   guard(p, row, flags, req.action);
   const to = NEXT_STATUS[req.action] as CaseStatus;
-  if (to === 'ready_for_panel') await requireNothingOutstanding(deps, tx, p, row, flags);
+  // Taking a case off an agenda (unschedule) also leads to ready_for_panel, and must stay possible whatever is outstanding.
+  if (req.action === 'mark_ready_for_panel') await requireNothingOutstanding(deps, tx, p, row, flags);
   const met = await cases.meetDeadlines(tx, p, id, DEADLINES_MET_ON_ENTERING[to] ?? [], at);
   const event = CLOCKS_STARTED_BY_ACTION[req.action];
   const started = event
