@@ -1767,7 +1767,7 @@ export interface components {
          *     |---|---|---|
          *     | `request_information` | notified | gathering_information (starts the agency reporting forms clock) |
          *     | `convene_review_meeting` | gathering_information | child_death_review_meeting |
-         *     | `mark_ready_for_panel` | gathering_information, child_death_review_meeting | ready_for_panel |
+         *     | `mark_ready_for_panel` | gathering_information, child_death_review_meeting | ready_for_panel, once every form requested is submitted, waived or withdrawn (409 `CASE.INFORMATION_OUTSTANDING` lists the rest in `outstanding`) |
          *     | `schedule_for_panel` | ready_for_panel | scheduled_for_panel |
          *     | `unschedule` | scheduled_for_panel | ready_for_panel |
          *     | `record_panel_review` | scheduled_for_panel | reviewed (meets the panel review target) |
