@@ -1,7 +1,6 @@
 import { ENTITIES } from '../../src/entities';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -9,6 +8,7 @@ import { serverProcesses } from './db-cpu';
 import { createDataSource } from '../../src/platform/db/data-source';
 import { runMigrations } from '../../src/platform/db/migrate';
 import { createLogger } from '../../src/platform/logger';
+import { freePort } from '../../test/support/free-port';
 
 export interface BenchDatabase {
   /** The run's own, migrated database (contains the password: never print or store it). */
@@ -24,17 +24,6 @@ export interface BenchDatabase {
    */
   processes(): Promise<number[]>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<T> {

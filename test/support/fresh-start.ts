@@ -5,24 +5,13 @@
 //   node --import tsx test/support/fresh-start.ts <project folder> keys-first|postgres-first
 //
 // Prints `ok` and exits 0 when both worked and the database answered; otherwise prints the error, exit 1.
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { developmentKeyPair, developmentSecret } from '../../src/auth/key-material';
 import type { Config } from '../../src/config';
 import { startEmbeddedPostgres } from '../../src/platform/db/embedded-postgres';
 import { createLogger } from '../../src/platform/logger';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port';
 
 async function main(): Promise<void> {
   const [root, order] = process.argv.slice(2);

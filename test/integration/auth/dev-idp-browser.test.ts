@@ -1,28 +1,16 @@
 import http from 'node:http';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { seedDirectoryForDevelopment } from '../../../src/modules/directory';
 import { createLogger } from '../../../src/platform/logger';
 import { startTestApp, type TestApp } from '../../support/app';
 import { describeWithBrowser, launchChromium } from '../../support/browser';
+import { freePort } from '../../support/free-port';
 
 // Who may call: with DEV_IDP on, anyone's browser. This is the sign-in a new developer does
 // after `npm start`, in headless Chromium: our login redirects to the development IdP, the
 // person picks the coordinator, the IdP's page posts the signed response to our ACS by itself
 // (an external script, allowed by helmet's CSP) and the browser lands signed in.
 // Uses the machine's Chromium (Debian package `chromium`); skipped without one, with the reason (fails in CI).
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describeWithBrowser('signing in through the development IdP in headless Chromium', () => {
   let t: TestApp;

@@ -1,11 +1,10 @@
 import http from 'node:http';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seedDirectoryForDevelopment } from '../../../src/modules/directory';
 import { createLogger } from '../../../src/platform/logger';
 import { startTestApp, type TestApp } from '../../support/app';
 import { describeWithBrowser, launchChromium } from '../../support/browser';
+import { freePort } from '../../support/free-port';
 
 // Who may call: anyone may open `/`, `/docs` and the development IdP (DEV_IDP on);
 // a CDOP coordinator may create and change panels, a panel member may not.
@@ -13,17 +12,6 @@ import { describeWithBrowser, launchChromium } from '../../support/browser';
 // in, the development IdP's page says what each demo user's role is, signing in
 // lands on the docs page, and there "Try it out" works for a POST and a PATCH
 // with the session alone: the page sends the session's CSRF token itself.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describeWithBrowser('the docs page, signed in with a session, in headless Chromium', () => {
   let t: TestApp;

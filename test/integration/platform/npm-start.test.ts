@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../../src/platform/project-root';
+import { freePort } from '../../support/free-port';
 
 // `npm start` as a developer runs it, on its own embedded PostgreSQL: whatever
 // signal reaches the npm process (SIGTERM from a supervisor, SIGINT, SIGHUP,
@@ -18,17 +17,6 @@ jest.setTimeout(300_000);
 const root = projectRoot();
 let pgDir: string;
 let pgPort: number;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   // The postgres OS user (when we run as root) must be able to traverse every parent folder.
