@@ -24,6 +24,7 @@ import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './mo
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
+import { createPanelReviewsService, interimCases, interimFamily, interimMeetings, panelReviewsRouter } from './modules/panel-reviews';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -166,6 +167,11 @@ export function createApp(deps: AppDeps): Express {
         dueWorkingDays: config.formDueWorkingDays,
         attachments: config.attachments,
       }),
+    ),
+  );
+  app.use(
+    panelReviewsRouter(
+      createPanelReviewsService(deps.dataSource, { cases: interimCases, meetings: interimMeetings, family: interimFamily }),
     ),
   );
   app.use(auditRouter(deps.dataSource));

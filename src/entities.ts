@@ -8,6 +8,7 @@ import { AGENCY_FORMS_ENTITIES } from './modules/agency-forms';
 import { CASES_ENTITIES } from './modules/cases';
 import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/directory';
 import { NotificationEntity } from './modules/notifications';
+import { PANEL_REVIEWS_ENTITIES } from './modules/panel-reviews';
 import { UserEntity } from './modules/users';
 import { RateLimitEntity } from './platform/http/rate-limit.entity';
 import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
@@ -34,6 +35,7 @@ export const ENTITIES = [
   RateLimitEntity,
   OutboxMessageEntity,
   ScheduledRunEntity,
+  ...PANEL_REVIEWS_ENTITIES,
 ];
 
 /** Columns no entity maps (types TypeORM lacks), per table, with their PostgreSQL types. */

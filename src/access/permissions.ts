@@ -17,6 +17,10 @@ export const PERMISSIONS = [
   'forms:read',
   'forms:write',
   'form-templates:write',
+  'meetings:write',
+  'reviews:read',
+  'reviews:write',
+  'reviews:sign-off',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
