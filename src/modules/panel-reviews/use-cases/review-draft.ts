@@ -43,7 +43,8 @@ function changedFields(before: repo.ReviewContent | undefined, after: repo.Revie
   const fields: [string, (c: repo.ReviewContent) => unknown][] = [
     ['categoriesConsidered', (c) => [...c.categories_considered].sort((a, b) => a - b)],
     ['modifiableFactors', (c) => c.modifiable_factors],
-    ['factors', (c) => c.factors],
+    // In a fixed key order: jsonb gives keys back in its own.
+    ['factors', (c) => c.factors.map((f) => [f.domain, f.description, f.relevance])],
     ['learningPoints', (c) => c.learning_points],
     ['safeguardingReviewCriteriaMet', (c) => c.safeguarding_criteria_met],
     ['safeguardingReviewReason', (c) => c.safeguarding_reason],
