@@ -162,6 +162,9 @@ const PAYLOAD_KEYS_FOR_ALL = new Set([
   'changes',
   'metDeadlines',
   'startedDeadlines',
+  'meetingId',
+  'category',
+  'categoryFrom',
 ]);
 const PAYLOAD_FREE_TEXT = new Set(['reason', 'note']);
 
