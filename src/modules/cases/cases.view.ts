@@ -163,6 +163,8 @@ const PAYLOAD_KEYS_FOR_ALL = new Set([
   'metDeadlines',
   'startedDeadlines',
   'meetingId',
+  'reviewId',
+  'revision',
   'category',
   'categoryFrom',
 ]);
