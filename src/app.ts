@@ -24,7 +24,7 @@ import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './mo
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
-import { createPanelReviewsService, interimCases, interimFamily, interimMeetings, panelReviewsRouter } from './modules/panel-reviews';
+import { caseReviewPort, createPanelReviewsService, interimFamily, interimMeetings, panelReviewsRouter } from './modules/panel-reviews';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -151,6 +151,7 @@ export function createApp(deps: AppDeps): Express {
     rules: config.deadlineRules,
     notifications: caseNotificationsPort,
     forms: caseFormsPort,
+    review: caseReviewPort,
     listeners: deps.caseChangeListeners ?? [],
   });
   app.use(
@@ -171,7 +172,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(
     panelReviewsRouter(
-      createPanelReviewsService(deps.dataSource, { cases: interimCases, meetings: interimMeetings, family: interimFamily }),
+      createPanelReviewsService(deps.dataSource, { cases: cases.panels, meetings: interimMeetings, family: interimFamily }),
     ),
   );
   app.use(auditRouter(deps.dataSource));

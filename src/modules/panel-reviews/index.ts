@@ -9,12 +9,12 @@ export {
 } from './panel-reviews.service';
 export { panelReviewsRouter } from './panel-reviews.routes';
 export type { ReviewCase, ReviewCasesPort, ReviewFamilyPort, ReviewMeetingsPort } from './panel-reviews.ports';
-export type { SignOffContext, ClosureBlocker } from './review-rules';
+export type { SignOffContext } from './review-rules';
 export { CATEGORIES_OF_DEATH, categoryLabel, recordedCategory, type CategoryOfDeath } from './categories-of-death';
 export { ANALYSIS_TEMPLATES, DEFAULT_ANALYSIS_TEMPLATE_ID, findAnalysisTemplate, type AnalysisTemplate } from './analysis-templates';
 export * from './entities';
-// TEMPORARY (see the file): until cases.panels, panel-meetings and family are on main.
-export { interimCases, interimFamily, interimMeetings } from './interim-ports';
+// TEMPORARY (see the file): until panel-meetings and family are on main.
+export { interimFamily, interimMeetings } from './interim-ports';
 
 /** The panel-reviews module's tables. */
 export const PANEL_REVIEWS_ENTITIES = [

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/principal';
 import type { Tx } from '../../platform/db/transaction';
 import type { Page } from '../../platform/http/pagination';
+import type { CaseReviewPort } from '../cases';
 import * as repo from './panel-reviews.repository';
 import type { ReviewCasesPort, ReviewFamilyPort, ReviewMeetingsPort } from './panel-reviews.ports';
 import type {
@@ -16,7 +17,7 @@ import type {
   ReviewSettingsView,
   ReviewSignOff,
 } from './panel-reviews.types';
-import { closureBlockersOf, type ClosureBlocker } from './review-rules';
+import { closureBlockersOf } from './review-rules';
 import { addActionUpdate, createAction, listActions, listCaseActions, updateAction, type ActionListQuery } from './use-cases/actions';
 import type { PanelReviewsDeps } from './use-cases/deps';
 import { getReview, saveReview, type ReviewResult } from './use-cases/review-draft';
@@ -75,8 +76,8 @@ export function createPanelReviewsService(ds: DataSource, opts: PanelReviewsServ
  * The cases module's question before `close` (its CaseReviewPort): why the case cannot close yet, for the
  * review's part. Every action must have an owner agency (REVIEW.ACTION_WITHOUT_OWNER, one per action).
  */
-export const caseReviewPort = {
-  async closureBlockers(tx: Tx, caseId: string): Promise<ClosureBlocker[]> {
+export const caseReviewPort: CaseReviewPort = {
+  async closureBlockers(tx: Tx, caseId: string) {
     return closureBlockersOf(await repo.actionsOfCase(tx, caseId));
   },
 };

@@ -118,6 +118,9 @@ export function saveReview(
         version: latest ? latest.version + 1 : 1,
       });
     }
+    const saved = (await repo.latestReview(tx, caseId))!;
+    // The case-change hook: recorded in the case history, and the rules that read the analysis run in this transaction.
+    await deps.cases.changed(tx, p, { kind: 'review_updated', caseId, reviewId: saved.id, revision });
     const before = decision.kind === 'update' ? latest : undefined;
     await audit(
       tx,
@@ -129,6 +132,6 @@ export function saveReview(
         fields: changedFields(before, content),
       }),
     );
-    return viewOf((await repo.latestReview(tx, caseId))!, c.reference);
+    return viewOf(saved, c.reference);
   });
 }

@@ -32,6 +32,13 @@ export function signOff(deps: PanelReviewsDeps, p: Principal, caseId: string, bo
     await deps.cases.step(tx, p, caseId, 'record_panel_review', { meetingId: body.meetingId, category: draft.category! });
     await repo.signReview(tx, draft.id, { by: p.id, meetingId: body.meetingId, at: deps.now() });
     await deps.meetings.markAgendaItemReviewed(tx, body.meetingId, caseId);
+    await deps.cases.changed(tx, p, {
+      kind: 'review_signed_off',
+      caseId,
+      reviewId: draft.id,
+      revision: draft.revision,
+      meetingId: body.meetingId,
+    });
     await audit(tx, {
       action: 'case.review.signed_off',
       resourceType: 'case',
