@@ -2116,7 +2116,12 @@ export interface components {
         CaseHistoryEntry: {
             /** @description Increases with every action recorded. */
             id: number;
-            /** @description A CaseAction, or a system action (`notify`, `attach_notification`, `assign_panel`, `correct_details`, `merged_into`, `absorbed_duplicate`, `duplicate_unmerged`). */
+            /**
+             * @description A CaseAction (the panel's steps included, with `meetingId` and, on `record_panel_review`, the `category` signed
+             *     off), a system action (`notify`, `attach_notification`, `assign_panel`, `correct_details`, `merged_into`,
+             *     `absorbed_duplicate`, `duplicate_unmerged`), or a change another part of the service made to the case
+             *     (`form_requested`, `form_submitted`, `form_request_closed`, `review_updated`, `review_signed_off`).
+             */
             action: string;
             fromStatus: components["schemas"]["CaseStatus"] | null;
             toStatus: components["schemas"]["CaseStatus"];
