@@ -12,7 +12,7 @@ export async function quorumRuleOf(tx: Tx, panelId: string): Promise<{ rule: Quo
   return {
     rule: {
       chairRequired: row.chair_required,
-      capacities: row.capacities as QuorumRule['capacities'],
+      capacities: row.capacities,
       minimumPresent: row.minimum_present,
     },
     isDefault: false,
