@@ -155,7 +155,7 @@ describe('scheduling and changing a meeting', () => {
     const change = await request(t.app)
       .put(meetingUrl(m.id))
       .set(coordinator.headers)
-      .set('If-Match', cancelled.headers.etag)
+      .set('If-Match', cancelled.headers.etag as string)
       .send({ startsAt: '2027-01-15T10:00:00Z', location: 'Room 3' });
     expect(change.status).toBe(409);
     const invite = await request(t.app).post(`${meetingUrl(m.id)}/members`).set(coordinator.headers).send({ userId: chair.id, capacity: 'chair' });
@@ -176,7 +176,10 @@ describe('reading meetings', () => {
     expect(first.body.items.map((i: { id: string }) => i.id)).toEqual([a.id, b.id]);
     const next = await request(t.app).get(`/v1/panel-meetings?limit=2&cursor=${first.body.nextCursor}`).set(police.headers);
     expect(next.body).toEqual({ items: [expect.objectContaining({ id: c.id })], nextCursor: null });
-    const ranged = await request(t.app).get('/v1/panel-meetings?from=2027-02-01T00:00:00Z&to=2027-03-01T00:00:00Z').set(chair.headers);
+    const ranged = await request(t.app)
+      .get('/v1/panel-meetings')
+      .query({ from: '2027-02-01T00:00:00Z', to: '2027-03-01T00:00:00Z' })
+      .set(chair.headers);
     expect(ranged.body.items.map((i: { id: string }) => i.id)).toEqual([b.id]);
     const otherPanel = await request(t.app).get(`/v1/panel-meetings?panelId=${w.panels.her.id}`).set(police.headers);
     expect(otherPanel.body.items).toEqual([]);
