@@ -46,7 +46,10 @@ describe('the agenda', () => {
     expect(res.status).toBe(201);
     expect(res.body.agenda).toEqual([{ caseId: c.id, caseReference: c.reference, status: 'scheduled', addedAt: expect.any(String) }]);
     expect(await statusOf(c.id)).toBe('scheduled_for_panel');
-    const [step] = await t.ds.query(`SELECT action, payload FROM case_actions WHERE case_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 1`, [c.id]);
+    const [step] = await t.ds.query(
+      `SELECT action, payload FROM case_actions WHERE case_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+      [c.id],
+    );
     expect(step).toMatchObject({ action: 'schedule_for_panel', payload: expect.objectContaining({ meetingId: m.id }) });
     expect(await auditActions(t.ds, m.id)).toEqual(['panel_meeting.schedule', 'panel_meeting.agenda.add']);
   });
@@ -94,11 +97,17 @@ describe('the agenda', () => {
     const m = await scheduleMeeting(t.app, coordinator.headers, w.panels.wor.id);
     const c = await ready();
     await addToAgenda(m.id, c.id);
-    const res = await request(t.app).delete(`/v1/panel-meetings/${m.id}/agenda/${c.id}`).set(coordinator.headers).send({ reason: 'Awaiting inquest' });
+    const res = await request(t.app)
+      .delete(`/v1/panel-meetings/${m.id}/agenda/${c.id}`)
+      .set(coordinator.headers)
+      .send({ reason: 'Awaiting inquest' });
     expect(res.status).toBe(200);
     expect(res.body.agenda).toEqual([]);
     expect(await statusOf(c.id)).toBe('ready_for_panel');
-    const [step] = await t.ds.query(`SELECT action, payload FROM case_actions WHERE case_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 1`, [c.id]);
+    const [step] = await t.ds.query(
+      `SELECT action, payload FROM case_actions WHERE case_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+      [c.id],
+    );
     expect(step.action).toBe('unschedule');
     const again = await request(t.app).delete(`/v1/panel-meetings/${m.id}/agenda/${c.id}`).set(coordinator.headers);
     expect(again.status).toBe(404);
@@ -111,7 +120,10 @@ describe('the agenda', () => {
     const c2 = await ready();
     await addToAgenda(m.id, c1.id);
     await addToAgenda(m.id, c2.id);
-    const res = await request(t.app).post(`/v1/panel-meetings/${m.id}/cancel`).set(coordinator.headers).send({ reason: 'Chair unavailable' });
+    const res = await request(t.app)
+      .post(`/v1/panel-meetings/${m.id}/cancel`)
+      .set(coordinator.headers)
+      .send({ reason: 'Chair unavailable' });
     expect(res.status).toBe(200);
     expect(res.body.agenda).toEqual([]);
     expect([await statusOf(c1.id), await statusOf(c2.id)]).toEqual(['ready_for_panel', 'ready_for_panel']);
@@ -126,8 +138,15 @@ describe('recusals', () => {
     const c = await ready();
     const res = await declare(c.id, police, { reason: 'I knew the family personally.' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ caseId: c.id, userId: police.id, displayName: 'DS Sam Police', reason: 'I knew the family personally.' });
-    const [event] = await t.ds.query(`SELECT details FROM audit_events WHERE action = 'case.recusal.declared' AND resource_id = $1`, [c.id]);
+    expect(res.body).toMatchObject({
+      caseId: c.id,
+      userId: police.id,
+      displayName: 'DS Sam Police',
+      reason: 'I knew the family personally.',
+    });
+    const [event] = await t.ds.query(`SELECT details FROM audit_events WHERE action = 'case.recusal.declared' AND resource_id = $1`, [
+      c.id,
+    ]);
     expect(event.details).toEqual({ recusalId: res.body.id, userId: police.id, own: true });
     expect(JSON.stringify(event.details)).not.toContain('family');
     const asChair = await request(t.app).get(`/v1/cases/${c.id}/recusals`).set(chair.headers);
@@ -173,7 +192,10 @@ describe('recusals', () => {
       [police, 'police'],
     ] as const) {
       await request(t.app).post(`/v1/panel-meetings/${m.id}/members`).set(coordinator.headers).send({ userId: who.id, capacity });
-      await request(t.app).put(`/v1/panel-meetings/${m.id}/members/${who.id}/attendance`).set(coordinator.headers).send({ attended: 'present' });
+      await request(t.app)
+        .put(`/v1/panel-meetings/${m.id}/members/${who.id}/attendance`)
+        .set(coordinator.headers)
+        .send({ attended: 'present' });
     }
     await declare(c.id, police, { reason: 'Personal connection.' });
     const ctx = await inTransaction(t.ds, (tx) => signOffContext(tx, m.id, c.id));
@@ -197,14 +219,24 @@ describe('Child Death Review Meetings', () => {
       { agencyId: w.agencies.police, role: 'Detective sergeant' },
     ],
     postMortemReport: 'awaited',
-    draftAnalysis: { summary: 'Sudden unexpected death in infancy.', proposedCategory: 10, modifiableFactors: 'yes', learning: 'Safer sleep advice.' },
+    draftAnalysis: {
+      summary: 'Sudden unexpected death in infancy.',
+      proposedCategory: 10,
+      modifiableFactors: 'yes',
+      learning: 'Safer sleep advice.',
+    },
   });
 
   it('when a member records one, then 201, listed, audited, and the case status is left alone', async () => {
     const c = await insertCase(t.ds, { panelId: w.panels.wor.id, notifierAgencyId: w.agencies.hospital, status: 'gathering_information' });
     const res = await request(t.app).post(`/v1/cases/${c.id}/review-meetings`).set(police.headers).send(body());
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ caseId: c.id, heldOn: '2026-01-10', postMortemReport: 'awaited', draftAnalysis: { proposedCategory: 10 } });
+    expect(res.body).toMatchObject({
+      caseId: c.id,
+      heldOn: '2026-01-10',
+      postMortemReport: 'awaited',
+      draftAnalysis: { proposedCategory: 10 },
+    });
     const list = await request(t.app).get(`/v1/cases/${c.id}/review-meetings`).set(coordinator.headers);
     expect(list.body.items).toEqual([res.body]);
     expect(await statusOf(c.id)).toBe('gathering_information');
@@ -219,7 +251,10 @@ describe('Child Death Review Meetings', () => {
       .send({ ...body(), attendees: [{ agencyId: '00000000-0000-4000-8000-000000000000', role: 'GP' }] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0].field).toBe('body.attendees.0.agencyId');
-    const future = await request(t.app).post(`/v1/cases/${c.id}/review-meetings`).set(coordinator.headers).send({ ...body(), heldOn: '2999-01-01' });
+    const future = await request(t.app)
+      .post(`/v1/cases/${c.id}/review-meetings`)
+      .set(coordinator.headers)
+      .send({ ...body(), heldOn: '2999-01-01' });
     expect(future.status).toBe(400);
     const herCase = await insertCase(t.ds, { panelId: w.panels.her.id, notifierAgencyId: w.agencies.hospital });
     expect((await request(t.app).post(`/v1/cases/${herCase.id}/review-meetings`).set(coordinator.headers).send(body())).status).toBe(404);

@@ -59,7 +59,12 @@ describe('quorum rules', () => {
     const body = { chairRequired: false, capacities: { designated_doctor: 1, police: 2, education: 0 }, minimumPresent: 3 };
     const res = await request(t.app).put(`/v1/panels/${w.panels.wor.id}/quorum`).set(coordinator.headers).send(body);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ chairRequired: false, capacities: { designated_doctor: 1, police: 2 }, minimumPresent: 3, isDefault: false });
+    expect(res.body).toMatchObject({
+      chairRequired: false,
+      capacities: { designated_doctor: 1, police: 2 },
+      minimumPresent: 3,
+      isDefault: false,
+    });
     expect((await request(t.app).get(`/v1/panels/${w.panels.wor.id}/quorum`).set(police.headers)).body.isDefault).toBe(false);
     expect(await auditActions(t.ds, w.panels.wor.id)).toEqual(['panel.quorum.update', 'panel.quorum.read']);
     expect((await request(t.app).put(`/v1/panels/${w.panels.wor.id}/quorum`).set(police.headers).send(body)).status).toBe(403);
@@ -68,7 +73,10 @@ describe('quorum rules', () => {
   it('when another panel’s coordinator reads or sets the rule, then 404', async () => {
     const url = `/v1/panels/${w.panels.wor.id}/quorum`;
     expect((await request(t.app).get(url).set(otherCoordinator.headers)).status).toBe(404);
-    const put = await request(t.app).put(url).set(otherCoordinator.headers).send({ chairRequired: true, capacities: {}, minimumPresent: 1 });
+    const put = await request(t.app)
+      .put(url)
+      .set(otherCoordinator.headers)
+      .send({ chairRequired: true, capacities: {}, minimumPresent: 1 });
     expect(put.status).toBe(404);
     expect(put.body.code).toBe('PANEL.NOT_FOUND');
   });
@@ -146,10 +154,16 @@ describe('scheduling and changing a meeting', () => {
 
   it('when a meeting is cancelled, then it can no longer be changed or cancelled again (409), and takes no members', async () => {
     const m = await scheduleMeeting(t.app, coordinator.headers, w.panels.wor.id);
-    const cancelled = await request(t.app).post(`${meetingUrl(m.id)}/cancel`).set(coordinator.headers).send({ reason: 'Chair unavailable' });
+    const cancelled = await request(t.app)
+      .post(`${meetingUrl(m.id)}/cancel`)
+      .set(coordinator.headers)
+      .send({ reason: 'Chair unavailable' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelledReason: 'Chair unavailable' });
-    const again = await request(t.app).post(`${meetingUrl(m.id)}/cancel`).set(coordinator.headers).send({ reason: 'Again' });
+    const again = await request(t.app)
+      .post(`${meetingUrl(m.id)}/cancel`)
+      .set(coordinator.headers)
+      .send({ reason: 'Again' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('MEETING.NOT_SCHEDULED');
     const change = await request(t.app)
@@ -158,7 +172,10 @@ describe('scheduling and changing a meeting', () => {
       .set('If-Match', cancelled.headers.etag as string)
       .send({ startsAt: '2027-01-15T10:00:00Z', location: 'Room 3' });
     expect(change.status).toBe(409);
-    const invite = await request(t.app).post(`${meetingUrl(m.id)}/members`).set(coordinator.headers).send({ userId: chair.id, capacity: 'chair' });
+    const invite = await request(t.app)
+      .post(`${meetingUrl(m.id)}/members`)
+      .set(coordinator.headers)
+      .send({ userId: chair.id, capacity: 'chair' });
     expect(invite.status).toBe(409);
     expect(invite.body.code).toBe('MEETING.CANCELLED');
     expect(await auditActions(t.ds, m.id)).toEqual(['panel_meeting.schedule', 'panel_meeting.cancel']);
@@ -191,20 +208,36 @@ describe('reading meetings', () => {
 
   it('when agency staff or an auditor asks, then 403; anonymous 401', async () => {
     const m = await scheduleMeeting(t.app, coordinator.headers, w.panels.wor.id);
-    expect((await request(t.app).get(meetingUrl(m.id)).set(as(principal('agency_contributor', { agencyId: w.agencies.hospital })))).status).toBe(
-      403,
-    );
-    expect((await request(t.app).get('/v1/panel-meetings').set(as(principal('auditor')))).status).toBe(403);
+    expect(
+      (
+        await request(t.app)
+          .get(meetingUrl(m.id))
+          .set(as(principal('agency_contributor', { agencyId: w.agencies.hospital })))
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(t.app)
+          .get('/v1/panel-meetings')
+          .set(as(principal('auditor')))
+      ).status,
+    ).toBe(403);
     expect((await request(t.app).get('/v1/panel-meetings')).status).toBe(401);
   });
 });
 
 describe('members, attendance and the quorum', () => {
   async function invite(meetingId: string, who: PanelPerson, capacity: string) {
-    return request(t.app).post(`${meetingUrl(meetingId)}/members`).set(coordinator.headers).send({ userId: who.id, capacity });
+    return request(t.app)
+      .post(`${meetingUrl(meetingId)}/members`)
+      .set(coordinator.headers)
+      .send({ userId: who.id, capacity });
   }
   const attend = (meetingId: string, who: PanelPerson, attended: string) =>
-    request(t.app).put(`${meetingUrl(meetingId)}/members/${who.id}/attendance`).set(coordinator.headers).send({ attended });
+    request(t.app)
+      .put(`${meetingUrl(meetingId)}/members/${who.id}/attendance`)
+      .set(coordinator.headers)
+      .send({ attended });
 
   it('when five members in the right capacities are recorded present, then the meeting is held and quorate', async () => {
     const m = await scheduleMeeting(t.app, coordinator.headers, w.panels.wor.id);
@@ -228,7 +261,10 @@ describe('members, attendance and the quorum', () => {
     const full = await attend(m.id, police, 'present');
     expect(full.status).toBe(200);
     expect(full.body.quorum).toEqual({ met: true, missing: [] });
-    expect(full.body.members.find((x: { userId: string }) => x.userId === police.id)).toMatchObject({ capacity: 'police', attendance: 'present' });
+    expect(full.body.members.find((x: { userId: string }) => x.userId === police.id)).toMatchObject({
+      capacity: 'police',
+      attendance: 'present',
+    });
     const actions = await auditActions(t.ds, m.id);
     expect(actions.filter((a) => a === 'panel_meeting.member.invite')).toHaveLength(5);
     expect(actions.filter((a) => a === 'panel_meeting.attendance.record')).toHaveLength(6);
@@ -257,7 +293,10 @@ describe('members, attendance and the quorum', () => {
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('MEETING.MEMBER_NOT_FOUND');
     await invite(m.id, police, 'police');
-    const byMember = await request(t.app).put(`${meetingUrl(m.id)}/members/${police.id}/attendance`).set(police.headers).send({ attended: 'present' });
+    const byMember = await request(t.app)
+      .put(`${meetingUrl(m.id)}/members/${police.id}/attendance`)
+      .set(police.headers)
+      .send({ attended: 'present' });
     expect(byMember.status).toBe(403);
   });
 
