@@ -24,6 +24,7 @@ import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './mo
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
+import { createPanelMeetingsService, panelMeetingsRouter } from './modules/panel-meetings';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -168,6 +169,7 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
   );
+  app.use(panelMeetingsRouter(createPanelMeetingsService(deps.dataSource, { cases: cases.panels })));
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);
