@@ -24,7 +24,14 @@ import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './mo
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
-import { caseReviewPort, createPanelReviewsService, interimFamily, interimMeetings, panelReviewsRouter } from './modules/panel-reviews';
+import {
+  createPanelMeetingsService,
+  isRecused,
+  markAgendaItemReviewed,
+  panelMeetingsRouter,
+  signOffContext,
+} from './modules/panel-meetings';
+import { caseReviewPort, createPanelReviewsService, interimFamily, panelReviewsRouter } from './modules/panel-reviews';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -170,9 +177,14 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
   );
+  app.use(panelMeetingsRouter(createPanelMeetingsService(deps.dataSource, { cases: cases.panels })));
   app.use(
     panelReviewsRouter(
-      createPanelReviewsService(deps.dataSource, { cases: cases.panels, meetings: interimMeetings, family: interimFamily }),
+      createPanelReviewsService(deps.dataSource, {
+        cases: cases.panels,
+        meetings: { isRecused, signOffContext, markAgendaItemReviewed },
+        family: interimFamily,
+      }),
     ),
   );
   app.use(auditRouter(deps.dataSource));

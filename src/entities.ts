@@ -8,6 +8,7 @@ import { AGENCY_FORMS_ENTITIES } from './modules/agency-forms';
 import { CASES_ENTITIES } from './modules/cases';
 import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/directory';
 import { NotificationEntity } from './modules/notifications';
+import { PANEL_MEETINGS_ENTITIES } from './modules/panel-meetings';
 import { PANEL_REVIEWS_ENTITIES } from './modules/panel-reviews';
 import { UserEntity } from './modules/users';
 import { RateLimitEntity } from './platform/http/rate-limit.entity';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   ...CASES_ENTITIES,
   NotificationEntity,
   ...AGENCY_FORMS_ENTITIES,
+  ...PANEL_MEETINGS_ENTITIES,
   IdempotencyKeyEntity,
   RateLimitEntity,
   OutboxMessageEntity,

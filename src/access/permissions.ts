@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'forms:read',
   'forms:write',
   'form-templates:write',
+  'meetings:read',
   'meetings:write',
   'reviews:read',
   'reviews:write',
