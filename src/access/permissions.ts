@@ -17,6 +17,10 @@ export const PERMISSIONS = [
   'forms:read',
   'forms:write',
   'form-templates:write',
+  'reviews:read',
+  'reviews:write',
+  'family:read',
+  'family:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

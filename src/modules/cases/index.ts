@@ -13,6 +13,7 @@ export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from '.
 export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';
 export { ALLOWED_ACTIONS_BY_STATUS, CASE_ACTIONS, FLAG_BLOCKS, allowedActions, evaluateAction, type CaseAction } from './case-workflow';
 export { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, loadDeadlineRules, DeadlineRulesError, type DeadlineRule } from './clocks';
+export { findCaseInScope, type CaseInScope } from './case-in-scope';
 export * from './entities';
 
 /** The cases module's tables. */
