@@ -31,7 +31,6 @@ export {
   type PanelStep,
 } from './case-workflow';
 export { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, loadDeadlineRules, DeadlineRulesError, type DeadlineRule } from './clocks';
-export { findCaseInScope, type CaseInScope } from './case-in-scope';
 export * from './entities';
 
 /** The cases module's tables. */

@@ -27,7 +27,7 @@ export interface FamilyService {
 }
 
 export interface FamilyServiceOptions {
-  /** The cases module's find-in-scope (app.ts wires it). */
+  /** The cases module's side of a case for the panel's modules (`cases.panels`; app.ts wires it). */
   cases: FamilyCases;
   now?: () => Date;
 }

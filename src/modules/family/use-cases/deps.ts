@@ -3,21 +3,11 @@ import type { Principal } from '../../../access/principal';
 import { runAuditedCommand, type AuditEntry } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import { londonDateOf } from '../../../platform/time';
-import { canIdentifyChild, type CaseStatus } from '../../cases';
+import { canIdentifyChild, type CaseForPanel, type CasesForPanels } from '../../cases';
 import { caseNotFound, notCoordinator } from '../family.errors';
 
-/** The case as this module needs it (the cases module's find-in-scope gives this, and more). */
-export interface FamilyCase {
-  id: string;
-  panelId: string | null;
-  status: CaseStatus;
-}
-
-/** What the family module asks of the cases module, inside its own transaction. */
-export interface FamilyCases {
-  /** The case if the caller may see it (its panel's coordinators, chairs, members), locked FOR UPDATE with `lock`. */
-  find(tx: Tx, p: Principal, caseId: string, opts?: { lock?: boolean }): Promise<FamilyCase | undefined>;
-}
+/** What the family module asks of the cases module, inside its own transaction: the case in the caller's scope. */
+export type FamilyCases = Pick<CasesForPanels, 'find'>;
 
 /** What every family use case works with. */
 export interface FamilyDeps {
@@ -44,7 +34,7 @@ export function runFamilyCommand<T>(deps: FamilyDeps, action: string, caseId: st
 }
 
 /** The case, in the caller's scope (404 otherwise). */
-export async function caseInScope(deps: FamilyDeps, tx: Tx, p: Principal, caseId: string, lock = false): Promise<FamilyCase> {
+export async function caseInScope(deps: FamilyDeps, tx: Tx, p: Principal, caseId: string, lock = false): Promise<CaseForPanel> {
   const c = await deps.cases.find(tx, p, caseId, { lock });
   if (!c) throw caseNotFound();
   return c;
@@ -56,7 +46,7 @@ export async function caseInScope(deps: FamilyDeps, tx: Tx, p: Principal, caseId
  * coordinators' permissions; this adds "of this case's panel"). Someone who
  * sees the case otherwise (a member of its panel) gets 403; outside scope, 404.
  */
-export async function caseForCoordinator(deps: FamilyDeps, tx: Tx, p: Principal, caseId: string, lock = false): Promise<FamilyCase> {
+export async function caseForCoordinator(deps: FamilyDeps, tx: Tx, p: Principal, caseId: string, lock = false): Promise<CaseForPanel> {
   const c = await caseInScope(deps, tx, p, caseId, lock);
   if (!canIdentifyChild(p, c)) throw notCoordinator();
   return c;
