@@ -2505,9 +2505,12 @@ export interface components {
             /** @description The agency that offered it. */
             agency?: string | null;
         };
-        /** @description The case's key worker (null to record that none is named yet) and bereavement support, replaced whole. */
+        /**
+         * @description The case's key worker and bereavement support, replaced whole: leave `keyWorker` out to record that none is named
+         *     (yet).
+         */
         CaseFamilyUpdate: {
-            keyWorker: components["schemas"]["KeyWorker"] | null;
+            keyWorker?: components["schemas"]["KeyWorker"];
             bereavementSupport: components["schemas"]["BereavementSupport"];
         };
         /**

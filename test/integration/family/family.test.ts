@@ -164,7 +164,7 @@ describe('the key worker and bereavement support', () => {
 
   it('when support was not offered and no key worker is named yet, then that is recorded', async () => {
     const c = await worCase();
-    const res = await putFamily(c.id, { keyWorker: null, bereavementSupport: { offered: 'no' } });
+    const res = await putFamily(c.id, { bereavementSupport: { offered: 'no' } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ keyWorker: null, bereavementSupport: { offered: 'no', offeredOn: null, agency: null } });
   });
@@ -327,7 +327,7 @@ describe('the audit trail', () => {
     const q = await addQuestion(c.id);
     await request(t.app).get(`/v1/cases/${c.id}/family/questions`).set(member());
     await answer(c.id, q.body.id);
-    await putFamily(c.id, familyBody({ keyWorker: null }), coordinator(), put.headers.etag);
+    await putFamily(c.id, { bereavementSupport: familyBody().bereavementSupport }, coordinator(), put.headers.etag);
     // A refusal is audited too (another panel's coordinator: the case is not theirs to see).
     await request(t.app).get(`/v1/cases/${c.id}/family`).set(otherCoordinator());
 

@@ -15,7 +15,7 @@ describe('familyUpdateErrors', () => {
   it.each<[string, CaseFamilyUpdate, string[]]>([
     ['a key worker with a phone, support offered yesterday', family(), []],
     ['a key worker with an e-mail only', family({ keyWorker: { ...keyWorker, phone: null, email: 'jo@x.example' } }), []],
-    ['no key worker named yet', family({ keyWorker: null }), []],
+    ['no key worker named yet', { bereavementSupport: { offered: 'no' } }, []],
     ['a key worker with neither phone nor e-mail', family({ keyWorker: { ...keyWorker, phone: null } }), ['body.keyWorker.phone']],
     [
       'a blank name and role',
