@@ -14,6 +14,7 @@ import { OutboxAndScheduledRuns1796060221629 } from './1796060221629-outbox-and-
 import { FormRequestChasing1796062094744 } from './1796062094744-form-request-chasing';
 import { FormAttachments1796064310041 } from './1796064310041-form-attachments';
 import { PanelMeetings1796069094970 } from './1796069094970-panel-meetings';
+import { CaseFamily1796069109019 } from './1796069109019-case-family';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   FormRequestChasing1796062094744,
   FormAttachments1796064310041,
   PanelMeetings1796069094970,
+  CaseFamily1796069109019,
 ];

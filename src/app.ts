@@ -23,6 +23,7 @@ import type { Logger } from './platform/logger';
 import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './modules/agency-forms';
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
+import { createFamilyService, familyRouter } from './modules/family';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
 import { createPanelMeetingsService, panelMeetingsRouter } from './modules/panel-meetings';
 import { createUsersService, usersRouter } from './modules/users';
@@ -170,6 +171,7 @@ export function createApp(deps: AppDeps): Express {
     ),
   );
   app.use(panelMeetingsRouter(createPanelMeetingsService(deps.dataSource, { cases: cases.panels })));
+  app.use(familyRouter(createFamilyService(deps.dataSource, { cases: cases.panels })));
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

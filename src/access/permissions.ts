@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'meetings:write',
   'reviews:read',
   'reviews:write',
+  'family:read',
+  'family:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

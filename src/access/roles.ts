@@ -32,6 +32,8 @@ export const ROLE_PERMISSIONS = {
     'meetings:write',
     'reviews:read',
     'reviews:write',
+    'family:read',
+    'family:write',
   ],
   panel_chair: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'meetings:read', 'reviews:read', 'reviews:write'],
   panel_member: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'meetings:read', 'reviews:read', 'reviews:write'],
