@@ -15,6 +15,7 @@ import { FormRequestChasing1796062094744 } from './1796062094744-form-request-ch
 import { FormAttachments1796064310041 } from './1796064310041-form-attachments';
 import { PanelReviews1796069070106 } from './1796069070106-panel-reviews';
 import { PanelMeetings1796069094970 } from './1796069094970-panel-meetings';
+import { CaseFamily1796069109019 } from './1796069109019-case-family';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   FormAttachments1796064310041,
   PanelReviews1796069070106,
   PanelMeetings1796069094970,
+  CaseFamily1796069109019,
 ];

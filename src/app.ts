@@ -23,6 +23,7 @@ import type { Logger } from './platform/logger';
 import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './modules/agency-forms';
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
+import { createFamilyService, familyRouter, openFamilyQuestions } from './modules/family';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
 import {
   createPanelMeetingsService,
@@ -31,7 +32,7 @@ import {
   panelMeetingsRouter,
   signOffContext,
 } from './modules/panel-meetings';
-import { caseReviewPort, createPanelReviewsService, interimFamily, panelReviewsRouter } from './modules/panel-reviews';
+import { caseReviewPort, createPanelReviewsService, panelReviewsRouter } from './modules/panel-reviews';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -178,12 +179,13 @@ export function createApp(deps: AppDeps): Express {
     ),
   );
   app.use(panelMeetingsRouter(createPanelMeetingsService(deps.dataSource, { cases: cases.panels })));
+  app.use(familyRouter(createFamilyService(deps.dataSource, { cases: cases.panels })));
   app.use(
     panelReviewsRouter(
       createPanelReviewsService(deps.dataSource, {
         cases: cases.panels,
         meetings: { isRecused, signOffContext, markAgendaItemReviewed },
-        family: interimFamily,
+        family: { openFamilyQuestions },
       }),
     ),
   );

@@ -6,6 +6,7 @@ import { SamlAssertionSeenEntity, SamlRequestEntity } from './auth/saml';
 import { UserSessionEntity } from './auth/sessions';
 import { AGENCY_FORMS_ENTITIES } from './modules/agency-forms';
 import { CASES_ENTITIES } from './modules/cases';
+import { FAMILY_ENTITIES } from './modules/family';
 import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/directory';
 import { NotificationEntity } from './modules/notifications';
 import { PANEL_MEETINGS_ENTITIES } from './modules/panel-meetings';
@@ -37,6 +38,7 @@ export const ENTITIES = [
   RateLimitEntity,
   OutboxMessageEntity,
   ScheduledRunEntity,
+  ...FAMILY_ENTITIES,
   ...PANEL_REVIEWS_ENTITIES,
 ];
 

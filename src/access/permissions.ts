@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'meetings:write',
   'reviews:read',
   'reviews:write',
+  'family:read',
+  'family:write',
   'reviews:sign-off',
 ] as const;
 

@@ -32,6 +32,8 @@ export const ROLE_PERMISSIONS = {
     'meetings:write',
     'reviews:read',
     'reviews:write',
+    'family:read',
+    'family:write',
   ],
   panel_chair: [
     'self:read',

@@ -1408,6 +1408,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/family": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The case's key worker and bereavement support
+         * @description CDOP coordinators of the case's panel only (the key worker's contact details are personal data; panel chairs and
+         *     members do not see them). Before anything is recorded: no key worker, support `not_known` and the ETag `"v0"`.
+         *     Audited (ids only).
+         */
+        get: operations["getCaseFamily"];
+        /**
+         * Record the case's key worker and bereavement support
+         * @description CDOP coordinators of the case's panel. Replaces both, whole. Once anything is recorded, needs `If-Match` with
+         *     the ETag of the last GET (428 without, 412 when it changed); the first time, `If-Match` may be left out (or be
+         *     `"v0"`). A key worker needs a phone number or an e-mail address; bereavement support offered (`yes`,
+         *     `declined`) needs the date it was offered, not in the future, and support not offered takes no date or agency
+         *     (400 naming the field). Audited (field names only, never the values).
+         */
+        put: operations["putCaseFamily"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/family/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The contacts made with the family
+         * @description CDOP coordinators of the case's panel only (the summaries are personal data). Every contact recorded, oldest
+         *     first. Audited (ids only).
+         */
+        get: operations["listFamilyContacts"];
+        put?: never;
+        /**
+         * Record a contact made with the family
+         * @description CDOP coordinators of the case's panel. Contacts are never changed or removed once recorded (a correction is a
+         *     further contact). The date of the contact is not in the future (Europe/London; 400 naming the field). Audited
+         *     (ids only, never the summary).
+         */
+        post: operations["recordFamilyContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/family/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The questions the family asked the review to answer
+         * @description The case's panel: its CDOP coordinators, chair and members, who must answer them before the review is signed
+         *     off. Oldest first, with the panel's answers and the number still open. Audited (ids only).
+         */
+        get: operations["listFamilyQuestions"];
+        put?: never;
+        /**
+         * Add a question the family asked the review to answer
+         * @description CDOP coordinators of the case's panel. A signed-off review (the case reviewed or closed) takes no more
+         *     questions (409 `FAMILY.REVIEW_SIGNED_OFF`). Audited (ids only, never the question).
+         */
+        post: operations["addFamilyQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/family/questions/{questionId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+                /** @description The family question's id (from `GET /v1/cases/{caseId}/family/questions`). */
+                questionId: components["parameters"]["QuestionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Answer (or revise the answer to) one of the family's questions
+         * @description The case's panel: its chair, members and CDOP coordinators. Replaces any earlier answer (the revision counts
+         *     up) until the review is signed off; afterwards 409 `FAMILY.REVIEW_SIGNED_OFF`. Audited (ids and the revision
+         *     only, never the text).
+         */
+        put: operations["answerFamilyQuestion"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analysis-templates": {
         parameters: {
             query?: never;
@@ -3121,6 +3240,156 @@ export interface components {
             };
         };
         /**
+         * @description The family's single point of contact through the whole review. Personal data: shown only to the CDOP coordinators
+         *     of the case's panel, never in logs, audit details, mail, packs or reports. At least one of `phone` and `email`.
+         */
+        KeyWorker: {
+            /** @description The key worker's name. */
+            name: string;
+            /** @description Their role, e.g. "Specialist bereavement nurse". */
+            role: string;
+            /** @description The agency they work for, when not obvious from the role. */
+            agency?: string | null;
+            /** @description A telephone number (digits, spaces, brackets, hyphens, an optional leading +). */
+            phone?: string | null;
+            /**
+             * Format: email
+             * @description An e-mail address.
+             */
+            email?: string | null;
+        };
+        /**
+         * @description Whether bereavement support was offered to the family (`declined` means offered, and the family declined it).
+         * @enum {string}
+         */
+        BereavementOffered: "yes" | "no" | "declined" | "not_known";
+        /**
+         * @description The case's key worker and bereavement support. Before anything is recorded: no key worker, support `not_known`,
+         *     `updatedAt` null and the ETag `"v0"`.
+         */
+        CaseFamily: {
+            /** Format: uuid */
+            caseId: string;
+            /** @description The key worker, or null while none is named. */
+            keyWorker: components["schemas"]["KeyWorker"] | null;
+            /** @description Bereavement support as recorded (`offeredOn` and `agency` null unless it was offered). */
+            bereavementSupport: {
+                offered: components["schemas"]["BereavementOffered"];
+                /** Format: date */
+                offeredOn: string | null;
+                agency: string | null;
+            };
+            /**
+             * Format: date-time
+             * @description When it was last changed; null before anything is recorded.
+             */
+            updatedAt: string | null;
+        };
+        /**
+         * @description Bereavement support for the family. `offeredOn` (required) and `agency` are given when support was offered
+         *     (`yes` or `declined`) and only then; `offeredOn` is not in the future (Europe/London).
+         */
+        BereavementSupport: {
+            offered: components["schemas"]["BereavementOffered"];
+            /**
+             * Format: date
+             * @description The date it was offered (Europe/London).
+             */
+            offeredOn?: string | null;
+            /** @description The agency that offered it. */
+            agency?: string | null;
+        };
+        /**
+         * @description The case's key worker and bereavement support, replaced whole: leave `keyWorker` out to record that none is named
+         *     (yet).
+         */
+        CaseFamilyUpdate: {
+            keyWorker?: components["schemas"]["KeyWorker"];
+            bereavementSupport: components["schemas"]["BereavementSupport"];
+        };
+        /**
+         * @description How the family was contacted.
+         * @enum {string}
+         */
+        ContactMethod: "phone" | "visit" | "letter" | "email" | "meeting" | "other";
+        /** @description Who did something (a person signed in, or an agency system), by id. */
+        Actor: {
+            /** @enum {string} */
+            type: "user" | "client";
+            id: string;
+        };
+        /** @description A contact made with the family, as recorded (never changed afterwards). */
+        FamilyContact: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** Format: date */
+            contactedOn: string;
+            method: components["schemas"]["ContactMethod"];
+            byAgency: string | null;
+            byRole: string;
+            summary: string;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: components["schemas"]["Actor"];
+        };
+        /** @description Every contact recorded with the family, in the order they were made (oldest first). */
+        FamilyContactList: {
+            items: components["schemas"]["FamilyContact"][];
+        };
+        /** @description A contact made with the family. `contactedOn` is not in the future (Europe/London). */
+        FamilyContactCreate: {
+            /**
+             * Format: date
+             * @description The date of the contact (Europe/London).
+             */
+            contactedOn: string;
+            method: components["schemas"]["ContactMethod"];
+            /** @description The agency of the person who made the contact. */
+            byAgency?: string | null;
+            /** @description The role of the person who made the contact (e.g. "Key worker", "CDOP coordinator"). */
+            byRole: string;
+            /** @description What was said or done. Personal data (free text); shown only to the case's coordinators. */
+            summary: string;
+        };
+        /** @description A question the family asked the review to answer, with the panel's answer once given. */
+        FamilyQuestion: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            question: string;
+            /** Format: date-time */
+            addedAt: string;
+            addedBy: components["schemas"]["Actor"];
+            /** @description The panel's latest answer; null while the question is open. */
+            answer: null | {
+                text: string;
+                /** Format: date-time */
+                answeredAt: string;
+                answeredBy: components["schemas"]["Actor"];
+                /** @description 1 for the first answer, counting up with each revision. */
+                revision: number;
+            };
+        };
+        /** @description The family's questions, in the order they were added, and how many are still open. */
+        FamilyQuestionList: {
+            items: components["schemas"]["FamilyQuestion"][];
+            /** @description Questions not yet answered (each must be answered before the review is signed off). */
+            open: number;
+        };
+        /** @description A question the family asked the review to answer. */
+        FamilyQuestionCreate: {
+            /** @description The question, as the family asked it. */
+            question: string;
+        };
+        /** @description The panel's answer to one of the family's questions (replaces an earlier answer). */
+        FamilyAnswer: {
+            /** @description The answer text. */
+            answer: string;
+        };
+        /**
          * @description A version of an analysis template (defined in the service's code): the domains in which the panel records
          *     factors and the scale on which it rates their relevance. A review names the version it was written against.
          */
@@ -3536,6 +3805,8 @@ export interface components {
         AttachmentId: components["schemas"]["Uuid"];
         /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
         MeetingId: components["schemas"]["Uuid"];
+        /** @description The family question's id (from `GET /v1/cases/{caseId}/family/questions`). */
+        QuestionId: components["schemas"]["Uuid"];
     };
     requestBodies: never;
     headers: {
@@ -6140,6 +6411,269 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCaseFamily: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key worker and bereavement support. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseFamily"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putCaseFamily: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseFamilyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseFamily"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFamilyContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contacts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyContactList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordFamilyContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FamilyContactCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyContact"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFamilyQuestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The questions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyQuestionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addFamilyQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FamilyQuestionCreate"];
+            };
+        };
+        responses: {
+            /** @description Added, open until the panel answers it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyQuestion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The panel's review of the case is signed off (`FAMILY.REVIEW_SIGNED_OFF`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    answerFamilyQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+                /** @description The family question's id (from `GET /v1/cases/{caseId}/family/questions`). */
+                questionId: components["parameters"]["QuestionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FamilyAnswer"];
+            };
+        };
+        responses: {
+            /** @description Answered; the question with its answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyQuestion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The panel's review of the case is signed off (`FAMILY.REVIEW_SIGNED_OFF`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

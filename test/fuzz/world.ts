@@ -141,6 +141,23 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
     c3.id,
   ]);
   const meetingIds = [meeting.id as string];
+  // The family: a key worker, a contact and two questions (one answered), so the family operations reach real rows.
+  await ds.query(
+    `INSERT INTO case_family (case_id, key_worker_name, key_worker_role, key_worker_phone, updated_by_type, updated_by_id)
+     VALUES ($1, 'Jo Example', 'Key worker', '01905 000000', 'user', 'fuzz')`,
+    [c1.id],
+  );
+  await ds.query(
+    `INSERT INTO case_family_contacts (case_id, contacted_on, method, by_role, summary, recorded_by_type, recorded_by_id)
+     VALUES ($1, CURRENT_DATE - 1, 'phone', 'Key worker', 'Introduced the key worker.', 'user', 'fuzz')`,
+    [c1.id],
+  );
+  const familyQuestions: { id: string }[] = await ds.query(
+    `INSERT INTO case_family_questions (case_id, question, added_by_type, added_by_id, answer, answer_revision, answered_at, answered_by_type, answered_by_id)
+     VALUES ($1, 'Why?', 'user', 'fuzz', NULL, 0, NULL, NULL, NULL), ($2, 'How?', 'user', 'fuzz', 'Because.', 1, now(), 'user', 'fuzz')
+     RETURNING id`,
+    [c1.id, c3.id],
+  );
   // Panel review: a draft on the scheduled case, and actions (one without an owner) on it and on the closed one.
   await ds.query(
     `INSERT INTO case_reviews (case_id, revision, template_id, template_version, categories_considered, category, created_by, updated_by)
@@ -214,6 +231,7 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
     [/^nhsnumber$/, [NHS_1, '943 476 5919', NHS_2, nhsNumberFrom(512_334_901)]],
     [/localauthorit|^code$/, ['E10000034', 'E06000019', 'E06000051', 'E09000001']],
     [/relaystate/, ['/v1/me', '/docs', '/v1/cases?status=notified']],
+    [/^questionid$/, familyQuestions.map((q) => q.id)],
   ];
   const hints: Hints = {
     idsFor: (name) => {

@@ -13,8 +13,6 @@ export type { SignOffContext } from './review-rules';
 export { CATEGORIES_OF_DEATH, categoryLabel, recordedCategory, type CategoryOfDeath } from './categories-of-death';
 export { ANALYSIS_TEMPLATES, DEFAULT_ANALYSIS_TEMPLATE_ID, findAnalysisTemplate, type AnalysisTemplate } from './analysis-templates';
 export * from './entities';
-// TEMPORARY (see the file): until the family module is on main.
-export { interimFamily } from './interim-ports';
 
 /** The panel-reviews module's tables. */
 export const PANEL_REVIEWS_ENTITIES = [

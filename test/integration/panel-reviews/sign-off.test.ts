@@ -190,7 +190,7 @@ describe('signing the review off', () => {
     );
   });
 
-  it.skip('when a family question is unanswered, then 409 REVIEW.FAMILY_QUESTIONS_OPEN naming it; once answered, the sign-off goes through', async () => {
+  it('when a family question is unanswered, then 409 REVIEW.FAMILY_QUESTIONS_OPEN naming it; once answered, the sign-off goes through', async () => {
     const s = await setUp();
     const q = await request(t.app)
       .post(`/v1/cases/${s.caseId}/family/questions`)
