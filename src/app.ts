@@ -23,9 +23,16 @@ import type { Logger } from './platform/logger';
 import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './modules/agency-forms';
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
-import { createFamilyService, familyRouter } from './modules/family';
+import { createFamilyService, familyRouter, openFamilyQuestions } from './modules/family';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
-import { createPanelMeetingsService, panelMeetingsRouter } from './modules/panel-meetings';
+import {
+  createPanelMeetingsService,
+  isRecused,
+  markAgendaItemReviewed,
+  panelMeetingsRouter,
+  signOffContext,
+} from './modules/panel-meetings';
+import { caseReviewPort, createPanelReviewsService, panelReviewsRouter } from './modules/panel-reviews';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -152,6 +159,7 @@ export function createApp(deps: AppDeps): Express {
     rules: config.deadlineRules,
     notifications: caseNotificationsPort,
     forms: caseFormsPort,
+    review: caseReviewPort,
     listeners: deps.caseChangeListeners ?? [],
   });
   app.use(
@@ -172,6 +180,15 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(panelMeetingsRouter(createPanelMeetingsService(deps.dataSource, { cases: cases.panels })));
   app.use(familyRouter(createFamilyService(deps.dataSource, { cases: cases.panels })));
+  app.use(
+    panelReviewsRouter(
+      createPanelReviewsService(deps.dataSource, {
+        cases: cases.panels,
+        meetings: { isRecused, signOffContext, markAgendaItemReviewed },
+        family: { openFamilyQuestions },
+      }),
+    ),
+  );
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

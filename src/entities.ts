@@ -10,6 +10,7 @@ import { FAMILY_ENTITIES } from './modules/family';
 import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/directory';
 import { NotificationEntity } from './modules/notifications';
 import { PANEL_MEETINGS_ENTITIES } from './modules/panel-meetings';
+import { PANEL_REVIEWS_ENTITIES } from './modules/panel-reviews';
 import { UserEntity } from './modules/users';
 import { RateLimitEntity } from './platform/http/rate-limit.entity';
 import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   OutboxMessageEntity,
   ScheduledRunEntity,
   ...FAMILY_ENTITIES,
+  ...PANEL_REVIEWS_ENTITIES,
 ];
 
 /** Columns no entity maps (types TypeORM lacks), per table, with their PostgreSQL types. */

@@ -23,6 +23,7 @@ export const PERMISSIONS = [
   'reviews:write',
   'family:read',
   'family:write',
+  'reviews:sign-off',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -35,7 +35,16 @@ export const ROLE_PERMISSIONS = {
     'family:read',
     'family:write',
   ],
-  panel_chair: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'meetings:read', 'reviews:read', 'reviews:write'],
+  panel_chair: [
+    'self:read',
+    'directory:read',
+    'cases:read',
+    'forms:read',
+    'meetings:read',
+    'reviews:read',
+    'reviews:write',
+    'reviews:sign-off',
+  ],
   panel_member: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'meetings:read', 'reviews:read', 'reviews:write'],
   agency_contributor: ['self:read', 'directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
   // A system's token narrows this further to the scopes its client was granted.

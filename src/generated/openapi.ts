@@ -1527,6 +1527,221 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analysis-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The analysis templates (every version) and the categories of death
+         * @description The templates a review can be written on (the legacy Form C and the 2018 analysis form), every version, with
+         *     their domains and relevance scales, and the ten national categories of death with their national wording.
+         */
+        get: operations["listAnalysisTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panels/{panelId}/review-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The analysis template the panel's reviews are written on
+         * @description The panel's coordinators, chairs and members (their own panels only: another panel is 404). A panel that has
+         *     chosen nothing uses the 2018 analysis form.
+         */
+        get: operations["getPanelReviewSettings"];
+        /**
+         * Choose the analysis template for the panel's new reviews
+         * @description The panel's coordinators. New reviews (and new revisions of reopened ones) are written on it; reviews already
+         *     started keep the template they were written against. An unknown template or version is 400. Audited.
+         */
+        put: operations["updatePanelReviewSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The panel's review of the case (the latest revision, or one named)
+         * @description The case's panel's coordinators, chairs and members (a case outside the caller's panels is 404). The latest
+         *     revision (the draft, or the signed review), or the one named by `revision`; 404 `REVIEW.NOT_FOUND` before any
+         *     draft. The ETag is what a PUT needs in `If-Match`. Audited.
+         */
+        get: operations["getCaseReview"];
+        /**
+         * Write the draft of the panel's review
+         * @description The case's panel's coordinators, chairs and members; a member who declared a conflict of interest for the case
+         *     is refused (403 `REVIEW.RECUSED`). Replaces the draft. The first PUT starts the draft on the panel's analysis
+         *     template (no `If-Match` needed); once a review exists, `If-Match` with its ETag is required (428 without it,
+         *     412 when it changed). After sign-off the review is immutable (409 `REVIEW.SIGNED`) until the case is reopened:
+         *     then a PUT with the signed review's ETag starts the next revision. Factors are checked against the review's
+         *     template: an unknown domain or relevance is 400 naming `body.factors[i].domain` (or `.relevance`). The recorded
+         *     category is the lowest-numbered of those considered. Audited (field names only).
+         */
+        put: operations["saveCaseReview"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/review/sign-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign the review off at a panel meeting (the chair)
+         * @description The chair of the case's panel, at a meeting of that panel where the case is on the agenda. Refused with 409,
+         *     nothing written, when the draft is incomplete (`REVIEW.INCOMPLETE`, `missing` lists the fields), the case is
+         *     not on the meeting's agenda (`REVIEW.NOT_ON_AGENDA`), the chair is recused (`REVIEW.CHAIR_RECUSED`) or not
+         *     recorded present (`REVIEW.CHAIR_NOT_PRESENT`), the meeting is not quorate for the case (`REVIEW.NOT_QUORATE`,
+         *     `missing` lists what the quorum lacks), the family's questions are not all answered
+         *     (`REVIEW.FAMILY_QUESTIONS_OPEN`), or the case's workflow refuses the step (`CASE.ACTION_NOT_ALLOWED`,
+         *     `CASE.BLOCKED_BY_FLAG`). An unknown meeting is 400 `REVIEW.UNKNOWN_MEETING`. On success, in one transaction:
+         *     the review is signed (immutable), the case moves to `reviewed` with the category recorded, and the agenda item
+         *     is marked reviewed. Audited.
+         */
+        post: operations["signOffCaseReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/review/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The actions and recommendations arising from the case's review
+         * @description The case's panel's coordinators, chairs and members (another panel's case is 404). Oldest first, with their history. Audited.
+         */
+        get: operations["listCaseReviewActions"];
+        put?: never;
+        /**
+         * Record an action or recommendation arising from the review
+         * @description The case's panel's coordinators, chairs and members (a recused member: 403 `REVIEW.RECUSED`). The owner agency
+         *     (from the directory; an unknown or inactive one is 400 naming `body.ownerAgencyId`) may be left out while the
+         *     panel decides, but the case cannot close until every action has one. Starts `open`. Audited.
+         */
+        post: operations["createCaseReviewAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/review-actions/{actionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The action's id (from the case's list of actions or `GET /v1/actions`). */
+                actionId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an action's owner agency, description, due date or status
+         * @description The case's panel's coordinators, chairs and members (a recused member: 403 `REVIEW.RECUSED`; another panel's
+         *     action: 404). A status change is recorded in the action's history. Audited (field names only).
+         */
+        patch: operations["updateReviewAction"];
+        trace?: never;
+    };
+    "/v1/review-actions/{actionId}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The action's id (from the case's list of actions or `GET /v1/actions`). */
+                actionId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record progress on an action (a status with a note)
+         * @description The case's panel's coordinators, chairs and members (a recused member: 403 `REVIEW.RECUSED`; another panel's
+         *     action: 404). Appended to the action's history, which never changes. Audited (never the note).
+         */
+        post: operations["addReviewActionUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Actions across the cases of your panels (e.g. the overdue ones)
+         * @description The coordinators, chairs and members see the actions of their own panels' cases. `overdue=true`: due before
+         *     today (Europe/London) and still open or in progress. Filter by `status`, `ownerAgencyId`, `panelId`; earliest
+         *     due first; page with `cursor`. Audited.
+         */
+        get: operations["listReviewActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3173,6 +3388,193 @@ export interface components {
         FamilyAnswer: {
             /** @description The answer text. */
             answer: string;
+        };
+        /**
+         * @description A version of an analysis template (defined in the service's code): the domains in which the panel records
+         *     factors and the scale on which it rates their relevance. A review names the version it was written against.
+         */
+        AnalysisTemplate: {
+            /** @description `legacy-form-c` (the legacy Form C) or `analysis-2018` (the 2018 analysis form). */
+            id: string;
+            version: number;
+            title: string;
+            /** Format: date */
+            effectiveFrom: string;
+            domains: {
+                /** @description The value of a factor's `domain`. */
+                key: string;
+                /** @description The national wording. */
+                label: string;
+            }[];
+            relevanceScale: {
+                /** @description The value of a factor's `relevance` (e.g. `1*`). */
+                code: string;
+                label: string;
+            }[];
+        };
+        /** @description One of the ten national categories of death, with its national wording (hierarchical; 1 is the highest). */
+        CategoryOfDeath: {
+            number: number;
+            label: string;
+        };
+        /** @description Every version of every analysis template, and the categories of death. */
+        AnalysisTemplateList: {
+            items: components["schemas"]["AnalysisTemplate"][];
+            categoriesOfDeath: components["schemas"]["CategoryOfDeath"][];
+        };
+        /** @description The analysis template a panel's new reviews are written on. */
+        ReviewSettings: {
+            panelId: components["schemas"]["Uuid"];
+            template: components["schemas"]["AnalysisTemplate"];
+            /** @description True when the panel has chosen nothing and uses the default (the 2018 analysis form). */
+            isDefault: boolean;
+            /**
+             * Format: date-time
+             * @description When the setting was last changed; null for the default.
+             */
+            updatedAt: string | null;
+        };
+        /** @description The template (and version; the latest when omitted) the panel's new reviews are to be written on. */
+        ReviewSettingsUpdate: {
+            templateId: string;
+            templateVersion?: number;
+        };
+        /**
+         * @description Whether there were modifiable factors.
+         * @enum {string}
+         */
+        ModifiableFactors: "yes" | "no" | "insufficient_information";
+        /** @description A factor the panel identified in a domain of the review's template, with its relevance on the template's scale. */
+        ReviewFactor: {
+            /** @description A domain key of the review's template. */
+            domain: string;
+            description: string;
+            /** @description A code of the template's relevance scale. */
+            relevance: string;
+        };
+        /**
+         * @description Whether the case meets the criteria for a safeguarding review referral.
+         * @enum {string}
+         */
+        SafeguardingCriteriaMet: "yes" | "no" | "not_known";
+        /** @description One revision of the panel's analysis of a death (a draft, or signed and immutable). */
+        CaseReview: {
+            caseId: components["schemas"]["Uuid"];
+            caseReference: string | null;
+            /** @description 1 for the first review; a reopened case's new draft is the next revision. */
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "signed";
+            /** @description The analysis template version the review was written against. */
+            template: {
+                id: string;
+                version: number;
+                title: string;
+            };
+            categoriesConsidered: components["schemas"]["CategoryOfDeath"][];
+            /** @description The recorded category, the lowest-numbered of those considered; null when none. */
+            category: components["schemas"]["CategoryOfDeath"] | null;
+            modifiableFactors: components["schemas"]["ModifiableFactors"] | null;
+            factors: components["schemas"]["ReviewFactor"][];
+            learningPoints: string[];
+            safeguardingReviewCriteriaMet: components["schemas"]["SafeguardingCriteriaMet"] | null;
+            safeguardingReviewReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Who signed the review off, when and at which meeting; null for a draft. */
+            signedOff: null | {
+                /** Format: date-time */
+                at: string;
+                /** @description The chair's user id. */
+                by: string;
+                meetingId: components["schemas"]["Uuid"];
+            };
+        };
+        /**
+         * @description The whole draft (a PUT replaces it; a field left out is cleared). A draft may be incomplete: sign-off needs a
+         *     category and an answer on modifiable factors.
+         */
+        CaseReviewUpdate: {
+            /** @description The national categories (1-10) the panel considered; the lowest-numbered is recorded. */
+            categoriesConsidered?: number[];
+            modifiableFactors?: components["schemas"]["ModifiableFactors"] | null;
+            factors?: components["schemas"]["ReviewFactor"][];
+            learningPoints?: string[];
+            safeguardingReviewCriteriaMet?: components["schemas"]["SafeguardingCriteriaMet"] | null;
+            safeguardingReviewReason?: string | null;
+        };
+        /** @description The panel meeting at which the chair signs the review off. */
+        ReviewSignOff: {
+            meetingId: components["schemas"]["Uuid"];
+        };
+        /**
+         * @description Where an action stands.
+         * @enum {string}
+         */
+        ReviewActionStatus: "open" | "in_progress" | "done" | "not_accepted";
+        /** @description An action or recommendation arising from a case's review, with the history of its status. */
+        ReviewAction: {
+            id: components["schemas"]["Uuid"];
+            caseId: components["schemas"]["Uuid"];
+            caseReference: string | null;
+            panelId: components["schemas"]["Uuid"] | null;
+            description: string;
+            /** @description The agency that owns the action; null while the panel decides (the case cannot close until every action has one). */
+            ownerAgency: null | {
+                id: components["schemas"]["Uuid"];
+                name: string;
+            };
+            /** Format: date */
+            dueDate: string | null;
+            status: components["schemas"]["ReviewActionStatus"];
+            /** @description Due before today (Europe/London) and still open or in progress. */
+            overdue: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Every status change, oldest first. */
+            updates: {
+                fromStatus: components["schemas"]["ReviewActionStatus"];
+                toStatus: components["schemas"]["ReviewActionStatus"];
+                note: string | null;
+                /** Format: date-time */
+                at: string;
+                /** @description The user id of whoever made the change. */
+                by: string;
+            }[];
+        };
+        /** @description A case's actions, oldest first. */
+        ReviewActionList: {
+            items: components["schemas"]["ReviewAction"][];
+        };
+        /** @description An action or recommendation arising from the review. The owner agency may be left out while the panel decides. */
+        ReviewActionCreate: {
+            description: string;
+            ownerAgencyId?: components["schemas"]["Uuid"] | null;
+            /** Format: date */
+            dueDate?: string | null;
+        };
+        /** @description The fields to change (at least one). A status change is recorded in the action's history. */
+        ReviewActionUpdate: {
+            description?: string;
+            ownerAgencyId?: components["schemas"]["Uuid"] | null;
+            /** Format: date */
+            dueDate?: string | null;
+            status?: components["schemas"]["ReviewActionStatus"];
+        };
+        /** @description A step in the action's progress, with a note; kept as its history (append-only). */
+        ReviewActionStatusUpdate: {
+            status: components["schemas"]["ReviewActionStatus"];
+            note: string;
+        };
+        /** @description A page of actions across the caller's panels' cases, earliest due first (those without a due date last). */
+        ReviewActionPage: {
+            items: components["schemas"]["ReviewAction"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
         };
     };
     responses: {
@@ -6275,6 +6677,384 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAnalysisTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every template version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPanelReviewSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting, with the template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updatePanelReviewSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The setting as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCaseReview: {
+        parameters: {
+            query?: {
+                /** @description A revision to read instead of the latest (signed revisions stay readable after a reopen). */
+                revision?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseReview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    saveCaseReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The case's id. */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseReviewUpdate"];
+            };
+        };
+        responses: {
+            /** @description Saved; the review as it is now. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseReview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signOffCaseReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewSignOff"];
+            };
+        };
+        responses: {
+            /** @description Signed; the review as it is now. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseReview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCaseReviewActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case's actions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewActionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCaseReviewAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewActionCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    /** @description Where the action is updated (`/v1/review-actions/{actionId}`). */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewAction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateReviewAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The action's id (from the case's list of actions or `GET /v1/actions`). */
+                actionId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewActionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The action as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewAction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addReviewActionUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The action's id (from the case's list of actions or `GET /v1/actions`). */
+                actionId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewActionStatusUpdate"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the action as it is now. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewAction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listReviewActions: {
+        parameters: {
+            query?: {
+                /** @description Only actions that are (true) or are not (false) overdue. */
+                overdue?: boolean;
+                /** @description Only actions in this status. */
+                status?: components["schemas"]["ReviewActionStatus"];
+                /** @description Only actions owned by this agency. */
+                ownerAgencyId?: components["schemas"]["Uuid"];
+                /** @description Only actions of this panel's cases. */
+                panelId?: components["schemas"]["Uuid"];
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewActionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

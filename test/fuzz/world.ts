@@ -158,6 +158,19 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
      RETURNING id`,
     [c1.id, c3.id],
   );
+  // Panel review: a draft on the scheduled case, and actions (one without an owner) on it and on the closed one.
+  await ds.query(
+    `INSERT INTO case_reviews (case_id, revision, template_id, template_version, categories_considered, category, created_by, updated_by)
+     VALUES ($1, 1, 'analysis-2018', 1, '{3,10}', 3, 'fuzz', 'fuzz')`,
+    [c3.id],
+  );
+  const reviewActions: { id: string }[] = await ds.query(
+    `INSERT INTO review_actions (case_id, description, owner_agency_id, due_date, created_by, updated_by)
+     VALUES ($1, 'Review the safer sleep leaflet.', $3, CURRENT_DATE - 5, 'fuzz', 'fuzz'), ($1, 'Decide who leads.', NULL, NULL, 'fuzz', 'fuzz'),
+            ($2, 'Audit discharge advice.', $3, CURRENT_DATE + 20, 'fuzz', 'fuzz')
+     RETURNING id`,
+    [c3.id, c4.id, hospital],
+  );
   const client = await registerTestClient(ds, {
     agency: 'RWP',
     scopes: ['directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
@@ -198,6 +211,7 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
   const byName: [RegExp, readonly string[]][] = [
     [/^requestid$/, formRequests.map((r) => r.id)],
     [/^meetingid$/, meetingIds],
+    [/^actionid$/, reviewActions.map((r) => r.id)],
     [/^templateid$/, ['reporting', 'sudi', 'analysis']],
     [/odscode/, ['RWP', 'M81001']],
     [/^idpid$/, ['dev', 'nhs']],
