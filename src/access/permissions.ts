@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'forms:read',
   'forms:write',
   'form-templates:write',
+  'reviews:read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -28,9 +28,10 @@ export const ROLE_PERMISSIONS = {
     'cases:write',
     'forms:read',
     'forms:write',
+    'reviews:read',
   ],
-  panel_chair: ['self:read', 'directory:read', 'cases:read', 'forms:read'],
-  panel_member: ['self:read', 'directory:read', 'cases:read', 'forms:read'],
+  panel_chair: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'reviews:read'],
+  panel_member: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'reviews:read'],
   agency_contributor: ['self:read', 'directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
   // A system's token narrows this further to the scopes its client was granted.
   hospital_system: ['directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],

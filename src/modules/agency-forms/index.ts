@@ -17,3 +17,4 @@ export const AGENCY_FORMS_ENTITIES = [
   entities.FormSubmissionEntity,
   entities.FormAttachmentEntity,
 ];
+export { submittedFormsOfCase, type SubmittedForm } from './agency-forms.repository';

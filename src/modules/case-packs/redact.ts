@@ -97,7 +97,8 @@ export function createRedactor(k: KnownIdentifiers): (text: string) => string {
   steps.push({ re: EMAIL, replace: fixed(REMOVED.email) });
   for (const n of k.nhsNumbers ?? []) {
     const digits = n.replace(/\D/g, '');
-    if (digits.length >= 6) steps.push({ re: new RegExp(`(?<!\\d)${[...digits].join('[\\s\\-./]*')}(?!\\d)`, 'gu'), replace: fixed(REMOVED.nhsNumber) });
+    if (digits.length >= 6)
+      steps.push({ re: new RegExp(`(?<!\\d)${[...digits].join('[\\s\\-./]*')}(?!\\d)`, 'gu'), replace: fixed(REMOVED.nhsNumber) });
   }
   steps.push({ re: NHS_NUMBER, replace: fixed(REMOVED.nhsNumber) });
   steps.push({ re: PHONE, replace: fixed(REMOVED.phone) });
@@ -108,7 +109,11 @@ export function createRedactor(k: KnownIdentifiers): (text: string) => string {
   for (const pc of k.postcodes ?? []) {
     const compact = pc.replace(/\s+/g, '').toUpperCase();
     const m = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$/.exec(compact);
-    if (m) steps.push({ re: new RegExp(`(?<![\\p{L}\\p{N}])${m[1]}[\\s\\-]*${m[2]}(?![\\p{L}\\p{N}])`, 'giu'), replace: fixed(REMOVED.postcode) });
+    if (m)
+      steps.push({
+        re: new RegExp(`(?<![\\p{L}\\p{N}])${m[1]}[\\s\\-]*${m[2]}(?![\\p{L}\\p{N}])`, 'giu'),
+        replace: fixed(REMOVED.postcode),
+      });
   }
   steps.push({ re: POSTCODE, replace: fixed(REMOVED.postcode) });
 
@@ -128,7 +133,7 @@ export function createRedactor(k: KnownIdentifiers): (text: string) => string {
 
 const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 /** Ten digits together or written 3-3-4 with spaces or dashes. */
-const NHS_NUMBER = /(?<![\d])(?:\d{10}|\d{3}[ \-]\d{3}[ \-]\d{4})(?![\d])/gu;
+const NHS_NUMBER = /(?<![\d])(?:\d{10}|\d{3}[ -]\d{3}[ -]\d{4})(?![\d])/gu;
 /** UK telephone numbers: 0 or +44 / 0044, then 9 or 10 more digits, separated by spaces, dashes, dots or brackets. */
 const PHONE = /(?<![\d+])(?:(?:\+|00)44[\s\-.]*(?:\(0\)[\s\-.]*)?|\(?0)\d(?:[\s\-.()]{0,2}\d){8,9}(?!\d)/gu;
 /** Any UK postcode, whole word, any case, with or without the space. */
@@ -203,7 +208,28 @@ const TITLES_BY_RELATIONSHIP: Partial<Record<Relationship, string[]>> = {
   father: ['mr', 'mx', 'dr'],
 };
 /** Particles of family names ("de la Cruz", "van der Berg"): never a name on their own. */
-const PARTICLES = new Set(['de', 'la', 'le', 'du', 'da', 'di', 'del', 'della', 'van', 'von', 'der', 'den', 'ter', 'st', 'mc', 'mac', 'bin', 'bint', 'al', 'el']);
+const PARTICLES = new Set([
+  'de',
+  'la',
+  'le',
+  'du',
+  'da',
+  'di',
+  'del',
+  'della',
+  'van',
+  'von',
+  'der',
+  'den',
+  'ter',
+  'st',
+  'mc',
+  'mac',
+  'bin',
+  'bint',
+  'al',
+  'el',
+]);
 
 const wordsOf = (s: string) =>
   fold(s)
@@ -272,7 +298,8 @@ function addressPhrases(lines: string[]): Phrase[] {
     if (words.join('').length < 3) continue;
     phrases.push({ words, label: REMOVED.address, possessive: false });
     // "12 Foregate Street" is also written "Foregate Street".
-    if (words.length > 2 && /^\d+[a-z]?$/.test(words[0]!)) phrases.push({ words: words.slice(1), label: REMOVED.address, possessive: false });
+    if (words.length > 2 && /^\d+[a-z]?$/.test(words[0]!))
+      phrases.push({ words: words.slice(1), label: REMOVED.address, possessive: false });
   }
   return phrases;
 }
@@ -290,7 +317,7 @@ function applyPhrases(parts: Segment[], phrases: Phrase[]): Segment[] {
     if (!byKey.has(key)) byKey.set(key, p);
   }
   const unique = [...byKey.values()].sort((a, b) => b.words.join(' ').length - a.words.join(' ').length);
-  const alternation = unique.map((p) => p.words.map(wordPattern).join("[\\s\\-‐‑–—.,]*[\\s\\-‐‑–—]+")).map((s, i) => `(?<p${i}>${s})`);
+  const alternation = unique.map((p) => p.words.map(wordPattern).join('[\\s\\-‐‑–—.,]*[\\s\\-‐‑–—]+')).map((s, i) => `(?<p${i}>${s})`);
   const re = new RegExp(
     `(?<![\\p{L}\\p{N}])(?:${alternation.join('|')})(?<poss>['’]s(?![\\p{L}\\p{N}])|['’](?![\\p{L}\\p{N}]))?(?![\\p{L}\\p{N}])`,
     'gu',

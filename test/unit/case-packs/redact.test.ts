@@ -130,9 +130,12 @@ describe('the date of birth', () => {
     expect(redact(`Born ${date}, seen later.`)).toBe(`Born ${REMOVED.dateOfBirth}, seen later.`);
   });
 
-  it.each(['2015-04-03', '3/4/2015', '14/03/2015', '4 March 2016', '24 March 2015'])('when the text has another date %s, then it stays', (date) => {
-    expect(redact(`On ${date}.`)).toBe(`On ${date}.`);
-  });
+  it.each(['2015-04-03', '3/4/2015', '14/03/2015', '4 March 2016', '24 March 2015'])(
+    'when the text has another date %s, then it stays',
+    (date) => {
+      expect(redact(`On ${date}.`)).toBe(`On ${date}.`);
+    },
+  );
 
   it('when the date of birth is not a date, then no pattern is made', () => {
     expect(dateOfBirthPattern('04/03/2015')).toBeUndefined();
@@ -145,7 +148,10 @@ describe('order and markers', () => {
   });
 
   it('when a person is called like a word of a marker, then the marker is left alone', () => {
-    const r = createRedactor({ people: [{ relationship: 'child', names: [{ givenName: 'Removed', familyName: 'Number' }] }], nhsNumbers: [] });
+    const r = createRedactor({
+      people: [{ relationship: 'child', names: [{ givenName: 'Removed', familyName: 'Number' }] }],
+      nhsNumbers: [],
+    });
     expect(r('NHS 943 476 5919; Removed said so.')).toBe(`NHS ${REMOVED.nhsNumber}; the child said so.`);
   });
 
