@@ -42,11 +42,38 @@ const wordsOfId = (id: string) =>
     .replace(/[_-]+/g, ' ')
     .toLowerCase();
 
-/** Whether a field asks who someone is or how to reach them (see above): its answer never reaches a pack. */
-export function isIdentifyingField(field: { pointer: string; label: string }, valueSchema?: unknown): boolean {
+/**
+ * Whether a field asks who someone is or how to reach them (see above): its answer never reaches a pack. A question
+ * answered only by a choice (yes / no, a list, a number) cannot carry an identifier, whatever it is about ("Was a
+ * driver using a mobile phone?"); a field whose schema is not known is judged as free text.
+ */
+export function isIdentifyingField(
+  field: { pointer: string; label: string },
+  valueSchema?: unknown,
+  root?: Record<string, unknown>,
+): boolean {
+  if (hasEmailFormat(valueSchema)) return true;
+  if (valueSchema !== undefined && !takesFreeValue(valueSchema, root)) return false;
   const id = field.pointer.split('/').pop() ?? '';
-  if (IDENTIFYING.test(wordsOfId(decodePointerToken(id))) || IDENTIFYING.test(field.label.replace(/[’']s\b/g, ''))) return true;
-  return hasEmailFormat(valueSchema);
+  return IDENTIFYING.test(wordsOfId(decodePointerToken(id))) || IDENTIFYING.test(field.label.replace(/[’']s\b/g, ''));
+}
+
+/** Whether an answer of this schema can be something a person wrote (a string or number outside a list of codes, a record). */
+function takesFreeValue(s: unknown, root: Record<string, unknown> | undefined, depth = 0): boolean {
+  if (!s || typeof s !== 'object' || depth > 8) return true;
+  const o = s as Record<string, unknown>;
+  if (typeof o.$ref === 'string') {
+    const m = /^#\/\$defs\/(.+)$/.exec(o.$ref);
+    const target = m && root?.$defs && typeof root.$defs === 'object' ? (root.$defs as Record<string, unknown>)[m[1]!] : undefined;
+    return target === undefined ? true : takesFreeValue(target, root, depth + 1);
+  }
+  if ('enum' in o || 'const' in o) return false;
+  for (const k of ['oneOf', 'anyOf']) {
+    if (Array.isArray(o[k])) return (o[k] as unknown[]).some((b) => takesFreeValue(b, root, depth + 1));
+  }
+  if (o.type === 'array') return takesFreeValue(o.items, root, depth + 1);
+  if (o.type === 'boolean') return false;
+  return true;
 }
 
 function hasEmailFormat(s: unknown): boolean {
@@ -106,7 +133,13 @@ function scalar(v: unknown, field: FieldDisplayLike, enumValues: unknown[], reda
   return redact(v);
 }
 
-function render(v: unknown, field: FieldDisplayLike, valueSchema: unknown, redact: (s: string) => string): string {
+function render(
+  v: unknown,
+  field: FieldDisplayLike,
+  valueSchema: unknown,
+  redact: (s: string) => string,
+  root: Record<string, unknown>,
+): string {
   const enumValues = enumOf(valueSchema);
   if (Array.isArray(v)) {
     if (field.columns && v.some((r) => r && typeof r === 'object')) {
@@ -115,8 +148,8 @@ function render(v: unknown, field: FieldDisplayLike, valueSchema: unknown, redac
           const cells = (field.columns ?? [])
             .map((col) => {
               const colSchema = schemaAt(itemSchemaOf(valueSchema), col.pointer);
-              if (isIdentifyingField(col, colSchema)) return undefined;
-              const answer = render(valueAt(record, col.pointer), col, colSchema, redact);
+              if (isIdentifyingField(col, colSchema, root)) return undefined;
+              const answer = render(valueAt(record, col.pointer), col, colSchema, redact, root);
               return answer ? `${col.label}: ${answer}` : undefined;
             })
             .filter((c): c is string => c !== undefined);
@@ -151,10 +184,10 @@ export function packSections(form: FormForPack, redact: (s: string) => string): 
     title: section.title,
     answers: section.fields.flatMap((field) => {
       const valueSchema = schemaAt(form.schema, field.pointer);
-      if (isIdentifyingField(field, valueSchema)) return [];
+      if (isIdentifyingField(field, valueSchema, form.schema)) return [];
       const value = valueAt(form.answers, field.pointer);
       if (value === undefined || (field.when && value === 'not_applicable')) return [];
-      const answer = render(value, field, valueSchema, redact);
+      const answer = render(value, field, valueSchema, redact, form.schema);
       return answer ? [{ question: field.label, answer }] : [];
     }),
   }));
