@@ -1797,15 +1797,20 @@ export interface components {
          * @description A command on a case. Which are allowed depends on the status, a hold, open flags and the caller: `GET /v1/cases/{caseId}`
          *     lists them in `allowedActions`.
          *
+         *     The panel's own steps (`schedule_for_panel`, `unschedule`, `record_panel_review`) appear in the case history but are
+         *     taken at their own endpoints, never through `POST /v1/cases/{caseId}/actions` (409 `CASE.ACTION_NOT_ALLOWED` there):
+         *     adding the case to a panel meeting's agenda schedules it, removing it unschedules it, and the chair's sign-off of the
+         *     review at a quorate meeting records the panel review.
+         *
          *     | action | from | to |
          *     |---|---|---|
          *     | `request_information` | notified | gathering_information (starts the agency reporting forms clock) |
          *     | `convene_review_meeting` | gathering_information | child_death_review_meeting |
          *     | `mark_ready_for_panel` | gathering_information, child_death_review_meeting | ready_for_panel, once every form requested is submitted, waived or withdrawn (409 `CASE.INFORMATION_OUTSTANDING` lists the rest in `outstanding`) |
-         *     | `schedule_for_panel` | ready_for_panel | scheduled_for_panel |
-         *     | `unschedule` | scheduled_for_panel | ready_for_panel |
-         *     | `record_panel_review` | scheduled_for_panel | reviewed (meets the panel review target) |
-         *     | `close` | reviewed | closed |
+         *     | `schedule_for_panel` | ready_for_panel | scheduled_for_panel (panel step: `POST /v1/panel-meetings/{meetingId}/agenda`) |
+         *     | `unschedule` | scheduled_for_panel | ready_for_panel (panel step: `DELETE /v1/panel-meetings/{meetingId}/agenda/{caseId}`) |
+         *     | `record_panel_review` | scheduled_for_panel | reviewed (meets the panel review target; panel step: `POST /v1/cases/{caseId}/review/sign-off`) |
+         *     | `close` | reviewed | closed, once the review's actions all have an owner (409 `CASE.CLOSURE_BLOCKED` lists `blockers`) and no safeguarding-review flag is open |
          *     | `reopen` | closed (not merged) | gathering_information; `reason` required |
          *     | `place_hold` / `lift_hold` | any open status | unchanged; `holdReason` required to place. A hold blocks progress until lifted. |
          *     | `dismiss_flag` / `restore_flag` | any open status | unchanged; `flagId` required, `reason` required to dismiss |
@@ -1911,7 +1916,9 @@ export interface components {
         /**
          * @description The action is not possible now. `CASE.ACTION_NOT_ALLOWED`: the status, a hold or the case's state does not allow it;
          *     `CASE.BLOCKED_BY_FLAG`: an open flag blocks it (`flag` names it). Both list the actions that are allowed.
-         *     Other codes: `CASE.ALREADY_ASSIGNED`, `CASE.TARGET_MERGED`, `CASE.FLAG_NOT_APPLICABLE`.
+         *     Other codes: `CASE.ALREADY_ASSIGNED`, `CASE.TARGET_MERGED`, `CASE.FLAG_NOT_APPLICABLE`, `CASE.INFORMATION_OUTSTANDING`
+         *     (`outstanding` lists the forms), `CASE.CLOSURE_BLOCKED` (`blockers` lists what the review still needs, each with a
+         *     `code` and a `detail`).
          */
         CaseActionConflict: components["schemas"]["Problem"] & {
             allowedActions?: components["schemas"]["CaseAction"][];
@@ -1919,12 +1926,21 @@ export interface components {
                 id: components["schemas"]["Uuid"];
                 type: string;
             };
+            blockers?: {
+                code: string;
+                detail: string;
+            }[];
         };
         /** @description One entry of the case's append-only action log. */
         CaseHistoryEntry: {
             /** @description Increases with every action recorded. */
             id: number;
-            /** @description A CaseAction, or a system action (`notify`, `attach_notification`, `assign_panel`, `correct_details`, `merged_into`, `absorbed_duplicate`, `duplicate_unmerged`). */
+            /**
+             * @description A CaseAction (the panel's steps included, with `meetingId` and, on `record_panel_review`, the `category` signed
+             *     off), a system action (`notify`, `attach_notification`, `assign_panel`, `correct_details`, `merged_into`,
+             *     `absorbed_duplicate`, `duplicate_unmerged`), or a change another part of the service made to the case
+             *     (`form_requested`, `form_submitted`, `form_request_closed`, `review_updated`, `review_signed_off`).
+             */
             action: string;
             fromStatus: components["schemas"]["CaseStatus"] | null;
             toStatus: components["schemas"]["CaseStatus"];

@@ -8,6 +8,10 @@ import type { CaseStatus, HoldReason } from '../../src/modules/cases/case-status
 import { computeCaseDeadlines, DEFAULT_DEADLINE_RULES } from '../../src/modules/cases/clocks';
 import { londonDateOf, londonLocalInstant } from '../../src/platform/time';
 import { inTransaction } from '../../src/platform/db/transaction';
+import type { Principal } from '../../src/access/principal';
+import { caseFormsPort } from '../../src/modules/agency-forms';
+import { createCasesService, type CasesForPanels, type PanelStep } from '../../src/modules/cases';
+import { caseNotificationsPort } from '../../src/modules/notifications';
 
 /**
  * Test factory for cases, writing the rows the notification intake writes
@@ -322,4 +326,20 @@ export async function caseFingerprint(ds: DataSource, caseId: string): Promise<s
     [caseId],
   );
   return JSON.stringify(r);
+}
+
+/**
+ * Takes a panel step (schedule_for_panel, unschedule, record_panel_review) through the cases module's facade for the
+ * panel's modules (`CasesForPanels.step`), in a transaction of its own: for case tests that need a case moved along
+ * without building a meeting or a signed-off review.
+ */
+export async function takePanelStep(
+  ds: DataSource,
+  p: Principal,
+  caseId: string,
+  step: PanelStep,
+  details: Parameters<CasesForPanels['step']>[4] = {},
+): Promise<{ fromStatus: CaseStatus; toStatus: CaseStatus }> {
+  const cases = createCasesService(ds, { notifications: caseNotificationsPort, forms: caseFormsPort });
+  return inTransaction(ds, (tx) => cases.panels.step(tx, p, caseId, step, details));
 }

@@ -30,7 +30,11 @@ export type CaseChange =
       agencyId: string;
       templateId: string;
       decision: 'withdrawn' | 'waived';
-    };
+    }
+  /** The panel's analysis draft was written (panel-reviews): the SCR-trigger rules read the analysis. */
+  | { kind: 'review_updated'; caseId: string; reviewId: string; revision: number }
+  /** The chair signed the review off at a meeting (the `record_panel_review` step is taken separately). */
+  | { kind: 'review_signed_off'; caseId: string; reviewId: string; revision: number; meetingId: string };
 
 /** The case as it is when a listener runs (locked by the transaction), after the change was recorded. */
 export interface CaseChangeContext {

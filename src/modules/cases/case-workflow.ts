@@ -151,6 +151,24 @@ export function actionFieldErrors(req: CaseActionRequest): { field: string; mess
   return errors;
 }
 
+/**
+ * Steps only the panel takes, each through its own endpoint, never through
+ * `POST /v1/cases/{id}/actions`: a case is scheduled by adding it to a
+ * meeting's agenda and taken off by removing it (the panel-meetings module),
+ * and reviewed by the chair's sign-off at a quorate meeting (panel-reviews).
+ * Those modules take them through `CasesForPanels.step`.
+ */
+export const PANEL_STEPS = ['schedule_for_panel', 'unschedule', 'record_panel_review'] as const satisfies readonly CaseAction[];
+export type PanelStep = (typeof PANEL_STEPS)[number];
+export const isPanelStep = (a: CaseAction): a is PanelStep => (PANEL_STEPS as readonly CaseAction[]).includes(a);
+
+/** Where each panel step is taken instead, for the 409 of the generic endpoint. */
+export const PANEL_STEP_ENDPOINTS: Record<PanelStep, string> = {
+  schedule_for_panel: 'POST /v1/panel-meetings/{meetingId}/agenda',
+  unschedule: 'DELETE /v1/panel-meetings/{meetingId}/agenda/{caseId}',
+  record_panel_review: 'POST /v1/cases/{caseId}/review/sign-off',
+};
+
 /** What the workflow needs to know about a case. */
 export interface CaseSnapshot {
   status: CaseStatus;

@@ -1,6 +1,6 @@
 import { badRequest, conflict, notFound } from '../../platform/http/problem';
 import type { CaseAction } from './case-workflow';
-import type { OutstandingForm } from './cases.ports';
+import type { ClosureBlocker, OutstandingForm } from './cases.ports';
 
 // One message for "does not exist" and "not yours": a 404 must not confirm that a case exists.
 export const caseNotFound = () => notFound('The case', 'CASE.NOT_FOUND');
@@ -34,3 +34,12 @@ export const informationOutstanding = (outstanding: readonly OutstandingForm[], 
     `${outstanding.length} requested form${outstanding.length === 1 ? ' is' : 's are'} still outstanding: each must be submitted, waived or withdrawn before the case is ready for panel.`,
     { outstanding, allowedActions },
   );
+export const closureBlocked = (blockers: readonly ClosureBlocker[], allowedActions: CaseAction[]) =>
+  conflict('CASE.CLOSURE_BLOCKED', `The case cannot be closed yet: ${blockers.map((b) => b.detail).join(' ')}`, {
+    blockers,
+    allowedActions,
+  });
+export const panelStepElsewhere = (action: CaseAction, endpoint: string, allowedActions: CaseAction[]) =>
+  conflict('CASE.ACTION_NOT_ALLOWED', `${action} is taken by the panel at ${endpoint}, not through this endpoint.`, {
+    allowedActions,
+  });

@@ -63,3 +63,20 @@ export interface OutstandingForm {
   templateId: string;
   dueDate: string;
 }
+
+/**
+ * What the cases module asks the panel-reviews module, which owns the review's actions and recommendations, before
+ * a case is closed: why it cannot be yet (e.g. an action without an owner). app.ts wires it, so the cases module never
+ * imports panel-reviews (which imports the cases module).
+ */
+export interface CaseReviewPort {
+  /** Empty when the review side allows closing. */
+  closureBlockers(tx: Tx, caseId: string): Promise<ClosureBlocker[]>;
+}
+
+export interface ClosureBlocker {
+  /** Stable, e.g. `REVIEW.ACTION_WITHOUT_OWNER`. */
+  code: string;
+  /** In words, without personal data. */
+  detail: string;
+}

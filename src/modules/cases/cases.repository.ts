@@ -523,6 +523,12 @@ export async function lockCaseForChange(tx: Tx, id: string): Promise<CaseRow | u
   return rows[0];
 }
 
+/** The case row, unscoped and unlocked: for a module that has already checked the caller's scope (the pack's redaction). */
+export async function caseById(tx: Tx, id: string): Promise<CaseRow | undefined> {
+  const { rows } = await sql<CaseRow>(tx, `SELECT ${columnsOf(tx, CaseEntity, 'c')} FROM cases c WHERE c.id = $1`, [id]);
+  return rows[0];
+}
+
 /** Appends a log entry for a change another module made (see lockCaseForChange), keeping the status. */
 export async function insertChangeEntry(
   tx: Tx,

@@ -4,7 +4,7 @@ import type { Tx } from '../../platform/db/transaction';
 import type { Page } from '../../platform/http/pagination';
 import type { CaseActionRequest } from './case-workflow';
 import type { CaseChangeListener } from './case-changes';
-import type { CaseFormsPort, CaseNotificationsPort } from './cases.ports';
+import type { CaseFormsPort, CaseNotificationsPort, CaseReviewPort } from './cases.ports';
 import * as cases from './cases.repository';
 import type { CaseHistoryEntry, CaseListQuery, CaseNotificationView, CaseSummary, CaseUpdate, CaseView } from './cases.types';
 import { DEFAULT_DEADLINE_RULES, type DeadlineRule } from './clocks';
@@ -13,6 +13,7 @@ import type { CasesDeps } from './use-cases/case-command';
 import { caseHistory, caseNotifications } from './use-cases/case-history';
 import { casesForForms, type CasesForForms } from './use-cases/forms-support';
 import { getCase } from './use-cases/get-case';
+import { casesForPanels, type CasesForPanels } from './use-cases/panel-support';
 import { listCases } from './use-cases/list-cases';
 import { attachNotification, createFromNotification, type CaseFromNotification, type NotificationForCase } from './use-cases/open-case';
 import { updateCase } from './use-cases/update-case';
@@ -49,6 +50,8 @@ export interface CasesServiceOptions {
   notifications: CaseNotificationsPort;
   /** The agency-forms module's side: requests still outstanding (app.ts wires it). */
   forms?: CaseFormsPort;
+  /** The panel-reviews module's side: what still stops a case closing (app.ts wires it). */
+  review?: CaseReviewPort;
   /** What runs inside the transaction of every change another module makes to a case (case-changes.ts). */
   listeners?: readonly CaseChangeListener[];
 }
@@ -56,13 +59,14 @@ export interface CasesServiceOptions {
 export function createCasesService(
   ds: DataSource,
   opts: CasesServiceOptions,
-): CasesService & { intake: CasesIntake; forms: CasesForForms } {
+): CasesService & { intake: CasesIntake; forms: CasesForForms; panels: CasesForPanels } {
   const deps: CasesDeps = {
     ds,
     rules: opts.rules ?? DEFAULT_DEADLINE_RULES,
     now: opts.now ?? (() => new Date()),
     notifications: opts.notifications,
     forms: opts.forms,
+    review: opts.review,
   };
   return {
     list: (p, q) => listCases(deps, p, q),
@@ -78,5 +82,6 @@ export function createCasesService(
       attachNotification,
     },
     forms: casesForForms(deps, opts.listeners ?? []),
+    panels: casesForPanels(deps, opts.listeners ?? []),
   };
 }

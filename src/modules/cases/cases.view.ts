@@ -162,6 +162,11 @@ const PAYLOAD_KEYS_FOR_ALL = new Set([
   'changes',
   'metDeadlines',
   'startedDeadlines',
+  'meetingId',
+  'reviewId',
+  'revision',
+  'category',
+  'categoryFrom',
 ]);
 const PAYLOAD_FREE_TEXT = new Set(['reason', 'note']);
 

@@ -3,15 +3,33 @@ import * as entities from './entities';
 
 export { createCasesService, type CasesService, type CasesServiceOptions, type CasesIntake } from './cases.service';
 export { casesRouter } from './cases.routes';
-export type { CaseNotificationsPort, CaseNotificationRow, NotificationSummary, CaseFormsPort, OutstandingForm } from './cases.ports';
+export type {
+  CaseNotificationsPort,
+  CaseNotificationRow,
+  NotificationSummary,
+  CaseFormsPort,
+  OutstandingForm,
+  CaseReviewPort,
+  ClosureBlocker,
+} from './cases.ports';
 export type { CaseChange, CaseChangeContext, CaseChangeListener } from './case-changes';
 export type { CasesForForms, CaseForForms } from './use-cases/forms-support';
+export type { CasesForPanels, CaseForPanel, ChildIdentityForRedaction } from './use-cases/panel-support';
 export type { CaseOnRecord } from './cases.repository';
 export type { CaseFromNotification, NotificationForCase, IntakeActor, IntakeFlag } from './use-cases/open-case';
 export { canIdentifyChild, canSeeCase, caseScopeSql, identifiableCaseScopeSql } from './case-scope';
 export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from './case-status';
 export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';
-export { ALLOWED_ACTIONS_BY_STATUS, CASE_ACTIONS, FLAG_BLOCKS, allowedActions, evaluateAction, type CaseAction } from './case-workflow';
+export {
+  ALLOWED_ACTIONS_BY_STATUS,
+  CASE_ACTIONS,
+  FLAG_BLOCKS,
+  PANEL_STEPS,
+  allowedActions,
+  evaluateAction,
+  type CaseAction,
+  type PanelStep,
+} from './case-workflow';
 export { computeCaseDeadlines, DEFAULT_DEADLINE_RULES, loadDeadlineRules, DeadlineRulesError, type DeadlineRule } from './clocks';
 export * from './entities';
 

@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../support/app';
-import { attachNotification, caseFingerprint, insertCase, insertFlag, seedCaseWorld, type CaseWorld } from '../../support/cases';
+import {
+  attachNotification,
+  caseFingerprint,
+  insertCase,
+  insertFlag,
+  seedCaseWorld,
+  takePanelStep,
+  type CaseWorld,
+} from '../../support/cases';
 import { as, principal } from '../../support/principals';
 
 // Who may call POST /v1/cases/{caseId}/actions:
@@ -20,7 +28,11 @@ beforeEach(async () => {
   w = await seedCaseWorld(t.ds);
 });
 
-const coordinator = () => as(principal('cdop_coordinator', { panelIds: [w.panels.wor.id] }));
+const coordinatorOf = () => principal('cdop_coordinator', { panelIds: [w.panels.wor.id] });
+const coordinator = () => as(coordinatorOf());
+const PANEL_STEPS = ['schedule_for_panel', 'unschedule', 'record_panel_review'] as const;
+type PanelStepName = (typeof PANEL_STEPS)[number];
+const isPanelStepName = (a: string): a is PanelStepName => (PANEL_STEPS as readonly string[]).includes(a);
 const act = (id: string, body: object, who = coordinator()) => request(t.app).post(`/v1/cases/${id}/actions`).set(who).send(body);
 const worCase = (over: Partial<Parameters<typeof insertCase>[1]> = {}) =>
   insertCase(t.ds, {
@@ -51,9 +63,19 @@ describe('the review, step by step', () => {
       ['record_panel_review', 'reviewed'],
       ['close', 'closed'],
     ];
+    const meetingId = '6f1d3c1e-3f7b-4c55-9a57-6c1b7c0c2a10';
     let version = 1;
     for (const [action, status] of steps) {
-      const res = await act(c.id, { action });
+      // The panel's own steps are taken by the meetings and the review sign-off, through the cases module's facade.
+      if (isPanelStepName(action))
+        await takePanelStep(
+          t.ds,
+          coordinatorOf(),
+          c.id,
+          action,
+          action === 'record_panel_review' ? { meetingId, category: 5 } : { meetingId },
+        );
+      const res = isPanelStepName(action) ? await request(t.app).get(`/v1/cases/${c.id}`).set(coordinator()) : await act(c.id, { action });
       expect(res.status).toBe(200);
       expect(res.body.status).toBe(status);
       expect(res.body.version).toBe(++version);
@@ -76,7 +98,13 @@ describe('the review, step by step', () => {
       ['notify', null, 'notified'],
       ...steps.map(([a, to], i) => [a, i === 0 ? 'notified' : steps[i - 1]![1], to]),
     ]);
-    expect(log.find((h) => h.action === 'record_panel_review')!.payload).toEqual({ metDeadlines: ['panel_review_target'] });
+    expect(log.find((h) => h.action === 'record_panel_review')!.payload).toEqual({
+      meetingId,
+      category: 5,
+      categoryFrom: null,
+      metDeadlines: ['panel_review_target'],
+    });
+    expect(closed.body.category).toBe(5);
     const audits = await t.ds.query(`SELECT details FROM audit_events WHERE action = 'case.action' AND resource_id = $1 ORDER BY id`, [
       c.id,
     ]);
@@ -86,7 +114,7 @@ describe('the review, step by step', () => {
   it('when a step is skipped, then 409 CASE.ACTION_NOT_ALLOWED lists the allowed actions, nothing is written and the refusal is audited', async () => {
     const c = await worCase();
     const before = await caseFingerprint(t.ds, c.id);
-    const res = await act(c.id, { action: 'schedule_for_panel' });
+    const res = await act(c.id, { action: 'mark_ready_for_panel' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'CASE.ACTION_NOT_ALLOWED', allowedActions: ['request_information', 'place_hold'] });
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -95,10 +123,35 @@ describe('the review, step by step', () => {
     expect(denied).toEqual({ outcome: 'denied', reason: 'CASE.ACTION_NOT_ALLOWED' });
   });
 
-  it('when a scheduled case is unscheduled, then it is ready for panel again', async () => {
+  it('when a scheduled case is unscheduled by the panel, then it is ready for panel again', async () => {
     const c = await worCase({ status: 'scheduled_for_panel' });
-    const res = await act(c.id, { action: 'unschedule', reason: 'Panel meeting cancelled' });
-    expect(res.body.status).toBe('ready_for_panel');
+    expect(await takePanelStep(t.ds, coordinatorOf(), c.id, 'unschedule', { reason: 'Panel meeting cancelled' })).toEqual({
+      fromStatus: 'scheduled_for_panel',
+      toStatus: 'ready_for_panel',
+    });
+    expect((await history(c.id)).at(-1)).toMatchObject({ action: 'unschedule', payload: { reason: 'Panel meeting cancelled' } });
+  });
+
+  it.each(PANEL_STEPS.map((a) => [a]))(
+    'when the panel step %s is sent to the actions endpoint, then 409 CASE.ACTION_NOT_ALLOWED names its own endpoint and nothing is written',
+    async (action) => {
+      const status = action === 'schedule_for_panel' ? 'ready_for_panel' : 'scheduled_for_panel';
+      const c = await worCase({ status });
+      const before = await caseFingerprint(t.ds, c.id);
+      const res = await act(c.id, { action });
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('CASE.ACTION_NOT_ALLOWED');
+      expect(res.body.detail).toMatch(action === 'record_panel_review' ? /review\/sign-off/ : /panel-meetings/);
+      expect(res.body.allowedActions).not.toContain(action);
+      expect(await caseFingerprint(t.ds, c.id)).toBe(before);
+      const got = await request(t.app).get(`/v1/cases/${c.id}`).set(coordinator());
+      expect(got.body.allowedActions).toEqual(['place_hold']);
+    },
+  );
+
+  it("when a case outside the caller's panels is sent a panel step, then 404 (not 409: the case is not theirs to know of)", async () => {
+    const c = await insertCase(t.ds, { panelId: w.panels.her.id, notifierAgencyId: w.agencies.hospital, status: 'ready_for_panel' });
+    expect((await act(c.id, { action: 'schedule_for_panel' })).status).toBe(404);
   });
 
   it('when a closed case is reopened, then a reason is required and it goes back to gathering information', async () => {
@@ -127,14 +180,13 @@ describe('holds', () => {
       hold: { reason: 'criminal_proceedings', since: expect.any(String) },
       allowedActions: ['lift_hold'],
     });
-    const blocked = await act(c.id, { action: 'schedule_for_panel' });
-    expect(blocked.status).toBe(409);
-    expect(blocked.body).toMatchObject({ code: 'CASE.ACTION_NOT_ALLOWED', allowedActions: ['lift_hold'] });
-    expect(blocked.body.detail).toContain('criminal_proceedings');
+    const blocked = await takePanelStep(t.ds, coordinatorOf(), c.id, 'schedule_for_panel').catch((e: unknown) => e);
+    expect(blocked).toMatchObject({ status: 409, code: 'CASE.ACTION_NOT_ALLOWED', extensions: { allowedActions: ['lift_hold'] } });
+    expect((blocked as Error & { detail: string }).detail).toContain('criminal_proceedings');
     expect((await act(c.id, { action: 'place_hold', holdReason: 'awaiting_inquest' })).status).toBe(409);
     const lifted = await act(c.id, { action: 'lift_hold', reason: 'Trial concluded' });
     expect(lifted.body).toMatchObject({ hold: null, status: 'ready_for_panel' });
-    expect((await act(c.id, { action: 'schedule_for_panel' })).body.status).toBe('scheduled_for_panel');
+    expect((await takePanelStep(t.ds, coordinatorOf(), c.id, 'schedule_for_panel')).toStatus).toBe('scheduled_for_panel');
     expect((await history(c.id)).filter((h) => h.action.endsWith('_hold')).map((h) => h.payload.holdReason)).toEqual([
       'criminal_proceedings',
       'criminal_proceedings',
@@ -401,7 +453,10 @@ describe('concurrency', () => {
   it('when conflicting steps race (schedule vs hold), then the outcome is one consistent state', async () => {
     const c = await worCase({ status: 'ready_for_panel' });
     const [s, h] = await Promise.all([
-      act(c.id, { action: 'schedule_for_panel' }),
+      takePanelStep(t.ds, coordinatorOf(), c.id, 'schedule_for_panel').then(
+        () => ({ status: 200, body: {} as { code?: string } }),
+        (e: { status: number; code: string }) => ({ status: e.status, body: { code: e.code } }),
+      ),
       act(c.id, { action: 'place_hold', holdReason: 'awaiting_inquest' }),
     ]);
     expect(h.status).toBe(200); // a hold can be placed whether or not the case was scheduled first

@@ -7,10 +7,13 @@ import {
   actionFieldErrors,
   CLOCKS_STARTED_BY_ACTION,
   DEADLINES_MET_ON_ENTERING,
+  isPanelStep,
   NEXT_STATUS,
+  PANEL_STEP_ENDPOINTS,
   type CaseActionRequest,
+  type PanelStep,
 } from '../case-workflow';
-import { caseNotFound, flagNotApplicable, informationOutstanding, unknownFlag } from '../cases.errors';
+import { caseNotFound, closureBlocked, flagNotApplicable, informationOutstanding, panelStepElsewhere, unknownFlag } from '../cases.errors';
 import * as cases from '../cases.repository';
 import type { CaseView } from '../cases.types';
 import { computeCaseDeadlines } from '../clocks';
@@ -48,18 +51,37 @@ function perform(deps: CasesDeps, tx: Tx, p: Principal, id: string, req: CaseAct
     case 'unmerge':
       return unmergeDuplicate(deps, tx, p, id, req);
     default:
+      if (isPanelStep(req.action)) return refusePanelStep(tx, p, id, req.action);
       return changeStatus(deps, tx, p, id, req, at);
   }
 }
 
-/** A step along the review: the status moves, clocks are met or started as the workflow says. */
-async function changeStatus(deps: CasesDeps, tx: Tx, p: Principal, id: string, req: CaseActionRequest, at: Date): Promise<AuditEntry[]> {
+/** The panel's own steps have their own endpoints (PANEL_STEPS); a case outside the caller's scope is still 404. */
+async function refusePanelStep(tx: Tx, p: Principal, id: string, action: PanelStep): Promise<never> {
+  const row = await lockOne(tx, p, id);
+  throw panelStepElsewhere(action, PANEL_STEP_ENDPOINTS[action], actionsFor(p, snapshotOf(row, await cases.flagsOf(tx, p, id))));
+}
+
+/**
+ * A step along the review: the status moves, clocks are met or started as the workflow says. `step` carries what a
+ * panel step adds (the meeting, the category the panel signed off), recorded in the log entry.
+ */
+export async function changeStatus(
+  deps: CasesDeps,
+  tx: Tx,
+  p: Principal,
+  id: string,
+  req: CaseActionRequest,
+  at: Date,
+  step: { meetingId?: string; category?: number } = {},
+): Promise<AuditEntry[]> {
   const row = await lockOne(tx, p, id);
   const flags = await cases.flagsOf(tx, p, id);
   guard(p, row, flags, req.action);
   const to = NEXT_STATUS[req.action] as CaseStatus;
   // Taking a case off an agenda (unschedule) also leads to ready_for_panel, and must stay possible whatever is outstanding.
   if (req.action === 'mark_ready_for_panel') await requireNothingOutstanding(deps, tx, p, row, flags);
+  if (req.action === 'close') await requireClosable(deps, tx, p, row, flags);
   const met = await cases.meetDeadlines(tx, p, id, DEADLINES_MET_ON_ENTERING[to] ?? [], at);
   const event = CLOCKS_STARTED_BY_ACTION[req.action];
   const started = event
@@ -78,13 +100,19 @@ async function changeStatus(deps: CasesDeps, tx: Tx, p: Principal, id: string, r
     action: req.action,
     fromStatus: row.status,
     toStatus: to,
-    payload: { ...textOf(req), ...(met.length ? { metDeadlines: met } : {}), ...(started.length ? { startedDeadlines: started } : {}) },
+    payload: {
+      ...textOf(req),
+      ...step,
+      ...(step.category !== undefined && step.category !== row.category ? { categoryFrom: row.category } : {}),
+      ...(met.length ? { metDeadlines: met } : {}),
+      ...(started.length ? { startedDeadlines: started } : {}),
+    },
   });
-  await cases.updateCase(tx, p, id, { status: to });
+  await cases.updateCase(tx, p, id, { status: to, ...(step.category !== undefined ? { category: step.category } : {}) });
   return [
     caseEvent(id, {
       action: 'case.action',
-      details: { action: req.action, fromStatus: row.status, toStatus: to, metDeadlines: met, startedDeadlines: started },
+      details: { action: req.action, fromStatus: row.status, toStatus: to, metDeadlines: met, startedDeadlines: started, ...step },
     }),
   ];
 }
@@ -103,6 +131,19 @@ async function requireNothingOutstanding(
   const outstanding = (await deps.forms?.outstandingOf(tx, row.id)) ?? [];
   if (!outstanding.length) return;
   throw informationOutstanding(outstanding, actionsFor(p, snapshotOf(row, flags)));
+}
+
+/** A case closes only when the review side has nothing left to settle (CaseReviewPort: e.g. an action without an owner). */
+async function requireClosable(
+  deps: CasesDeps,
+  tx: Tx,
+  p: Principal,
+  row: Awaited<ReturnType<typeof lockOne>>,
+  flags: Awaited<ReturnType<typeof cases.flagsOf>>,
+): Promise<void> {
+  const blockers = (await deps.review?.closureBlockers(tx, row.id)) ?? [];
+  if (!blockers.length) return;
+  throw closureBlocked(blockers, actionsFor(p, snapshotOf(row, flags)));
 }
 
 /** Placing or lifting a hold (awaiting an inquest, criminal proceedings, a safeguarding review). */

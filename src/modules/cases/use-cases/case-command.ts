@@ -4,9 +4,9 @@ import { runAuditedCommand, type AuditEntry } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import { badRequest } from '../../../platform/http/problem';
 import { canIdentifyChild } from '../case-scope';
-import { allowedActions, evaluateAction, type CaseAction, type CaseActionRequest, type CaseSnapshot } from '../case-workflow';
+import { allowedActions, evaluateAction, isPanelStep, type CaseAction, type CaseActionRequest, type CaseSnapshot } from '../case-workflow';
 import { actionNotAllowed, blockedByFlag, caseNotFound } from '../cases.errors';
-import type { CaseFormsPort, CaseNotificationsPort } from '../cases.ports';
+import type { CaseFormsPort, CaseNotificationsPort, CaseReviewPort } from '../cases.ports';
 import * as cases from '../cases.repository';
 import type { CaseRow, FlagRow } from '../cases.repository';
 import type { CaseView } from '../cases.types';
@@ -21,6 +21,8 @@ export interface CasesDeps {
   notifications: CaseNotificationsPort;
   /** Absent only where no agency-forms module is wired (some unit tests): then nothing is outstanding. */
   forms?: CaseFormsPort;
+  /** Absent where no panel-reviews module is wired: then nothing but the workflow blocks closing. */
+  review?: CaseReviewPort;
 }
 
 export const caseEvent = (id: string, e: Omit<AuditEntry, 'resourceType' | 'resourceId'>): AuditEntry => ({
@@ -50,9 +52,12 @@ export function snapshotOf(row: CaseRow, flags: readonly FlagRow[]): CaseSnapsho
   };
 }
 
-/** The actions the caller may take on the case now. */
+/**
+ * The actions the caller may take on the case now through `POST /v1/cases/{id}/actions`: the panel's own steps
+ * (PANEL_STEPS) are taken at their own endpoints, so they are never listed here.
+ */
 export function actionsFor(p: Principal, snapshot: CaseSnapshot): CaseAction[] {
-  return p.permissions.has('cases:write') ? allowedActions(snapshot) : [];
+  return p.permissions.has('cases:write') ? allowedActions(snapshot).filter((a) => !isPanelStep(a)) : [];
 }
 
 /** Refuses the action with the 409 the workflow gives, listing what is allowed. */

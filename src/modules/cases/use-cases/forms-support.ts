@@ -60,7 +60,7 @@ const forForms = (r: CaseRow): CaseForForms => ({
  * "gathering information" and the agency reporting forms clock starts, when
  * the workflow allows it (not on hold, assigned to a panel).
  */
-async function recordCaseChange(
+export async function recordCaseChange(
   deps: CasesDeps,
   listeners: readonly CaseChangeListener[],
   tx: Tx,
