@@ -21,7 +21,7 @@ import { withServedTokenUrls } from './platform/http/served-contract';
 import { rejectUnsafeText } from './platform/http/text-safety';
 import type { Logger } from './platform/logger';
 import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './modules/agency-forms';
-import { casePacksRouter, createCasePacksService, interimPackCases } from './modules/case-packs';
+import { casePacksRouter, createCasePacksService } from './modules/case-packs';
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
@@ -169,7 +169,7 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
   );
-  app.use(casePacksRouter(createCasePacksService(deps.dataSource, { cases: interimPackCases })));
+  app.use(casePacksRouter(createCasePacksService(deps.dataSource, { cases: cases.panels })));
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

@@ -1,7 +1,7 @@
 // The anonymised case pack (issue 13): read through the cases, notifications, agency-forms and users modules; owns no table.
 export { createCasePacksService, type CasePacksService, type CasePacksServiceOptions } from './case-packs.service';
 export { casePacksRouter } from './case-packs.routes';
-export type { PackCasesPort, PackCase, IsRecused } from './use-cases/deps';
+export type { PackCasesPort, IsRecused } from './use-cases/deps';
 export { DEATH_CATEGORIES, categoryOf, isDeathCategory, type DeathCategory } from './categories';
 export {
   createRedactor,
@@ -13,4 +13,3 @@ export {
   type KnownPerson,
   type Relationship,
 } from './redact';
-export { interimPackCases } from './interim-cases';
