@@ -13,6 +13,7 @@ import { AgencyForms1796059624343 } from './1796059624343-agency-forms';
 import { OutboxAndScheduledRuns1796060221629 } from './1796060221629-outbox-and-scheduled-runs';
 import { FormRequestChasing1796062094744 } from './1796062094744-form-request-chasing';
 import { FormAttachments1796064310041 } from './1796064310041-form-attachments';
+import { PanelMeetings1796069094970 } from './1796069094970-panel-meetings';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   OutboxAndScheduledRuns1796060221629,
   FormRequestChasing1796062094744,
   FormAttachments1796064310041,
+  PanelMeetings1796069094970,
 ];

@@ -25,6 +25,7 @@ import { casePacksRouter, createCasePacksService } from './modules/case-packs';
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
 import { caseNotificationsPort, createNotificationsService, notificationsRouter } from './modules/notifications';
+import { createPanelMeetingsService, isRecused, panelMeetingsRouter } from './modules/panel-meetings';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -169,7 +170,8 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
   );
-  app.use(casePacksRouter(createCasePacksService(deps.dataSource, { cases: cases.panels })));
+  app.use(panelMeetingsRouter(createPanelMeetingsService(deps.dataSource, { cases: cases.panels })));
+  app.use(casePacksRouter(createCasePacksService(deps.dataSource, { cases: cases.panels, isRecused })));
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

@@ -8,6 +8,7 @@ import { AGENCY_FORMS_ENTITIES } from './modules/agency-forms';
 import { CASES_ENTITIES } from './modules/cases';
 import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/directory';
 import { NotificationEntity } from './modules/notifications';
+import { PANEL_MEETINGS_ENTITIES } from './modules/panel-meetings';
 import { UserEntity } from './modules/users';
 import { RateLimitEntity } from './platform/http/rate-limit.entity';
 import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
@@ -30,6 +31,7 @@ export const ENTITIES = [
   ...CASES_ENTITIES,
   NotificationEntity,
   ...AGENCY_FORMS_ENTITIES,
+  ...PANEL_MEETINGS_ENTITIES,
   IdempotencyKeyEntity,
   RateLimitEntity,
   OutboxMessageEntity,

@@ -17,7 +17,10 @@ export const PERMISSIONS = [
   'forms:read',
   'forms:write',
   'form-templates:write',
+  'meetings:read',
+  'meetings:write',
   'reviews:read',
+  'reviews:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1157,6 +1157,257 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/panels/{panelId}/quorum": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The quorum rule of a panel
+         * @description The rule that decides whether a meeting of the panel is quorate: the panel's own, or the default (the chair, and a member for each of health, police, social care and public health, at least 5 present) while it has set none. The panel's coordinators, chairs and members; any other panel is 404.
+         */
+        get: operations["getPanelQuorum"];
+        /**
+         * Set the quorum rule of a panel
+         * @description CDOP coordinators of the panel (another panel is 404). Replaces the panel's rule; it applies to every meeting from then on, including the quorum shown for meetings already scheduled. Audited.
+         */
+        put: operations["setPanelQuorum"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panel-meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Panel meetings
+         * @description The meetings of the caller's panels, earliest first; filter by `panelId` and by when they start (`from`, `to`); page with `cursor`. Audited.
+         */
+        get: operations["listPanelMeetings"];
+        put?: never;
+        /**
+         * Schedule a panel meeting
+         * @description CDOP coordinators of the panel (another panel is 404): when it starts, and either a `location` or `online: true` with an optional joining link (400 naming the field otherwise). Members are invited and cases put on the agenda afterwards. Audited.
+         */
+        post: operations["schedulePanelMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panel-meetings/{meetingId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A panel meeting, with its members, agenda and quorum
+         * @description The panel's coordinators, chairs and members; anyone else gets 404. The quorum is the meeting's as it stands (for one case, members recused from it do not count). The ETag is needed to change it. Audited.
+         */
+        get: operations["getPanelMeeting"];
+        /**
+         * Change a scheduled meeting
+         * @description CDOP coordinators of the panel: when and where (a `location`, or online). Only while scheduled (409 once held or cancelled). Needs `If-Match` (428 without, 412 when it changed). Audited.
+         */
+        put: operations["updatePanelMeeting"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panel-meetings/{meetingId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a meeting
+         * @description CDOP coordinators of the panel, with a reason, while it is scheduled (409 otherwise). Every case on its agenda not yet reviewed is taken off (the case goes back to ready for panel). Audited.
+         */
+        post: operations["cancelPanelMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panel-meetings/{meetingId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite a member to a meeting
+         * @description CDOP coordinators of the panel. The person must be a panel member, chair or coordinator of the meeting's panel (400 `MEETING.NOT_A_PANEL_MEMBER` otherwise); only a chair sits as `chair`. Someone already invited: 409. Not on a cancelled meeting (409). Audited.
+         */
+        post: operations["invitePanelMeetingMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panel-meetings/{meetingId}/members/{userId}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+                /** @description The user's id (from `GET /v1/users`). */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record whether a member attended
+         * @description CDOP coordinators of the panel, for someone invited (404 otherwise). The first member recorded `present` marks a scheduled meeting held. Not on a cancelled meeting (409). Audited.
+         */
+        put: operations["recordPanelMeetingAttendance"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panel-meetings/{meetingId}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a case on the agenda
+         * @description CDOP coordinators of the panel. Only a case of the meeting's panel (404 for a case you cannot see) that is ready for panel (409 `AGENDA.CASE_NOT_READY`, or the workflow's own 409s: a hold, a flag), on a meeting not cancelled (409 `MEETING.CANCELLED`). The case moves to scheduled for panel in the same transaction, with the meeting in its history. Audited.
+         */
+        post: operations["addPanelMeetingAgendaItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panel-meetings/{meetingId}/agenda/{caseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a case off the agenda
+         * @description CDOP coordinators of the panel, for a case on the agenda not yet reviewed (404 otherwise), with an optional reason. The case goes back to ready for panel, the reason in its history. Audited.
+         */
+        delete: operations["removePanelMeetingAgendaItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/recusals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The conflicts of interest declared for a case
+         * @description The case's panel (coordinators, chairs, members; 404 otherwise). The reason is shown to coordinators and to the member recused; null for others. Audited.
+         */
+        get: operations["listCaseRecusals"];
+        put?: never;
+        /**
+         * Declare a conflict of interest
+         * @description A panel member or chair declares their own conflict (no `userId`); a CDOP coordinator may record one for a named member of the case's panel (`userId`; 403 for anyone else naming another person). The member is recused for good: they do not count towards the case's quorum. A second declaration for the same member is 409. Audited (`case.recusal.declared`); the reason is never logged.
+         */
+        post: operations["declareCaseRecusal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/review-meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The case's Child Death Review Meetings
+         * @description The case's panel (coordinators, chairs, members; 404 otherwise). Audited.
+         */
+        get: operations["listCaseReviewMeetings"];
+        put?: never;
+        /**
+         * Record a Child Death Review Meeting
+         * @description The local professionals' meeting for the case (not the panel): the date, the agencies present with each one's role, whether the post-mortem report was available, and the draft analysis for the panel. The case's coordinators, chairs and members. Agencies must exist (400 naming the field); the date may not be in the future. The case's status is left as it is (the workflow steps stay with the coordinator). Audited.
+         */
+        post: operations["recordCaseReviewMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{caseId}/pack": {
         parameters: {
             query?: never;
@@ -1179,8 +1430,9 @@ export interface paths {
          *
          *     Choose the format with `Accept`: `application/json` (the default, and for `*\/*`) or `application/pdf` (a
          *     readable document marked OFFICIAL-SENSITIVE at the top and bottom of every page); anything else is 406. The
-         *     case's CDOP coordinators, panel chairs and panel members; a case of another panel is 404. Every read is
-         *     audited (`case.pack.read`, with the format).
+         *     case's CDOP coordinators, panel chairs and panel members; a case of another panel is 404. A member who has
+         *     declared a conflict of interest for the case (`POST /v1/cases/{caseId}/recusals`) is refused with 403
+         *     `REVIEW.RECUSED`. Every read is audited (`case.pack.read`, with the format), and so is every refusal.
          */
         get: operations["getCasePack"];
         put?: never;
@@ -2360,6 +2612,334 @@ export interface components {
         FormAttachmentList: {
             items: components["schemas"]["FormAttachment"][];
         };
+        /** @description The quorum rule that applies to a panel's meetings: its own, or the default (`isDefault`). */
+        QuorumRule: {
+            panelId: components["schemas"]["Uuid"];
+            /** @description The chair must be present. */
+            chairRequired: boolean;
+            /** @description Members needed present per capacity. */
+            capacities: {
+                /** @description At least this many present for health. */
+                health?: number;
+                /** @description At least this many present for designated doctor. */
+                designated_doctor?: number;
+                /** @description At least this many present for police. */
+                police?: number;
+                /** @description At least this many present for social care. */
+                social_care?: number;
+                /** @description At least this many present for public health. */
+                public_health?: number;
+                /** @description At least this many present for education. */
+                education?: number;
+                /** @description At least this many present for lay member. */
+                lay_member?: number;
+                /** @description At least this many present for other. */
+                other?: number;
+            };
+            /** @description At least this many present in all. */
+            minimumPresent: number;
+            /** @description True while the panel has not set a rule: the default applies (chair, health, police, social care and public health, at least 5 present). */
+            isDefault: boolean;
+            /** @description The rule that evaluates it. */
+            ruleId: string;
+            /** @description The rule's version. */
+            ruleVersion: number;
+        };
+        /** @description A panel's quorum rule: the chair, at least N members present in each named capacity, and a minimum present in all. */
+        QuorumRuleUpdate: {
+            /** @description The chair must be present. */
+            chairRequired: boolean;
+            /** @description Members needed present per capacity; capacities left out need none. */
+            capacities: {
+                /** @description At least this many present for health. */
+                health?: number;
+                /** @description At least this many present for designated doctor. */
+                designated_doctor?: number;
+                /** @description At least this many present for police. */
+                police?: number;
+                /** @description At least this many present for social care. */
+                social_care?: number;
+                /** @description At least this many present for public health. */
+                public_health?: number;
+                /** @description At least this many present for education. */
+                education?: number;
+                /** @description At least this many present for lay member. */
+                lay_member?: number;
+                /** @description At least this many present for other. */
+                other?: number;
+            };
+            /** @description At least this many present, whatever their capacity (the chair included). */
+            minimumPresent: number;
+        };
+        /** @description A meeting in a list. */
+        PanelMeetingSummary: {
+            id: components["schemas"]["Uuid"];
+            panelId: components["schemas"]["Uuid"];
+            /** @description Its title, if any. */
+            title: string | null;
+            /**
+             * Format: date-time
+             * @description When it starts.
+             */
+            startsAt: string;
+            /** @description Where, unless online. */
+            location: string | null;
+            /** @description Held online. */
+            online: boolean;
+            /** @description How to join an online meeting. */
+            joiningLink: string | null;
+            /**
+             * @description Scheduled; held (a member was recorded present); or cancelled.
+             * @enum {string}
+             */
+            status: "scheduled" | "held" | "cancelled";
+        };
+        /** @description A page of meetings, earliest first. */
+        PanelMeetingPage: {
+            items: components["schemas"]["PanelMeetingSummary"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description A meeting to schedule: either a `location`, or `online: true` with an optional joining link. */
+        PanelMeetingCreate: {
+            panelId: components["schemas"]["Uuid"];
+            /** @description A title for the meeting (optional). */
+            title?: string | null;
+            /**
+             * Format: date-time
+             * @description When it starts (an instant, with its offset).
+             */
+            startsAt: string;
+            /** @description Where it is held; not with `online: true`. */
+            location?: string | null;
+            /** @description Held online (then no `location`). */
+            online?: boolean;
+            /**
+             * Format: uri
+             * @description How to join, for an online meeting.
+             */
+            joiningLink?: string | null;
+        };
+        /**
+         * @description The capacity in which a member sits on the panel at a meeting.
+         * @enum {string}
+         */
+        MeetingCapacity: "chair" | "health" | "designated_doctor" | "police" | "social_care" | "public_health" | "education" | "lay_member" | "other";
+        /** @description Someone invited to the meeting. */
+        MeetingMember: {
+            userId: components["schemas"]["Uuid"];
+            /** @description Their name as their identity provider gives it. */
+            displayName: string | null;
+            capacity: components["schemas"]["MeetingCapacity"];
+            /**
+             * @description Null until recorded.
+             * @enum {string|null}
+             */
+            attendance: "present" | "apologies" | "absent" | null;
+        };
+        /** @description A case on the agenda. */
+        AgendaItem: {
+            caseId: components["schemas"]["Uuid"];
+            /** @description The case reference (the panel reviews by reference, never by name). */
+            caseReference: string | null;
+            /**
+             * @description Waiting for review, or reviewed at this meeting.
+             * @enum {string}
+             */
+            status: "scheduled" | "reviewed";
+            /**
+             * Format: date-time
+             * @description When it was put on the agenda.
+             */
+            addedAt: string;
+        };
+        /** @description Whether the members recorded present make the meeting quorate, and what is missing. */
+        Quorum: {
+            /** @description Quorate. */
+            met: boolean;
+            /** @description What is missing, in words (e.g. "a member for police"). */
+            missing: string[];
+        };
+        /** @description A panel meeting with its members, agenda and quorum as it stands (the panel-wide quorum; for one case, members recused from it do not count). */
+        PanelMeeting: {
+            id: components["schemas"]["Uuid"];
+            panelId: components["schemas"]["Uuid"];
+            /** @description Its title, if any. */
+            title: string | null;
+            /**
+             * Format: date-time
+             * @description When it starts.
+             */
+            startsAt: string;
+            /** @description Where, unless online. */
+            location: string | null;
+            /** @description Held online. */
+            online: boolean;
+            /** @description How to join an online meeting. */
+            joiningLink: string | null;
+            /**
+             * @description Scheduled; held (a member was recorded present); or cancelled.
+             * @enum {string}
+             */
+            status: "scheduled" | "held" | "cancelled";
+            /** @description Why it was cancelled. */
+            cancelledReason: string | null;
+            /** @description Who is invited, with their attendance. */
+            members: components["schemas"]["MeetingMember"][];
+            /** @description The cases to review (removed ones are left out). */
+            agenda: components["schemas"]["AgendaItem"][];
+            quorum: components["schemas"]["Quorum"];
+        };
+        /** @description A scheduled meeting, changed: the same fields as when it was scheduled (the panel stays). */
+        PanelMeetingUpdate: {
+            /** @description A title for the meeting (optional). */
+            title?: string | null;
+            /**
+             * Format: date-time
+             * @description When it starts (an instant, with its offset).
+             */
+            startsAt: string;
+            /** @description Where it is held; not with `online: true`. */
+            location?: string | null;
+            /** @description Held online (then no `location`). */
+            online?: boolean;
+            /**
+             * Format: uri
+             * @description How to join, for an online meeting.
+             */
+            joiningLink?: string | null;
+        };
+        /** @description Why the meeting is cancelled. */
+        MeetingCancel: {
+            /** @description In words. */
+            reason: string;
+        };
+        /** @description Someone to invite: a panel member, chair or coordinator of the meeting's panel. */
+        MeetingMemberInvite: {
+            userId: components["schemas"]["Uuid"];
+            capacity: components["schemas"]["MeetingCapacity"];
+        };
+        /** @description Whether the member attended. */
+        AttendanceRecord: {
+            /**
+             * @description Present, sent apologies, or absent without.
+             * @enum {string}
+             */
+            attended: "present" | "apologies" | "absent";
+        };
+        /** @description A case of the meeting's panel, ready for panel. */
+        AgendaItemCreate: {
+            caseId: components["schemas"]["Uuid"];
+        };
+        /** @description Why the case comes off the agenda (optional). */
+        AgendaItemRemove: {
+            /** @description In words; recorded in the case history. */
+            reason?: string;
+        };
+        /** @description A member recused from a case: they do not count towards its quorum. Permanent. */
+        Recusal: {
+            id: components["schemas"]["Uuid"];
+            caseId: components["schemas"]["Uuid"];
+            userId: components["schemas"]["Uuid"];
+            /** @description The recused member's name. */
+            displayName: string | null;
+            /** @description The conflict, for coordinators and the member themself; null for others. */
+            reason: string | null;
+            /** @description Who recorded it (`user:<id>`). */
+            recordedBy: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            declaredAt: string;
+        };
+        /** @description The case's recusals, oldest first. */
+        RecusalList: {
+            items: components["schemas"]["Recusal"][];
+        };
+        /** @description A conflict of interest: your own (no `userId`), or, for a coordinator, a named member's. */
+        RecusalCreate: {
+            userId?: components["schemas"]["Uuid"];
+            /** @description The conflict, in words (personal data: shown to coordinators and the member only). */
+            reason: string;
+        };
+        /** @description A Child Death Review Meeting, as recorded. */
+        ReviewMeeting: {
+            id: components["schemas"]["Uuid"];
+            caseId: components["schemas"]["Uuid"];
+            /**
+             * Format: date
+             * @description The London date it was held (not in the future).
+             */
+            heldOn: string;
+            /** @description Who attended, by agency. */
+            attendees: {
+                agencyId: components["schemas"]["Uuid"];
+                /** @description The role in words (e.g. "named nurse"), never a name. */
+                role: string;
+            }[];
+            /**
+             * @description Whether the post-mortem report was available.
+             * @enum {string}
+             */
+            postMortemReport: "yes" | "no" | "not_applicable" | "awaited";
+            /** @description The draft analysis the meeting hands to the panel. */
+            draftAnalysis: {
+                /** @description What happened, as the meeting understood it. */
+                summary: string;
+                /** @description The category of death proposed (1–10, the national list), if any. */
+                proposedCategory?: number | null;
+                /**
+                 * @description Whether modifiable factors were identified, if the meeting said.
+                 * @enum {string|null}
+                 */
+                modifiableFactors?: "yes" | "no" | "insufficient_information" | null;
+                /** @description Learning identified. */
+                learning: string;
+            };
+            /**
+             * Format: date-time
+             * @description When it was recorded.
+             */
+            recordedAt: string;
+        };
+        /** @description The case's review meetings, earliest first. */
+        ReviewMeetingList: {
+            items: components["schemas"]["ReviewMeeting"][];
+        };
+        /** @description A Child Death Review Meeting held for the case. */
+        ReviewMeetingCreate: {
+            /**
+             * Format: date
+             * @description The London date it was held (not in the future).
+             */
+            heldOn: string;
+            /** @description Who attended, by agency. */
+            attendees: {
+                agencyId: components["schemas"]["Uuid"];
+                /** @description The role in words (e.g. "named nurse"), never a name. */
+                role: string;
+            }[];
+            /**
+             * @description Whether the post-mortem report was available.
+             * @enum {string}
+             */
+            postMortemReport: "yes" | "no" | "not_applicable" | "awaited";
+            /** @description The draft analysis the meeting hands to the panel. */
+            draftAnalysis: {
+                /** @description What happened, as the meeting understood it. */
+                summary: string;
+                /** @description The category of death proposed (1–10, the national list), if any. */
+                proposedCategory?: number | null;
+                /**
+                 * @description Whether modifiable factors were identified, if the meeting said.
+                 * @enum {string|null}
+                 */
+                modifiableFactors?: "yes" | "no" | "insufficient_information" | null;
+                /** @description Learning identified. */
+                learning: string;
+            };
+        };
         /** @description One entry of the case history, as the pack shows it. */
         CasePackEvent: {
             /** Format: date-time */
@@ -2681,6 +3261,8 @@ export interface components {
         AttachmentFilename: string;
         /** @description The attachment's id (from `GET /v1/form-requests/{requestId}/attachments`, or the `Location` of the 201 that stored it). */
         AttachmentId: components["schemas"]["Uuid"];
+        /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+        MeetingId: components["schemas"]["Uuid"];
     };
     requestBodies: never;
     headers: {
@@ -4746,6 +5328,547 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPanelQuorum: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuorumRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setPanelQuorum: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuorumRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description The rule now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuorumRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPanelMeetings: {
+        parameters: {
+            query?: {
+                /** @description Only meetings of this panel (one of yours). */
+                panelId?: components["schemas"]["Uuid"];
+                /** @description Only meetings starting at or after this instant. */
+                from?: string;
+                /** @description Only meetings starting before this instant. */
+                to?: string;
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeetingPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    schedulePanelMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PanelMeetingCreate"];
+            };
+        };
+        responses: {
+            /** @description Scheduled. */
+            201: {
+                headers: {
+                    /** @description The meeting, `/v1/panel-meetings/{meetingId}`. */
+                    Location?: string;
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPanelMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meeting. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updatePanelMeeting: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PanelMeetingUpdate"];
+            };
+        };
+        responses: {
+            /** @description The meeting now. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelPanelMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCancel"];
+            };
+        };
+        responses: {
+            /** @description Cancelled. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    invitePanelMeetingMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingMemberInvite"];
+            };
+        };
+        responses: {
+            /** @description The meeting with the member. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordPanelMeetingAttendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+                /** @description The user's id (from `GET /v1/users`). */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceRecord"];
+            };
+        };
+        responses: {
+            /** @description The meeting with the attendance. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addPanelMeetingAgendaItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgendaItemCreate"];
+            };
+        };
+        responses: {
+            /** @description On the agenda; the meeting. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    removePanelMeetingAgendaItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id (from `GET /v1/panel-meetings` or the `Location` header). */
+                meetingId: components["parameters"]["MeetingId"];
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AgendaItemRemove"];
+            };
+        };
+        responses: {
+            /** @description Off the agenda; the meeting. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCaseRecusals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recusals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecusalList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    declareCaseRecusal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecusalCreate"];
+            };
+        };
+        responses: {
+            /** @description Recused. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recusal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCaseReviewMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meetings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewMeetingList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordCaseReviewMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewMeetingCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewMeeting"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -125,6 +125,22 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
     ],
   );
   await ds.query(`UPDATE form_requests SET status = 'submitted', revisions = 1, submitted_at = now() WHERE id = $1`, [formRequests[1]!.id]);
+  // Panel meetings: a scheduled meeting of Worcestershire with its coordinator and member invited and c3 on its agenda.
+  const [meeting] = await ds.query(
+    `INSERT INTO panel_meetings (panel_id, starts_at, location, created_by_type, created_by_id)
+     VALUES ($1, now() + interval '14 days', 'Room 2, County Hall', 'user', $2) RETURNING id`,
+    [wor.id, users[0]!.id],
+  );
+  await ds.query(`INSERT INTO panel_meeting_members (meeting_id, user_id, capacity) VALUES ($1, $2, 'other'), ($1, $3, 'police')`, [
+    meeting.id,
+    users[0]!.id,
+    users[1]!.id,
+  ]);
+  await ds.query(`INSERT INTO panel_meeting_agenda_items (meeting_id, case_id, added_by_id) VALUES ($1, $2, 'user:fuzz')`, [
+    meeting.id,
+    c3.id,
+  ]);
+  const meetingIds = [meeting.id as string];
   const client = await registerTestClient(ds, {
     agency: 'RWP',
     scopes: ['directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
@@ -164,6 +180,7 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
   const agencyIds = Object.values(w.agencies);
   const byName: [RegExp, readonly string[]][] = [
     [/^requestid$/, formRequests.map((r) => r.id)],
+    [/^meetingid$/, meetingIds],
     [/^templateid$/, ['reporting', 'sudi', 'analysis']],
     [/odscode/, ['RWP', 'M81001']],
     [/^idpid$/, ['dev', 'nhs']],

@@ -4,12 +4,14 @@ import { exampleAnswers, findTemplate } from '../../../src/modules/agency-forms/
 import { startTestApp, type TestApp } from '../../support/app';
 import { administrator, COMPLETE_LOCAL_ANSWERS, LOCAL_TEMPLATE, publishLocalTemplate } from '../../support/forms';
 import { notification, nhsNumberFrom, seedDirectory, type Directory } from '../../support/notifications';
+import { seedPerson } from '../../support/meetings';
 import { pdfText } from '../../support/pdf';
 import { as, principal } from '../../support/principals';
 
 // Who may read a case's pack (GET /v1/cases/{caseId}/pack, reviews:read):
 // - the case's panel: CDOP coordinators, panel chairs and panel members (200, JSON or PDF);
 // - coordinators, chairs and members of another panel: 404, as if the case did not exist;
+// - a member or chair recused from the case (a declared conflict of interest): 403 REVIEW.RECUSED, audited as denied;
 // - agency contributors, agency systems, auditors, administrators: 403 (no reviews:read);
 // - anonymous: 401.
 
@@ -365,6 +367,31 @@ describe('who may read a pack', () => {
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('AUTH.FORBIDDEN');
     }
+  });
+
+  it('when a member declares a conflict of interest through the recusals endpoint, then their pack read is 403 REVIEW.RECUSED, audited as denied; others still read it', async () => {
+    const caseId = await notify();
+    const recused = await seedPerson(t.ds, 'panel_member', [dir.panelId]);
+    expect((await packJson(caseId, recused.headers)).status).toBe(200);
+    const declared = await request(t.app)
+      .post(`/v1/cases/${caseId}/recusals`)
+      .set(recused.headers)
+      .send({ reason: 'I knew the family through my own practice.' });
+    expect(declared.status).toBe(201);
+    for (const res of [await packJson(caseId, recused.headers), await packPdf(caseId, recused.headers)]) {
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect((await packJson(caseId, recused.headers)).body.code).toBe('REVIEW.RECUSED');
+    expect((await packJson(caseId, member())).status).toBe(200);
+    const reads = await packReads(caseId);
+    expect(reads.map((r) => [r.outcome, r.reason ?? r.details?.format])).toEqual([
+      ['success', 'json'],
+      ['denied', 'REVIEW.RECUSED'],
+      ['denied', 'REVIEW.RECUSED'],
+      ['denied', 'REVIEW.RECUSED'],
+      ['success', 'json'],
+    ]);
   });
 
   it('when nobody is signed in, then 401', async () => {
