@@ -18,3 +18,4 @@ export const AGENCY_FORMS_ENTITIES = [
   entities.FormAttachmentEntity,
 ];
 export { submittedFormsOfCase, type SubmittedForm } from './agency-forms.repository';
+export { CATEGORIES_OF_DEATH } from './catalogue';

@@ -1,21 +1,15 @@
-/**
- * The ten national categories of death, in the national wording (docs/domain.md, "The ten categories of death").
- * Hierarchical: where several fit, the lowest number is recorded. The one place the wording lives.
- */
-export const DEATH_CATEGORIES = {
-  1: 'Deliberately inflicted injury, abuse or neglect',
-  2: 'Suicide or deliberate self-inflicted harm',
-  3: 'Trauma and other external factors',
-  4: 'Malignancy',
-  5: 'Acute medical or surgical condition',
-  6: 'Chronic medical condition',
-  7: 'Chromosomal, genetic and congenital anomalies',
-  8: 'Perinatal/neonatal event',
-  9: 'Infection',
-  10: 'Sudden unexpected, unexplained death',
-} as const satisfies Record<number, string>;
+import { CATEGORIES_OF_DEATH } from '../agency-forms';
 
-export type DeathCategory = keyof typeof DEATH_CATEGORIES;
+/**
+ * The ten national categories of death with their national wording (docs/domain.md, "The ten categories of death"),
+ * as the analysis form states them (the agency-forms catalogue's CATEGORIES_OF_DEATH, the one place the wording
+ * lives). Hierarchical: where several fit, the lowest number is recorded.
+ */
+export type DeathCategory = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+
+export const DEATH_CATEGORIES: Readonly<Record<DeathCategory, string>> = Object.freeze(
+  Object.fromEntries(CATEGORIES_OF_DEATH.map(([n, wording]) => [n, wording])) as Record<DeathCategory, string>,
+);
 
 export function isDeathCategory(n: unknown): n is DeathCategory {
   return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10;

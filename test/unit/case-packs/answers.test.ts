@@ -236,7 +236,8 @@ describe('knownIdentifiersOf', () => {
 
 describe('the ten categories of death', () => {
   it('when a category is known, then the national wording is given; otherwise null', () => {
-    expect(Object.keys(DEATH_CATEGORIES)).toHaveLength(10);
+    expect(Object.keys(DEATH_CATEGORIES)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(DEATH_CATEGORIES[10]).toBe('Sudden unexpected, unexplained death');
     expect(categoryOf(1)).toEqual({ number: 1, wording: 'Deliberately inflicted injury, abuse or neglect' });
     expect(categoryOf(8)).toEqual({ number: 8, wording: 'Perinatal/neonatal event' });
     expect(categoryOf(null)).toBeNull();
