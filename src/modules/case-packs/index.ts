@@ -2,7 +2,7 @@
 export { createCasePacksService, type CasePacksService, type CasePacksServiceOptions } from './case-packs.service';
 export { casePacksRouter } from './case-packs.routes';
 export type { PackCasesPort, IsRecused } from './use-cases/deps';
-export { DEATH_CATEGORIES, categoryOf, isDeathCategory, type DeathCategory } from './categories';
+export { categoryOf, deathCategoryWording, isDeathCategory, type DeathCategory } from './categories';
 export {
   createRedactor,
   REDACTION_RULE_ID,
