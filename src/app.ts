@@ -21,6 +21,7 @@ import { withServedTokenUrls } from './platform/http/served-contract';
 import { rejectUnsafeText } from './platform/http/text-safety';
 import type { Logger } from './platform/logger';
 import { agencyFormsRouter, caseFormsPort, createAgencyFormsService } from './modules/agency-forms';
+import { casePacksRouter, createCasePacksService } from './modules/case-packs';
 import { casesRouter, createCasesService, type CaseChangeListener } from './modules/cases';
 import { createDirectoryService, directoryRouter } from './modules/directory';
 import { createFamilyService, familyRouter, openFamilyQuestions } from './modules/family';
@@ -189,6 +190,7 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
   );
+  app.use(casePacksRouter(createCasePacksService(deps.dataSource, { cases: cases.panels, isRecused })));
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

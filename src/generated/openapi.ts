@@ -1742,6 +1742,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id (from `GET /v1/cases`). */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The anonymised case pack the panel reads, as JSON or as a PDF
+         * @description What the panel needs to review the death, anonymised: the case reference, age band, sex, category so far (with
+         *     its national wording), whether the death was expected, a timeline of the case history (what happened, when, and
+         *     by which kind of actor: a role or an agency type, never a person) and every agency's submitted forms (the latest
+         *     revision of each), with identifying questions left out and free text redacted: the child's and the family's
+         *     names (and their other names, in any case, with or without accents, possessive or not) become role labels
+         *     ("the child", "mother"…); NHS numbers, postcodes, the date of birth, telephone numbers, e-mail addresses and the
+         *     address become markers such as `[NHS number removed]`.
+         *
+         *     Choose the format with `Accept`: `application/json` (the default, and for `*\/*`) or `application/pdf` (a
+         *     readable document marked OFFICIAL-SENSITIVE at the top and bottom of every page); anything else is 406. The
+         *     case's CDOP coordinators, panel chairs and panel members; a case of another panel is 404. A member who has
+         *     declared a conflict of interest for the case (`POST /v1/cases/{caseId}/recusals`) is refused with 403
+         *     `REVIEW.RECUSED`. Every read is audited (`case.pack.read`, with the format), and so is every refusal.
+         */
+        get: operations["getCasePack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3576,6 +3611,90 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /** @description One entry of the case history, as the pack shows it. */
+        CasePackEvent: {
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description What happened (a case action such as `mark_ready_for_panel`, or a change such as `form_submitted`). */
+            action: string;
+            fromStatus: components["schemas"]["CaseStatus"] | null;
+            toStatus: components["schemas"]["CaseStatus"];
+            /** @description Which kind of actor did it; never who. */
+            actor: {
+                /** @enum {string} */
+                kind: "person" | "agency_system" | "system";
+                /** @description The person's role (e.g. `cdop_coordinator`, `agency_contributor`); null for systems. */
+                role: string | null;
+                /** @description The type of the person's or system's agency (e.g. `hospital_trust`), when it has one. */
+                agencyType: string | null;
+            };
+            holdReason?: components["schemas"]["HoldReason"];
+            /** @description The form concerned, for changes about a form. */
+            templateId?: string;
+            /** @description The reason given, redacted. */
+            reason?: string;
+            /** @description The note given, redacted. */
+            note?: string;
+        };
+        /** @description One agency's submitted form, anonymised. */
+        CasePackForm: {
+            agency: {
+                name: string;
+                type: string;
+            };
+            template: {
+                id: string;
+                title: string;
+                version: number;
+            };
+            /** @description The revision shown (the latest submitted). */
+            revision: number;
+            /** Format: date-time */
+            submittedAt: string;
+            sections: {
+                title: string;
+                /** @description Question → answer, in the form's order; identifying questions are left out, free text is redacted. */
+                answers: {
+                    question: string;
+                    answer: string;
+                }[];
+            }[];
+        };
+        /**
+         * @description The anonymised case pack (OFFICIAL-SENSITIVE): nothing in it names the child or the family, gives the NHS number,
+         *     the date of birth, the address or the postcode. Free text is redacted by the versioned rule named in `redaction`.
+         */
+        CasePack: {
+            caseId: components["schemas"]["Uuid"];
+            /** @description The case reference (e.g. `WOR-2026-0042`); null while the case waits in the unassigned queue. */
+            reference: string | null;
+            /** @constant */
+            classification: "OFFICIAL-SENSITIVE";
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The redaction rule applied to every free text of the pack. */
+            redaction: {
+                ruleId: string;
+                ruleVersion: number;
+            };
+            status: components["schemas"]["CaseStatus"];
+            /**
+             * @description The age at death as a reporting band: 0–27 days, 28–364 days, 1–4, 5–9, 10–14 or 15–17 years.
+             * @enum {string}
+             */
+            ageBand: "0-27_days" | "28-364_days" | "1-4_years" | "5-9_years" | "10-14_years" | "15-17_years";
+            sex: components["schemas"]["Sex"];
+            expectedDeath: components["schemas"]["ExpectedDeath"];
+            /** @description The category of death so far, with its national wording; null until recorded. */
+            category: null | {
+                number: number;
+                wording: string;
+            };
+            /** @description The case history, oldest first. */
+            timeline: components["schemas"]["CasePackEvent"][];
+            /** @description Every agency's submitted forms (the latest revision of each request), by agency then form. */
+            agencyForms: components["schemas"]["CasePackForm"][];
+        };
     };
     responses: {
         /** @description An unexpected fault. The body carries only the request id. */
@@ -3754,6 +3873,16 @@ export interface components {
         };
         /** @description The request is well-formed but cannot be processed as sent (for example an Idempotency-Key reused with a different body). */
         UnprocessableEntity: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description None of the formats the `Accept` header asks for is one this operation can answer in. */
+        NotAcceptable: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -7055,6 +7184,42 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCasePack: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `application/json` (default) or `application/pdf`. */
+                Accept?: string;
+            };
+            path: {
+                /** @description The case's id (from `GET /v1/cases`). */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pack. */
+            200: {
+                headers: {
+                    /** @description For the PDF only, `attachment; filename="<case reference>-pack.pdf"`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePack"];
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -3,7 +3,13 @@ import { columnsOf } from '../../platform/db/entity-sql';
 import { sql } from '../../platform/db/sql';
 import type { Tx } from '../../platform/db/transaction';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { FormDraftEntity, FormRequestEntity, FormSubmissionEntity, type FormRequestStatus } from './entities';
+import {
+  FormDraftEntity,
+  FormRequestEntity,
+  FormSubmissionEntity,
+  type FormRequestStatus,
+  type FormTemplateVersionEntity,
+} from './entities';
 import { requestScopeSql } from './request-scope';
 
 /**
@@ -217,6 +223,44 @@ export async function agenciesOfCase(
     `SELECT a.id, a.name, a.ods_code, a.type
        FROM case_agencies ca JOIN agencies a ON a.id = ca.agency_id
       WHERE ca.case_id = $1 AND a.active ORDER BY a.name, a.id`,
+    [caseId],
+  );
+  return rows;
+}
+
+/** A submitted form as the anonymised case pack shows it: the latest revision, its template version, the agency. */
+export interface SubmittedForm {
+  request_id: string;
+  agency_name: string;
+  agency_type: string;
+  template_id: string;
+  template_kind: string;
+  template_title: string;
+  template_version: number;
+  revision: number;
+  submitted_at: Date;
+  answers: Record<string, unknown>;
+  schema: Record<string, unknown>;
+  display: FormTemplateVersionEntity['display'];
+}
+
+/**
+ * The latest revision of every submitted request of a case (requests withdrawn, waived or still waiting are left
+ * out), with the template version it was submitted against; no scope applied: for a caller that has already found
+ * the case in its own scope (the anonymised case pack). Ordered by agency, then template.
+ */
+export async function submittedFormsOfCase(tx: Tx, caseId: string): Promise<SubmittedForm[]> {
+  const { rows } = await sql<SubmittedForm>(
+    tx,
+    `SELECT fr.id AS request_id, a.name AS agency_name, a.type AS agency_type, s.template_id, t.kind AS template_kind,
+            v.title AS template_title, s.template_version, s.revision, s.submitted_at, s.answers, v.schema, v.display
+       FROM form_requests fr
+       JOIN agencies a ON a.id = fr.agency_id
+       JOIN form_submissions s ON s.request_id = fr.id AND s.revision = fr.revisions
+       JOIN form_templates t ON t.id = s.template_id
+       JOIN form_template_versions v ON v.template_id = s.template_id AND v.version = s.template_version
+      WHERE fr.case_id = $1 AND fr.status = 'submitted'
+      ORDER BY a.name, a.id, v.title, fr.requested_at, fr.id`,
     [caseId],
   );
   return rows;

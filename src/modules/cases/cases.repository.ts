@@ -541,3 +541,16 @@ export async function insertChangeEntry(
     [entry.caseId, entry.action, entry.status, entry.actorType, entry.actorId, JSON.stringify(entry.payload)],
   );
 }
+
+/**
+ * A case's whole history, oldest first, with no scope applied: for a module that has already found the case in the
+ * caller's scope (the anonymised case pack's timeline). Payloads hold free text: the caller redacts it.
+ */
+export async function timelineOf(tx: Tx, caseId: string): Promise<HistoryRow[]> {
+  const { rows } = await sql<HistoryRow>(
+    tx,
+    `SELECT ${columnsOf(tx, CaseActionEntity, 'a')} FROM case_actions a WHERE a.case_id = $1 ORDER BY a.id`,
+    [caseId],
+  );
+  return rows;
+}

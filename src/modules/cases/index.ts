@@ -42,3 +42,4 @@ export const CASES_ENTITIES = [
   entities.CaseFlagEntity,
   entities.CaseReferenceCounterEntity,
 ];
+export { timelineOf as caseTimelineOf, type HistoryRow as CaseTimelineRow } from './cases.repository';

@@ -154,3 +154,16 @@ export async function listReadable(
   );
   return rows;
 }
+
+/**
+ * Every notification form of a case as received, oldest first, with no scope applied: only for a caller that has
+ * already found the case in its own scope and needs the identities in it to remove them (the anonymised case pack).
+ */
+export async function notificationFormsOfCase(tx: Tx, caseId: string): Promise<Record<string, unknown>[]> {
+  const { rows } = await sql<{ payload: Record<string, unknown> }>(
+    tx,
+    `SELECT n.payload FROM notifications n WHERE n.case_id = $1 ORDER BY n.received_at, n.id`,
+    [caseId],
+  );
+  return rows.map((r) => r.payload);
+}

@@ -1,7 +1,7 @@
 // The users module: who am I, and the administration of people who sign in.
 export { createUsersService, type UsersService } from './users.service';
 export { usersRouter } from './users.routes';
-export { coordinatorEmailsOfPanel, type User } from './users.repository';
+export { coordinatorEmailsOfPanel, actorKindsOf, type User } from './users.repository';
 export { UserEntity } from './entities/user.entity';
 export {
   findUserForSignIn,

@@ -79,3 +79,21 @@ export async function coordinatorEmailsOfPanel(tx: Tx, panelId: string): Promise
     .getRawMany<{ email: string }>();
   return rows.map((r) => r.email);
 }
+
+/**
+ * What kind of actor each user is, for an anonymised timeline (the case pack): their roles and their agency's type,
+ * never a name. Users not found are left out.
+ */
+export async function actorKindsOf(
+  tx: Tx,
+  ids: readonly string[],
+): Promise<Map<string, { roles: UserEntity['roles']; agencyType: string | null }>> {
+  const out = new Map<string, { roles: UserEntity['roles']; agencyType: string | null }>();
+  if (!ids.length) return out;
+  const rows: { id: string; roles: UserEntity['roles']; agency_type: string | null }[] = await tx.query(
+    `SELECT u.id, u.roles, a.type AS agency_type FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = ANY($1::uuid[])`,
+    [[...new Set(ids)]],
+  );
+  for (const r of rows) out.set(r.id, { roles: r.roles, agencyType: r.agency_type });
+  return out;
+}
