@@ -343,15 +343,31 @@ function applyPhrases(parts: Segment[], phrases: Phrase[]): Segment[] {
       const endFolded = m.index + m[0].length - (groups.poss !== undefined && !keepPoss ? groups.poss.length : 0);
       const end = origin[endFolded]!;
       if (start > last) out.push({ text: part.text.slice(last, start), done: false });
-      let label = phrase.label + (keepPoss ? "'s" : '');
-      if (atSentenceStart(out.map((s) => s.text).join('')) && !label.startsWith('[')) label = label[0]!.toUpperCase() + label.slice(1);
-      out.push({ text: label, done: true });
+      const prev = out.at(-1);
+      if (prev && !prev.done && repeatsLabel(prev.text, phrase.label)) {
+        // "her mother Sarah" → "her mother", not "her mother mother": the role is already said.
+        prev.text = prev.text.replace(/\s+$/u, '');
+        if (keepPoss) out.push({ text: "'s", done: true });
+      } else {
+        // "the Jones' house" → "the child's house", not "the the child's house".
+        const article = /^the /u.test(phrase.label) && prev && !prev.done && /(?<![\p{L}\p{N}])the\s+$/iu.test(prev.text);
+        let label = (article ? phrase.label.slice(4) : phrase.label) + (keepPoss ? "'s" : '');
+        if (atSentenceStart(out.map((s) => s.text).join('')) && !label.startsWith('[')) label = label[0]!.toUpperCase() + label.slice(1);
+        out.push({ text: label, done: true });
+      }
       last = end;
       if (end < m.index + m[0].length) re.lastIndex = endFolded;
     }
     if (last < part.text.length) out.push({ text: part.text.slice(last), done: false });
   }
   return out;
+}
+
+/** Whether `before` ends with the role label itself and a space ("her mother "), so a name after it adds nothing. */
+function repeatsLabel(before: string, label: string): boolean {
+  if (label.startsWith('[')) return false;
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}\\s+$`, 'iu').test(before);
 }
 
 /** Whether text that ends with `before` leaves the next word at the start of a sentence. */

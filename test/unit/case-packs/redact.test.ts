@@ -40,7 +40,10 @@ describe('names', () => {
     ['Brunhilde and BRÜNHILDE ZEPHYRINE came.', 'Mother and mother came.'],
     // possessives
     ["Zoë's cot; Zoe’s bed.", "The child's cot; the child's bed."],
-    ["The Jones' house is near.", "The the child's house is near."],
+    ["The Jones' house is near.", "The child's house is near."],
+    // a role already said is not said twice
+    ['Seen with her mother Brünhilde Zephyrine.', 'Seen with her mother.'],
+    ["Her mother Brünhilde's car.", "Her mother's car."],
     ["We asked Zephyrine's GP.", "We asked mother's GP."],
     // a lone apostrophe after a name not ending in s is a closing quote, not a possessive
     ["Mother said 'Zoë' twice.", "Mother said 'the child' twice."],
