@@ -12,6 +12,9 @@ import { scheduleMeeting, seedPerson, type PanelPerson } from '../../support/mee
 // Every meeting here is set up through the panel-meetings endpoints (schedule, invite, attendance, agenda), the
 // family's questions through the family endpoints.
 
+// Each test builds a meeting through a dozen requests; on a loaded machine that can pass the default 30 s.
+jest.setTimeout(90_000);
+
 let t: TestApp;
 let w: CaseWorld;
 let coordinator: PanelPerson;
