@@ -284,7 +284,7 @@ describe('the canary case', () => {
     expect(narrative.sections.find((s) => s.title === 'Who')!.answers).toEqual([]);
     const text = narrative.sections.find((s) => s.title === 'What happened')!.answers;
     expect(text[0]).toEqual({ question: 'Were there concerns?', answer: 'Yes' });
-    expect(text[1]!.answer).toContain('The child (also known as the child) was seen with her mother mother.');
+    expect(text[1]!.answer).toContain('The child (also known as the child) was seen with her mother.');
     expect(text[1]!.answer).toContain("The child's father, father, and mother attended; father's car was outside.");
     expect(text[1]!.answer).toContain('[NHS number removed]');
     expect(text[1]!.answer).toContain('[date of birth removed]');
