@@ -30,3 +30,10 @@ export async function runAuditedCommand<T>(
     throw err;
   }
 }
+
+/** The refusal to audit for an action on a resource named `{ type, id }` (the id absent for a command that creates it). */
+export const refusalOf = (action: string, resource: { type: string; id?: string }) => ({
+  action,
+  resourceType: resource.type,
+  ...(resource.id ? { resourceId: resource.id } : {}),
+});

@@ -3,7 +3,7 @@ import { AUDIT_EVENT_UNMAPPED_COLUMNS } from './entities/audit-event.entity';
 
 // The audit module's public surface.
 export { audit, auditStandalone, actorOf, flushAudit } from './audit.writer';
-export { runAuditedCommand } from './audited-command';
+export { refusalOf, runAuditedCommand } from './audited-command';
 export { sealPending, verifyChain, type VerifyResult } from './audit.chain';
 export { startAuditSealer, type AuditSealer } from './audit.sealer';
 export { auditRouter } from './audit.routes';

@@ -1,25 +1,14 @@
-import { CATEGORIES_OF_DEATH } from '../agency-forms';
+import { categoryLabel, isCategoryOfDeath, type CategoryOfDeath } from '../panel-reviews';
 
 /**
- * The ten national categories of death with their national wording (docs/domain.md, "The ten categories of death"),
- * as the analysis form states them: read from the agency-forms catalogue's CATEGORIES_OF_DEATH, the one place the
- * wording lives (read when asked, not when this file loads, so the order modules load in does not matter).
- * Hierarchical: where several fit, the lowest number is recorded.
+ * A case's category with its national wording, as the pack shows it (the panel-reviews module owns the categories;
+ * their wording is the agency-forms catalogue's: docs/domain.md, "The ten categories of death").
  */
-export type DeathCategory = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
-
-export function isDeathCategory(n: unknown): n is DeathCategory {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10;
-}
-
-/** The national wording of a category. */
-export function deathCategoryWording(n: DeathCategory): string {
-  const found = CATEGORIES_OF_DEATH.find(([number]) => number === n);
-  if (!found) throw new Error(`category ${n} has no wording in the catalogue`);
-  return found[1];
-}
+export type DeathCategory = CategoryOfDeath;
+export const isDeathCategory = isCategoryOfDeath;
+export const deathCategoryWording = categoryLabel;
 
 /** The category with its national wording, or null when not known yet (or not one of the ten). */
 export function categoryOf(n: number | null | undefined): { number: DeathCategory; wording: string } | null {
-  return isDeathCategory(n) ? { number: n, wording: deathCategoryWording(n) } : null;
+  return isCategoryOfDeath(n) ? { number: n, wording: categoryLabel(n) } : null;
 }

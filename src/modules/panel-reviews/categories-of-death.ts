@@ -1,29 +1,27 @@
-/**
- * The ten national categories of death, with their national wording (docs/domain.md, "The ten categories of
- * death"). Hierarchical: where several fit, the lowest-numbered is recorded.
- */
-export const CATEGORIES_OF_DEATH = [
-  { number: 1, label: 'Deliberately inflicted injury, abuse or neglect' },
-  { number: 2, label: 'Suicide or deliberate self-inflicted harm' },
-  { number: 3, label: 'Trauma and other external factors' },
-  { number: 4, label: 'Malignancy' },
-  { number: 5, label: 'Acute medical or surgical condition' },
-  { number: 6, label: 'Chronic medical condition' },
-  { number: 7, label: 'Chromosomal, genetic and congenital anomalies' },
-  { number: 8, label: 'Perinatal/neonatal event' },
-  { number: 9, label: 'Infection' },
-  { number: 10, label: 'Sudden unexpected, unexplained death' },
-] as const satisfies readonly { number: number; label: string }[];
+import { CATEGORIES_OF_DEATH as NATIONAL } from '../agency-forms';
 
-export type CategoryOfDeath = (typeof CATEGORIES_OF_DEATH)[number]['number'];
+/**
+ * The ten national categories of death (docs/domain.md, "The ten categories of death"). Their wording lives in one
+ * place, the agency-forms catalogue's analysis form (CATEGORIES_OF_DEATH), and is read from there when asked, not
+ * when this file loads, so the order modules load in does not matter. Hierarchical: where several fit, the
+ * lowest-numbered is recorded.
+ */
+export type CategoryOfDeath = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 
 export function isCategoryOfDeath(n: unknown): n is CategoryOfDeath {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= CATEGORIES_OF_DEATH.length;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10;
+}
+
+/** Every category with its national wording, in the national order. */
+export function categoriesOfDeath(): { number: CategoryOfDeath; label: string }[] {
+  return NATIONAL.map(([number, label]) => ({ number: number as CategoryOfDeath, label }));
 }
 
 /** The national wording of a category. */
 export function categoryLabel(n: CategoryOfDeath): string {
-  return CATEGORIES_OF_DEATH[n - 1]!.label;
+  const found = NATIONAL.find(([number]) => number === n);
+  if (!found) throw new Error(`category ${n} has no wording in the catalogue`);
+  return found[1];
 }
 
 /** The category recorded when the panel considered several: the lowest-numbered (the national hierarchy); null for none. */

@@ -10,7 +10,7 @@ export {
 export { panelReviewsRouter } from './panel-reviews.routes';
 export type { ReviewCase, ReviewCasesPort, ReviewFamilyPort, ReviewMeetingsPort } from './panel-reviews.ports';
 export type { SignOffContext } from './review-rules';
-export { CATEGORIES_OF_DEATH, categoryLabel, recordedCategory, type CategoryOfDeath } from './categories-of-death';
+export { categoriesOfDeath, categoryLabel, isCategoryOfDeath, recordedCategory, type CategoryOfDeath } from './categories-of-death';
 export { ANALYSIS_TEMPLATES, DEFAULT_ANALYSIS_TEMPLATE_ID, findAnalysisTemplate, type AnalysisTemplate } from './analysis-templates';
 export * from './entities';
 

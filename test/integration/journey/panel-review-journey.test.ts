@@ -200,7 +200,7 @@ it('when a death goes from notification to closure through the API, then each st
   const owned = await request(t.app)
     .patch(`/v1/review-actions/${action.body.id}`)
     .set(coordinator.headers)
-    .set('If-Match', action.headers.etag)
+    .set('If-Match', action.headers.etag as string)
     .send({ ownerAgencyId: dir.hospitalId });
   expect(owned.status).toBe(200);
   const closed = await request(t.app).post(`${caseUrl}/actions`).set(coordinator.headers).send({ action: 'close' });

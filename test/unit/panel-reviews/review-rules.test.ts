@@ -7,7 +7,7 @@ import {
   latestAnalysisTemplate,
 } from '../../../src/modules/panel-reviews/analysis-templates';
 import {
-  CATEGORIES_OF_DEATH,
+  categoriesOfDeath,
   isCategoryOfDeath,
   recordedCategory,
   type CategoryOfDeath,
@@ -35,9 +35,9 @@ describe('the category hierarchy', () => {
   });
 
   it('when the national categories are listed, then there are ten, numbered 1 to 10 in order, with the national wording', () => {
-    expect(CATEGORIES_OF_DEATH.map((c) => c.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(CATEGORIES_OF_DEATH[0]!.label).toBe('Deliberately inflicted injury, abuse or neglect');
-    expect(CATEGORIES_OF_DEATH[9]!.label).toBe('Sudden unexpected, unexplained death');
+    expect(categoriesOfDeath().map((c) => c.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(categoriesOfDeath()[0]!.label).toBe('Deliberately inflicted injury, abuse or neglect');
+    expect(categoriesOfDeath()[9]!.label).toBe('Sudden unexpected, unexplained death');
   });
 
   it.each([0, 11, -1, 1.5, '3', null])('when %j is offered as a category, then it is not one', (n) => {

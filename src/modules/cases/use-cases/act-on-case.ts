@@ -80,8 +80,7 @@ export async function changeStatus(
   guard(p, row, flags, req.action);
   const to = NEXT_STATUS[req.action] as CaseStatus;
   // Taking a case off an agenda (unschedule) also leads to ready_for_panel, and must stay possible whatever is outstanding.
-  if (req.action === 'mark_ready_for_panel') await requireNothingOutstanding(deps, tx, p, row, flags);
-  if (req.action === 'close') await requireClosable(deps, tx, p, row, flags);
+  await requireOtherModulesAllow(deps, tx, p, row, flags, req.action);
   const met = await cases.meetDeadlines(tx, p, id, DEADLINES_MET_ON_ENTERING[to] ?? [], at);
   const event = CLOCKS_STARTED_BY_ACTION[req.action];
   const started = event
@@ -118,32 +117,27 @@ export async function changeStatus(
 }
 
 /**
- * A case is ready for the panel only when every form requested is in: submitted, waived or withdrawn (issue 12).
- * The 409 names each request still outstanding (agency, form, due date).
+ * What other modules own can hold a step back: a case is ready for the panel only when every form requested is in
+ * (submitted, waived or withdrawn: CaseFormsPort; the 409 names each request still outstanding), and it closes only
+ * when the review has nothing left to settle (CaseReviewPort: e.g. an action without an owner).
  */
-async function requireNothingOutstanding(
+async function requireOtherModulesAllow(
   deps: CasesDeps,
   tx: Tx,
   p: Principal,
   row: Awaited<ReturnType<typeof lockOne>>,
   flags: Awaited<ReturnType<typeof cases.flagsOf>>,
+  action: CaseActionRequest['action'],
 ): Promise<void> {
-  const outstanding = (await deps.forms?.outstandingOf(tx, row.id)) ?? [];
-  if (!outstanding.length) return;
-  throw informationOutstanding(outstanding, actionsFor(p, snapshotOf(row, flags)));
-}
-
-/** A case closes only when the review side has nothing left to settle (CaseReviewPort: e.g. an action without an owner). */
-async function requireClosable(
-  deps: CasesDeps,
-  tx: Tx,
-  p: Principal,
-  row: Awaited<ReturnType<typeof lockOne>>,
-  flags: Awaited<ReturnType<typeof cases.flagsOf>>,
-): Promise<void> {
-  const blockers = (await deps.review?.closureBlockers(tx, row.id)) ?? [];
-  if (!blockers.length) return;
-  throw closureBlocked(blockers, actionsFor(p, snapshotOf(row, flags)));
+  const allowed = () => actionsFor(p, snapshotOf(row, flags));
+  if (action === 'mark_ready_for_panel') {
+    const outstanding = (await deps.forms?.outstandingOf(tx, row.id)) ?? [];
+    if (outstanding.length) throw informationOutstanding(outstanding, allowed());
+  }
+  if (action === 'close') {
+    const blockers = (await deps.review?.closureBlockers(tx, row.id)) ?? [];
+    if (blockers.length) throw closureBlocked(blockers, allowed());
+  }
 }
 
 /** Placing or lifting a hold (awaiting an inquest, criminal proceedings, a safeguarding review). */

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../../access/principal';
-import { audit, runAuditedCommand, type AuditEntry } from '../../../audit';
+import { audit, refusalOf, runAuditedCommand, type AuditEntry } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import type { CaseStatus } from '../../cases';
 
@@ -56,11 +56,7 @@ export function runMeetingsCommand<T>(
   resource: { type: string; id?: string },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return runAuditedCommand(
-    deps.ds,
-    { action: auditAction, resourceType: resource.type, ...(resource.id ? { resourceId: resource.id } : {}) },
-    work,
-  );
+  return runAuditedCommand(deps.ds, refusalOf(auditAction, resource), work);
 }
 
 export { audit };

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../../access/principal';
-import { audit, runAuditedCommand } from '../../../audit';
+import { audit, refusalOf, runAuditedCommand } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import { londonDateOf } from '../../../platform/time';
 import { caseNotFound, recused } from '../panel-reviews.errors';
@@ -25,11 +25,7 @@ export function runReviewCommand<T>(
   resource: { type: string; id?: string },
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return runAuditedCommand(
-    deps.ds,
-    { action: auditAction, resourceType: resource.type, ...(resource.id ? { resourceId: resource.id } : {}) },
-    work,
-  );
+  return runAuditedCommand(deps.ds, refusalOf(auditAction, resource), work);
 }
 
 /** The case if the caller may see it, else 404. */

@@ -6,7 +6,7 @@ import {
   latestAnalysisTemplate,
   type AnalysisTemplate,
 } from '../analysis-templates';
-import { CATEGORIES_OF_DEATH } from '../categories-of-death';
+import { categoriesOfDeath } from '../categories-of-death';
 import * as repo from '../panel-reviews.repository';
 import { panelNotFound, unknownTemplate } from '../panel-reviews.errors';
 import type { AnalysisTemplateList, ReviewSettingsUpdate, ReviewSettingsView } from '../panel-reviews.types';
@@ -17,7 +17,7 @@ import { audit, runReviewCommand, type PanelReviewsDeps, type Principal, type Tx
 export function listTemplates(): AnalysisTemplateList {
   return {
     items: ANALYSIS_TEMPLATES.map(templateView),
-    categoriesOfDeath: CATEGORIES_OF_DEATH.map((c) => ({ number: c.number, label: c.label })),
+    categoriesOfDeath: categoriesOfDeath(),
   };
 }
 
