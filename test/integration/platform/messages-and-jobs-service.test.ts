@@ -100,6 +100,9 @@ describe('the service with mail and jobs on', () => {
     await s.shutdown('test');
     expect(lines.some((l) => l.includes('job queue stopped'))).toBe(true);
     expect(lines.findIndex((l) => l.includes('job queue stopped'))).toBeLessThan(lines.findIndex((l) => l.includes('shutdown complete')));
+    // pg-boss has ended its clients; a server backend leaves pg_stat_activity a moment after its client
+    // hangs up (the exit is asynchronous on a loaded machine), so wait for it, briefly.
+    await waitFor(async () => (await probe.jobConnections()) === 0, 5_000).catch(() => undefined);
     expect(await probe.jobConnections()).toBe(0);
     await probe.close();
   });
