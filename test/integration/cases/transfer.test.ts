@@ -312,6 +312,10 @@ describe('a transfer', () => {
     const moved = await transfer(c.id, worCoordinator());
     expect(moved.status).toBe(201);
     expect(moved.body.statusAtTransfer).toBe('ready_for_panel');
+    // The sending panel's meeting is unharmed: the removed item is not on its agenda.
+    const meeting = await request(t.app).get(`/v1/panel-meetings/${m.id}`).set(worCoordinator());
+    expect(meeting.status).toBe(200);
+    expect(meeting.body.agenda).toEqual([]);
   });
 });
 
