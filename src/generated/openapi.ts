@@ -627,7 +627,8 @@ export interface paths {
          * Assign a case to a panel, or correct whether the death was expected and its category
          * @description Needs `If-Match` with the ETag from a GET; 428 without it, 412 when the case changed since. Assigning a panel
          *     (`panelId`) is for a case in the unassigned queue, by an administrator or a CDOP coordinator of that panel; it
-         *     issues the case reference. Every change is recorded in the case history. Answers 204 when the change moved the
+         *     issues the case reference. A case already with a panel is moved with `POST /v1/cases/{caseId}/transfer` (here:
+         *     409 `CASE.ALREADY_ASSIGNED`). Every change is recorded in the case history. Answers 204 when the change moved the
          *     case out of what the caller may see (an administrator routing a case out of the queue).
          */
         patch: operations["updateCase"];
@@ -702,6 +703,67 @@ export interface paths {
          * @description The notifier agency, dates and how each joined the case; the full form only for coordinators.
          */
         get: operations["listCaseNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer the case to the panel where the child normally lived
+         * @description A child who dies away from home is reviewed by the panel where the child normally lived. A CDOP coordinator of
+         *     the case's **current** panel transfers it (the sending side decides; a coordinator of the receiving panel cannot
+         *     pull a case, it is 404 for them until it arrives). In one transaction: the receiving panel gives the case its next
+         *     reference, the case moves with everything keyed by it (forms and form requests, clocks, flags, hold, history,
+         *     family, meetings), a `transfer_panel` entry is added to its history, and a transfer record is kept that both panels
+         *     see (`GET /v1/case-transfers`); the old reference still finds the case (`GET /v1/cases?reference=`).
+         *
+         *     Refused, with nothing written: an unknown panel (400 naming `body.panelId`); the case's own panel (409
+         *     `CASE.SAME_PANEL`); a case in the unassigned queue (409 `CASE.NOT_ASSIGNED`: assign it with `PATCH`); a case on
+         *     the agenda of one of its panel's meetings, i.e. `scheduled_for_panel` (409 `CASE.ON_AGENDA`: take it off the
+         *     agenda first); a case merged into another, or one the panel has already reviewed (`reviewed`, `closed`: the
+         *     review, its actions and the meeting's record stay with the panel that made them; reopen a closed case first)
+         *     (409 `CASE.TRANSFER_NOT_ALLOWED`); a case with an open flag relating it to another case, such as a possible
+         *     duplicate (409 `CASE.RELATED_FLAG_OPEN`: merge or dismiss it first, as no one could decide it once the two cases
+         *     are with different panels). Audited; the reason is never logged or audited.
+         */
+        post: operations["transferCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/case-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transfers of cases into and out of the caller's panels, newest first
+         * @description Every transfer that moved a case out of or into one of the caller's panels, with the references before and after,
+         *     when, by whom and the direction. After a transfer the sending panel can no longer open the case; this list is its
+         *     record of what it sent, and where. `reason` only for CDOP coordinators. Filter by `panelId` (one of yours),
+         *     `direction` (seen from `panelId`, or from all your panels) and `reference` (either side's). Keyset pagination.
+         *     Audited.
+         */
+        get: operations["listCaseTransfers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2473,6 +2535,19 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             version: number;
+            /**
+             * @description The references the case had at panels it was transferred from, oldest first (empty if it never moved). Each
+             *     still finds the case (`GET /v1/cases?reference=`).
+             */
+            previousReferences: {
+                reference: string;
+                panelId: components["schemas"]["Uuid"];
+                /**
+                 * Format: date-time
+                 * @description When the case was transferred away from that panel.
+                 */
+                until: string;
+            }[];
             child?: components["schemas"]["ChildIdentity"];
         };
         /**
@@ -2523,8 +2598,8 @@ export interface components {
             id: number;
             /**
              * @description A CaseAction (the panel's steps included, with `meetingId` and, on `record_panel_review`, the `category` signed
-             *     off), a system action (`notify`, `attach_notification`, `assign_panel`, `correct_details`, `merged_into`,
-             *     `absorbed_duplicate`, `duplicate_unmerged`), or a change another part of the service made to the case
+             *     off), a system action (`notify`, `attach_notification`, `assign_panel`, `transfer_panel`, `correct_details`,
+             *     `merged_into`, `absorbed_duplicate`, `duplicate_unmerged`), or a change another part of the service made to the case
              *     (`form_requested`, `form_submitted`, `form_request_closed`, `review_updated`, `review_signed_off`).
              */
             action: string;
@@ -2538,7 +2613,8 @@ export interface components {
             /** Format: date-time */
             occurredAt: string;
             /**
-             * @description Details of the action: ids, codes and what changed (e.g. `movedNotificationIds`, `metDeadlines`). Free text
+             * @description Details of the action: ids, codes and what changed (e.g. `movedNotificationIds`, `metDeadlines`; on
+             *     `transfer_panel`, `fromPanelId`, `toPanelId`, `fromReference`, `toReference`). Free text
              *     (`reason`, `note`) only for coordinators; never the child's details.
              */
             payload: {
@@ -2573,6 +2649,55 @@ export interface components {
         };
         CaseNotificationPage: {
             items: components["schemas"]["CaseNotification"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @description Move the case to another panel: the panel where the child normally lived, which reviews the death. `reason` is
+         *     the decision in words (e.g. the local authority of residence found after the notification); it is shown to the
+         *     coordinators of both panels and never logged or audited.
+         */
+        CaseTransferRequest: {
+            /** @description The receiving panel (`GET /v1/panels`). */
+            panelId: components["schemas"]["Uuid"];
+            /** @description Why the case moves, in words; not blank. */
+            reason: string;
+        };
+        /** @description One side of a transfer: the panel and the reference the case had (or was given) there. */
+        CaseTransferPanel: {
+            panelId: components["schemas"]["Uuid"];
+            reference: string;
+        };
+        /**
+         * @description One move of a case to another panel. Everything about the case (forms, clocks, flags, holds, history) moved with
+         *     it; the receiving panel gave it a reference of its own and the old one still finds it. `reason` is included only
+         *     for CDOP coordinators (of either panel).
+         */
+        CaseTransfer: {
+            id: components["schemas"]["Uuid"];
+            /** @description The case. After the move only the receiving panel can open it; the sending panel keeps this record. */
+            caseId: components["schemas"]["Uuid"];
+            from: components["schemas"]["CaseTransferPanel"];
+            to: components["schemas"]["CaseTransferPanel"];
+            /**
+             * @description Seen from the caller's panels (or from `panelId` when the list was filtered by it): `out` of one of them,
+             *     `in` to one of them, or `within` when both panels are the caller's.
+             * @enum {string}
+             */
+            direction: "in" | "out" | "within";
+            statusAtTransfer: components["schemas"]["CaseStatus"];
+            /** Format: date-time */
+            transferredAt: string;
+            transferredBy: {
+                /** @enum {string} */
+                type: "user" | "client";
+                id: string;
+            };
+            /** @description Why the case moved, as the sending coordinator wrote it. Coordinators only. */
+            reason?: string;
+        };
+        CaseTransferPage: {
+            items: components["schemas"]["CaseTransfer"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
         /** @description Who the form is about, so the agency can find its records. Shown to the agency asked and to the case's CDOP coordinators only. */
@@ -5000,6 +5125,12 @@ export interface operations {
                 dateOfDeathFrom?: string;
                 /** @description Inclusive. */
                 dateOfDeathTo?: string;
+                /**
+                 * @description The case with this reference: its current one, or one it had at a panel it was transferred from (the case is
+                 *     listed only if the caller may see it where it is now; a sending panel finds its transfers at
+                 *     `GET /v1/case-transfers?reference=`).
+                 */
+                reference?: string;
                 /** @description Only cases with this category of death (1–10). */
                 category?: number;
             };
@@ -5215,6 +5346,99 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    transferCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id (from the notification receipt, `GET /v1/cases`, or the `Location` header). */
+                caseId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseTransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Transferred. The transfer as the caller sees it (the case itself is now the receiving panel's). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseTransfer"];
+                };
+            };
+            /** @description The body is not valid (`errors` names each field), or `panelId` names no panel (`CASE.UNKNOWN_PANEL`). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The case cannot move now: `CASE.SAME_PANEL`, `CASE.NOT_ASSIGNED`, `CASE.ON_AGENDA`, `CASE.TRANSFER_NOT_ALLOWED`
+             *     or `CASE.RELATED_FLAG_OPEN`; `detail` says what to do first.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCaseTransfers: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only transfers into or out of this panel (one of the caller's; another panel's gives an empty list). */
+                panelId?: components["schemas"]["Uuid"];
+                /** @description `in` for transfers received, `out` for transfers sent (seen from `panelId`, or from all your panels). */
+                direction?: "in" | "out";
+                /** @description Only the transfers where the case had or was given this reference. */
+                reference?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of transfers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseTransferPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

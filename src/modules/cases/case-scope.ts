@@ -84,3 +84,25 @@ export function identifiableCaseScopeSql(p: Principal, alias: string, params: un
   if (p.roles.includes('administrator')) parts.push(`${alias}.panel_id IS NULL`);
   return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
 }
+
+/**
+ * Transfers of cases (case_transfers, alias `alias`) the caller may see: those into or out of the panels their panel
+ * roles cover. A transfer stays visible to the sending panel after the case itself has left its scope; it carries
+ * references and panel ids, never the child. `FALSE` when none (administrators, who route only the queue, included).
+ */
+export function transferScopeSql(p: Principal, alias: string, params: unknown[]): string {
+  const panels = transferPanelsOf(p);
+  if (!panels.length) return 'FALSE';
+  const n = params.push(panels);
+  return `(${alias}.from_panel_id = ANY($${n}::uuid[]) OR ${alias}.to_panel_id = ANY($${n}::uuid[]))`;
+}
+
+/** The panels whose transfers the caller sees (lower case): those of their panel roles, with `cases:read`. */
+export function transferPanelsOf(p: Principal): string[] {
+  return p.permissions.has('cases:read') ? panelsOf(p) : [];
+}
+
+/** Whether the caller is a CDOP coordinator of the panel: who may transfer its cases, and read a transfer's reason. */
+export function coordinatesPanel(p: Principal, panelId: string): boolean {
+  return p.roles.includes('cdop_coordinator') && panelsOf(p).includes(panelId.toLowerCase());
+}

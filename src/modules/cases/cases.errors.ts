@@ -1,4 +1,5 @@
 import { badRequest, conflict, notFound } from '../../platform/http/problem';
+import type { TransferRefusal } from './case-transfer.rule';
 import type { CaseAction } from './case-workflow';
 import type { ClosureBlocker, OutstandingForm } from './cases.ports';
 
@@ -15,7 +16,13 @@ export const flagNotApplicable = (detail: string, allowedActions: CaseAction[]) 
 export const targetMerged = () =>
   conflict('CASE.TARGET_MERGED', 'The target case was itself merged into another case; merge into that one instead.');
 export const alreadyAssigned = () =>
-  conflict('CASE.ALREADY_ASSIGNED', 'The case is already assigned to a panel; it cannot be moved to another.');
+  conflict(
+    'CASE.ALREADY_ASSIGNED',
+    'The case is already assigned to a panel; to move it to another, transfer it with POST /v1/cases/{caseId}/transfer.',
+  );
+export const transferRefused = (r: TransferRefusal) => conflict(r.code, r.detail, 'flag' in r ? { flag: r.flag } : undefined);
+export const blankTransferReason = () =>
+  badRequest('The reason must say why the case moves.', [{ field: 'body.reason', message: 'must not be blank' }]);
 export const mergedCaseNotAssignable = () =>
   conflict('CASE.ACTION_NOT_ALLOWED', 'The case was merged into another as a duplicate; it cannot be assigned.');
 

@@ -2,10 +2,10 @@ import type { Principal } from '../../access/principal';
 import { columnsOf } from '../../platform/db/entity-sql';
 import { sql } from '../../platform/db/sql';
 import type { Tx } from '../../platform/db/transaction';
-import { caseScopeSql, type ScopeOptions } from './case-scope';
+import { caseScopeSql, transferScopeSql, type ScopeOptions } from './case-scope';
 import type { CaseStatus, HoldReason } from './case-status';
 import type { ExpectedDeath } from './cases.types';
-import { CaseActionEntity, CaseDeadlineEntity, CaseEntity, CaseFlagEntity, type FlagStatus } from './entities';
+import { CaseActionEntity, CaseDeadlineEntity, CaseEntity, CaseFlagEntity, CaseTransferEntity, type FlagStatus } from './entities';
 
 /**
  * The cases module's SQL: rows in, rows out, no rules. Every query a caller
@@ -38,6 +38,8 @@ export interface CaseListFilter {
   dateOfDeathFrom?: string;
   dateOfDeathTo?: string;
   category?: number;
+  /** The case's current reference, or one it had at a panel it was transferred from. */
+  reference?: string;
   after?: (string | number)[];
   limit: number;
   now: Date;
@@ -63,6 +65,13 @@ export async function listCases(tx: Tx, p: Principal, q: CaseListFilter): Promis
   if (q.dateOfDeathFrom) where.push(`c.date_of_death >= $${params.push(q.dateOfDeathFrom)}::date`);
   if (q.dateOfDeathTo) where.push(`c.date_of_death <= $${params.push(q.dateOfDeathTo)}::date`);
   if (q.category !== undefined) where.push(`c.category = $${params.push(q.category)}`);
+  if (q.reference !== undefined) {
+    const ref = `$${params.push(q.reference)}`;
+    // Two unique-index lookups; `reference = … OR EXISTS (…)` scanned the whole panel instead (25 ms vs 0.06 ms at 50,000 cases).
+    where.push(
+      `c.id IN (SELECT x.id FROM cases x WHERE x.reference = ${ref} UNION ALL SELECT t.case_id FROM case_transfers t WHERE t.from_reference = ${ref})`,
+    );
+  }
   if (q.after) where.push(`(c.date_of_death, c.id) < ($${params.push(q.after[0])}::date, $${params.push(q.after[1])}::uuid)`);
   const { rows } = await sql<CaseListRow>(
     tx,
@@ -345,6 +354,99 @@ export async function removeMergedAgencies(
         AND a.first_notification_id = ANY($3::uuid[]) AND ${caseScopeSql(p, 'c', params)}`,
     params,
   );
+}
+
+// ---------------------------------------------------------------- transfers to another panel
+
+export type TransferRow = CaseTransferEntity;
+
+export interface TransferInsert {
+  caseId: string;
+  actionId: number;
+  fromPanelId: string;
+  toPanelId: string;
+  fromReference: string;
+  toReference: string;
+  status: CaseStatus;
+  reason: string;
+  /** Milliseconds, as JavaScript keeps them: the list's cursor carries it and must match it exactly. */
+  at: Date;
+}
+
+/** Records a transfer. Written before the case row moves, while the case is still in the sending coordinator's scope. */
+export async function insertTransfer(tx: Tx, p: Principal, t: TransferInsert): Promise<TransferRow> {
+  const params: unknown[] = [
+    t.caseId,
+    t.actionId,
+    t.fromPanelId,
+    t.toPanelId,
+    t.fromReference,
+    t.toReference,
+    t.status,
+    t.reason,
+    p.kind,
+    p.id,
+    t.at,
+  ];
+  const { rows } = await sql<TransferRow>(
+    tx,
+    `INSERT INTO case_transfers AS t (case_id, action_id, from_panel_id, to_panel_id, from_reference, to_reference, status_at_transfer,
+                                      reason, transferred_by_type, transferred_by_id, transferred_at)
+     SELECT c.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM cases c WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}
+     RETURNING ${columnsOf(tx, CaseTransferEntity, 't')}`,
+    params,
+  );
+  if (!rows[0]) throw new Error('case left the caller scope inside its own command');
+  return rows[0];
+}
+
+/** The transfers of a case the caller may see where it is now, oldest first: its previous references. */
+export async function transfersOfCase(tx: Tx, p: Principal, caseId: string): Promise<TransferRow[]> {
+  const params: unknown[] = [caseId];
+  const { rows } = await sql<TransferRow>(
+    tx,
+    `SELECT ${columnsOf(tx, CaseTransferEntity, 't')}
+       FROM case_transfers t JOIN cases c ON c.id = t.case_id
+      WHERE c.id = $1 AND ${caseScopeSql(p, 'c', params)}
+      ORDER BY t.transferred_at, t.id`,
+    params,
+  );
+  return rows;
+}
+
+export interface TransferListFilter {
+  /** Transfers into or out of these panels (already narrowed to the caller's). */
+  panelIds: readonly string[];
+  direction?: 'in' | 'out';
+  reference?: string;
+  after?: (string | number)[];
+  limit: number;
+}
+
+/** Transfers into or out of the caller's panels (transferScopeSql), newest first. */
+export async function listTransfers(tx: Tx, p: Principal, q: TransferListFilter): Promise<TransferRow[]> {
+  const params: unknown[] = [q.limit + 1];
+  const where = [transferScopeSql(p, 't', params)];
+  const panels = `$${params.push([...q.panelIds])}::uuid[]`;
+  if (q.direction === 'in') where.push(`t.to_panel_id = ANY(${panels})`);
+  else if (q.direction === 'out') where.push(`t.from_panel_id = ANY(${panels})`);
+  else where.push(`(t.from_panel_id = ANY(${panels}) OR t.to_panel_id = ANY(${panels}))`);
+  if (q.reference !== undefined) {
+    const ref = `$${params.push(q.reference)}`;
+    where.push(`(t.from_reference = ${ref} OR t.to_reference = ${ref})`);
+  }
+  if (q.after) {
+    where.push(`(t.transferred_at, t.id) < ($${params.push(q.after[0])}::timestamptz, $${params.push(q.after[1])}::uuid)`);
+  }
+  const { rows } = await sql<TransferRow>(
+    tx,
+    `SELECT ${columnsOf(tx, CaseTransferEntity, 't')} FROM case_transfers t
+      WHERE ${where.join(' AND ')}
+      ORDER BY t.transferred_at DESC, t.id DESC
+      LIMIT $1`,
+    params,
+  );
+  return rows;
 }
 
 // ---------------------------------------------------------------- the intake's statements (no caller scope)

@@ -5,7 +5,7 @@ import { decodeCursor } from '../../platform/http/pagination';
 import type { CaseStatus } from './case-status';
 import type { CaseActionRequest } from './case-workflow';
 import type { CasesService } from './cases.service';
-import type { CaseListQuery, CaseUpdate, CaseView } from './cases.types';
+import type { CaseListQuery, CaseTransferListQuery, CaseTransferRequest, CaseUpdate, CaseView } from './cases.types';
 
 // Query values arrive validated (booleans and integers coerced) by the OpenAPI validator.
 type PageQuery = { cursor?: string; limit?: number };
@@ -52,6 +52,15 @@ export function casesRouter(service: CasesService): Router {
   r.get('/v1/cases/:caseId/notifications', async (req, res) => {
     const q = req.query as PageQuery;
     res.json(await service.notifications(principalOf(req), req.params.caseId, { after: decodeCursor(q.cursor, 2), limit: q.limit ?? 25 }));
+  });
+
+  r.post('/v1/cases/:caseId/transfer', async (req, res) => {
+    res.status(201).json(await service.transfer(principalOf(req), req.params.caseId, req.body as CaseTransferRequest));
+  });
+
+  r.get('/v1/case-transfers', async (req, res) => {
+    const { cursor, ...filters } = req.query as CaseTransferListQuery;
+    res.json(await service.transfers(principalOf(req), { ...filters, after: decodeCursor(cursor, 2) }));
   });
 
   return r;

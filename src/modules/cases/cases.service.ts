@@ -6,7 +6,17 @@ import type { CaseActionRequest } from './case-workflow';
 import type { CaseChangeListener } from './case-changes';
 import type { CaseFormsPort, CaseNotificationsPort, CaseReviewPort } from './cases.ports';
 import * as cases from './cases.repository';
-import type { CaseHistoryEntry, CaseListQuery, CaseNotificationView, CaseSummary, CaseUpdate, CaseView } from './cases.types';
+import type {
+  CaseHistoryEntry,
+  CaseListQuery,
+  CaseNotificationView,
+  CaseSummary,
+  CaseTransferListQuery,
+  CaseTransferRequest,
+  CaseTransferView,
+  CaseUpdate,
+  CaseView,
+} from './cases.types';
 import { DEFAULT_DEADLINE_RULES, type DeadlineRule } from './clocks';
 import { actOnCase } from './use-cases/act-on-case';
 import type { CasesDeps } from './use-cases/case-command';
@@ -16,6 +26,8 @@ import { getCase } from './use-cases/get-case';
 import { casesForPanels, type CasesForPanels } from './use-cases/panel-support';
 import { listCases } from './use-cases/list-cases';
 import { attachNotification, createFromNotification, type CaseFromNotification, type NotificationForCase } from './use-cases/open-case';
+import { listTransfers } from './use-cases/list-transfers';
+import { transferCase } from './use-cases/transfer-case';
 import { updateCase } from './use-cases/update-case';
 
 type PageQuery = { after?: (string | number)[]; limit: number };
@@ -29,6 +41,8 @@ export interface CasesService {
   act(p: Principal, id: string, req: CaseActionRequest): Promise<CaseView>;
   history(p: Principal, id: string, q: PageQuery): Promise<Page<CaseHistoryEntry>>;
   notifications(p: Principal, id: string, q: PageQuery): Promise<Page<CaseNotificationView>>;
+  transfer(p: Principal, id: string, req: CaseTransferRequest): Promise<CaseTransferView>;
+  transfers(p: Principal, q: CaseTransferListQuery & { after?: (string | number)[] }): Promise<Page<CaseTransferView>>;
 }
 
 /**
@@ -75,6 +89,8 @@ export function createCasesService(
     act: (p, id, req) => actOnCase(deps, p, id, req),
     history: (p, id, q) => caseHistory(deps, p, id, q),
     notifications: (p, id, q) => caseNotifications(deps, p, id, q),
+    transfer: (p, id, req) => transferCase(deps, p, id, req),
+    transfers: (p, q) => listTransfers(deps, p, q),
     intake: {
       findOnRecord: cases.findOnRecord,
       findOnRecordById: cases.findOnRecordById,

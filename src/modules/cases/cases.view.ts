@@ -2,13 +2,14 @@ import { ageAtDeath } from './age-at-death';
 import { deadlineStatus, type DeadlineRule } from './clocks';
 import { FLAG_BLOCKS, type CaseAction } from './case-workflow';
 import type { CaseNotificationRow, NotificationSummary } from './cases.ports';
-import type { CaseListRow, CaseRow, DeadlineRow, FlagRow, HistoryRow } from './cases.repository';
+import type { CaseListRow, CaseRow, DeadlineRow, FlagRow, HistoryRow, TransferRow } from './cases.repository';
 import type {
   CaseDeadlineView,
   CaseFlagView,
   CaseHistoryEntry,
   CaseNotificationView,
   CaseSummary,
+  CaseTransferView,
   CaseView,
   ChildIdentityView,
 } from './cases.types';
@@ -86,6 +87,8 @@ export interface CaseDetail {
   notifications: NotificationSummary;
   allowedActions: CaseAction[];
   identify: boolean;
+  /** The case's transfers, oldest first: its previous references. */
+  transfers: TransferRow[];
 }
 
 export function caseView(d: CaseDetail, rules: readonly DeadlineRule[], now: Date): CaseView {
@@ -113,6 +116,11 @@ export function caseView(d: CaseDetail, rules: readonly DeadlineRule[], now: Dat
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     version: r.version,
+    previousReferences: d.transfers.map((t) => ({
+      reference: t.from_reference,
+      panelId: t.from_panel_id,
+      until: t.transferred_at.toISOString(),
+    })),
   };
   if (d.identify) view.child = childIdentity(r, d.notifications.firstChild);
   return view;
@@ -167,6 +175,10 @@ const PAYLOAD_KEYS_FOR_ALL = new Set([
   'revision',
   'category',
   'categoryFrom',
+  'fromPanelId',
+  'toPanelId',
+  'fromReference',
+  'toReference',
 ]);
 const PAYLOAD_FREE_TEXT = new Set(['reason', 'note']);
 
@@ -184,6 +196,27 @@ export function historyView(h: HistoryRow, identify: boolean): CaseHistoryEntry 
     occurredAt: h.occurred_at.toISOString(),
     payload,
   };
+}
+
+/**
+ * A transfer as the caller sees it. `direction` is seen from `panels` (the panel the list was filtered by, or all
+ * the caller's panels); the reason, free text, only for coordinators of either panel.
+ */
+export function transferView(t: TransferRow, panels: readonly string[], withReason: boolean): CaseTransferView {
+  const from = panels.includes(t.from_panel_id.toLowerCase());
+  const to = panels.includes(t.to_panel_id.toLowerCase());
+  const view: CaseTransferView = {
+    id: t.id,
+    caseId: t.case_id,
+    from: { panelId: t.from_panel_id, reference: t.from_reference },
+    to: { panelId: t.to_panel_id, reference: t.to_reference },
+    direction: from && to ? 'within' : from ? 'out' : 'in',
+    statusAtTransfer: t.status_at_transfer,
+    transferredAt: t.transferred_at.toISOString(),
+    transferredBy: { type: t.transferred_by_type as CaseTransferView['transferredBy']['type'], id: t.transferred_by_id },
+  };
+  if (withReason) view.reason = t.reason;
+  return view;
 }
 
 export function notificationView(n: CaseNotificationRow, withForm: boolean): CaseNotificationView {

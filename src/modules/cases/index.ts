@@ -41,5 +41,6 @@ export const CASES_ENTITIES = [
   entities.CaseDeadlineEntity,
   entities.CaseFlagEntity,
   entities.CaseReferenceCounterEntity,
+  entities.CaseTransferEntity,
 ];
 export { timelineOf as caseTimelineOf, type HistoryRow as CaseTimelineRow } from './cases.repository';

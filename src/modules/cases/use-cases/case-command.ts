@@ -78,12 +78,14 @@ export async function loadCaseView(deps: CasesDeps, tx: Tx, p: Principal, id: st
   const flags = await cases.flagsOf(tx, p, row.id);
   const deadlines = await cases.deadlinesOf(tx, p, row.id);
   const notifications = await deps.notifications.summaryOf(tx, p, row.id);
+  const transfers = await cases.transfersOfCase(tx, p, row.id);
   return caseView(
     {
       row,
       flags,
       deadlines,
       notifications,
+      transfers,
       allowedActions: actionsFor(p, snapshotOf(row, flags)),
       identify: canIdentifyChild(p, { panelId: row.panel_id }),
     },

@@ -37,6 +37,7 @@ export function listCases(deps: CasesDeps, p: Principal, q: CaseListQuery & { af
       dateOfDeathFrom: q.dateOfDeathFrom,
       dateOfDeathTo: q.dateOfDeathTo,
       category: q.category,
+      reference: q.reference,
       after: q.after,
       limit,
       now: at,
