@@ -16,6 +16,7 @@ import { FormAttachments1796064310041 } from './1796064310041-form-attachments';
 import { PanelReviews1796069070106 } from './1796069070106-panel-reviews';
 import { PanelMeetings1796069094970 } from './1796069094970-panel-meetings';
 import { CaseFamily1796069109019 } from './1796069109019-case-family';
+import { SafeguardingReviews1796077081220 } from './1796077081220-safeguarding-reviews';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   PanelReviews1796069070106,
   PanelMeetings1796069094970,
   CaseFamily1796069109019,
+  SafeguardingReviews1796077081220,
 ];
