@@ -99,7 +99,8 @@ export interface ComputedClock {
 export function clocksFor(regime: Regime, dates: { referredOn: LocalDate; awareOn: LocalDate }): ComputedClock[] {
   return (REVIEW_CLOCK_RULES[regime] as readonly ReviewClockRule[]).map((r) => {
     const startsOn = r.startsFrom === 'referred_on' ? dates.referredOn : dates.awareOn;
-    const dueOn = r.offset.unit === 'working_days' ? addWorkingDays(startsOn, r.offset.amount) : addCalendarMonths(startsOn, r.offset.amount);
+    const dueOn =
+      r.offset.unit === 'working_days' ? addWorkingDays(startsOn, r.offset.amount) : addCalendarMonths(startsOn, r.offset.amount);
     return { clockId: r.id, label: r.label, basis: r.basis, startsOn, dueOn };
   });
 }
