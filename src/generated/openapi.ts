@@ -2652,7 +2652,8 @@ export interface components {
              * @description A CaseAction (the panel's steps included, with `meetingId` and, on `record_panel_review`, the `category` signed
              *     off), a system action (`notify`, `attach_notification`, `assign_panel`, `correct_details`, `merged_into`,
              *     `absorbed_duplicate`, `duplicate_unmerged`), or a change another part of the service made to the case
-             *     (`form_requested`, `form_submitted`, `form_request_closed`, `review_updated`, `review_signed_off`).
+             *     (`form_requested`, `form_submitted`, `form_request_closed`, `review_updated`, `review_signed_off`,
+             *     `safeguarding_review_opened`, `safeguarding_review_changed`).
              */
             action: string;
             fromStatus: components["schemas"]["CaseStatus"] | null;
@@ -7589,6 +7590,7 @@ export interface operations {
                     "application/json": components["schemas"]["SafeguardingReview"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
