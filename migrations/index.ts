@@ -17,6 +17,7 @@ import { PanelReviews1796069070106 } from './1796069070106-panel-reviews';
 import { PanelMeetings1796069094970 } from './1796069094970-panel-meetings';
 import { CaseFamily1796069109019 } from './1796069109019-case-family';
 import { CaseTransfers1796077068481 } from './1796077068481-case-transfers';
+import { SafeguardingReviews1796077081220 } from './1796077081220-safeguarding-reviews';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   PanelMeetings1796069094970,
   CaseFamily1796069109019,
   CaseTransfers1796077068481,
+  SafeguardingReviews1796077081220,
 ];

@@ -34,6 +34,7 @@ import {
   signOffContext,
 } from './modules/panel-meetings';
 import { caseReviewPort, createPanelReviewsService, panelReviewsRouter } from './modules/panel-reviews';
+import { createSafeguardingReviewsService, safeguardingReviewsRouter } from './modules/safeguarding-reviews';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -48,6 +49,8 @@ export interface AppDeps {
    * (src/modules/cases/case-changes.ts). None yet in production; the SCR triggers will be the first.
    */
   caseChangeListeners?: readonly CaseChangeListener[];
+  /** The clock of the modules that read "overdue" against today (safeguarding-reviews); the real time when absent. Tests set it. */
+  now?: () => Date;
   /** The metrics registry to record into (server.ts shares it with the METRICS_PORT listener); created when absent. */
   metrics?: Metrics;
 }
@@ -169,16 +172,13 @@ export function createApp(deps: AppDeps): Express {
     ),
   );
   app.use(casesRouter(cases));
-  app.use(
-    agencyFormsRouter(
-      createAgencyFormsService(deps.dataSource, {
-        cases: cases.forms,
-        notifications: caseNotificationsPort,
-        dueWorkingDays: config.formDueWorkingDays,
-        attachments: config.attachments,
-      }),
-    ),
-  );
+  const agencyForms = createAgencyFormsService(deps.dataSource, {
+    cases: cases.forms,
+    notifications: caseNotificationsPort,
+    dueWorkingDays: config.formDueWorkingDays,
+    attachments: config.attachments,
+  });
+  app.use(agencyFormsRouter(agencyForms));
   app.use(panelMeetingsRouter(createPanelMeetingsService(deps.dataSource, { cases: cases.panels })));
   app.use(familyRouter(createFamilyService(deps.dataSource, { cases: cases.panels })));
   app.use(
@@ -190,6 +190,13 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
   );
+  // scr-triggers (issue 14) refers flags through `safeguardingReviews.forFlags` (SafeguardingReviewsForFlags).
+  const safeguardingReviews = createSafeguardingReviewsService(deps.dataSource, {
+    cases: cases.panels,
+    forms: agencyForms,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  app.use(safeguardingReviewsRouter(safeguardingReviews));
   app.use(casePacksRouter(createCasePacksService(deps.dataSource, { cases: cases.panels, isRecused })));
   app.use(auditRouter(deps.dataSource));
 

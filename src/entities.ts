@@ -11,6 +11,7 @@ import { AgencyEntity, PanelEntity, PanelLocalAuthorityEntity } from './modules/
 import { NotificationEntity } from './modules/notifications';
 import { PANEL_MEETINGS_ENTITIES } from './modules/panel-meetings';
 import { PANEL_REVIEWS_ENTITIES } from './modules/panel-reviews';
+import { SAFEGUARDING_REVIEWS_ENTITIES } from './modules/safeguarding-reviews';
 import { UserEntity } from './modules/users';
 import { RateLimitEntity } from './platform/http/rate-limit.entity';
 import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
@@ -40,6 +41,7 @@ export const ENTITIES = [
   ScheduledRunEntity,
   ...FAMILY_ENTITIES,
   ...PANEL_REVIEWS_ENTITIES,
+  ...SAFEGUARDING_REVIEWS_ENTITIES,
 ];
 
 /** Columns no entity maps (types TypeORM lacks), per table, with their PostgreSQL types. */

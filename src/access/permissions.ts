@@ -24,6 +24,8 @@ export const PERMISSIONS = [
   'family:read',
   'family:write',
   'reviews:sign-off',
+  'safeguarding-reviews:read',
+  'safeguarding-reviews:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

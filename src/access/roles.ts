@@ -34,6 +34,8 @@ export const ROLE_PERMISSIONS = {
     'reviews:write',
     'family:read',
     'family:write',
+    'safeguarding-reviews:read',
+    'safeguarding-reviews:write',
   ],
   panel_chair: [
     'self:read',
@@ -44,6 +46,7 @@ export const ROLE_PERMISSIONS = {
     'reviews:read',
     'reviews:write',
     'reviews:sign-off',
+    'safeguarding-reviews:read',
   ],
   panel_member: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'meetings:read', 'reviews:read', 'reviews:write'],
   agency_contributor: ['self:read', 'directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],

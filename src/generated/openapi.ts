@@ -1804,6 +1804,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Safeguarding review referrals of your panels' cases
+         * @description The coordinators and chairs of a case's panel see its safeguarding reviews (a review has no panel of its own:
+         *     it follows its case). Filter by `state`, `regime`, `caseId` and `overdue` (at least one clock pending past the
+         *     end of its due day, Europe/London, today). Most recently referred first; page with `cursor`. Audited.
+         */
+        get: operations["listSafeguardingReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{reviewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+                reviewId: components["parameters"]["ReviewId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A safeguarding review referral, with its clocks, history, IMR requests, learning and actions
+         * @description For the coordinators and chairs of the case's panel; another panel's review is 404
+         *     (`SAFEGUARDING_REVIEW.NOT_FOUND`). Clock status and `overdue` are worked out against today (Europe/London).
+         *     The ETag is the review's version, for `If-Match` on its actions. Audited.
+         */
+        get: operations["getSafeguardingReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{reviewId}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+                reviewId: components["parameters"]["ReviewId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a step of the review (a decision, a report drafted, completion, publication, a note)
+         * @description The coordinators of the case's panel. The regime's workflow decides which action is allowed in which state:
+         *     otherwise 409 `SAFEGUARDING_REVIEW.ACTION_NOT_ALLOWED` with `allowedActions`. Decisions need `reason` (400
+         *     `body.reason`). Each step is appended to the history and meets or stops clocks (the decision meets the
+         *     2015 decision clock; not proceeding stops the later clocks; completion and publication meet theirs). With
+         *     `If-Match` (optional), a stale ETag is 412. Nothing is written on a refusal. Audited (never the reason or note).
+         */
+        post: operations["actOnSafeguardingReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{reviewId}/imr-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+                reviewId: components["parameters"]["ReviewId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask an agency for an individual management review
+         * @description The coordinators of the case's panel, once the review goes ahead (`proceeding` or `imrs_requested`; otherwise
+         *     409 `SAFEGUARDING_REVIEW.ACTION_NOT_ALLOWED`). The national individual management review form (`imr`) is
+         *     requested from the agency through the forms module, in the same transaction: it is a form request like any
+         *     other, so the agency sees it, and it is reminded and chased. The first request moves the review to
+         *     `imrs_requested`. An agency already asked for its IMR on the case is 409 `FORM_REQUEST.ALREADY_REQUESTED`; an
+         *     unknown agency 400 `FORM_REQUEST.UNKNOWN_AGENCY`. Audited (never the scope).
+         */
+        post: operations["requestSafeguardingReviewImr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{reviewId}/learning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+                reviewId: components["parameters"]["ReviewId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a learning point or an action of the review
+         * @description The coordinators of the case's panel, once the review goes ahead and until it is published (otherwise 409
+         *     `SAFEGUARDING_REVIEW.LEARNING_NOT_OPEN`). An action needs its owner agency (400 `body.ownerAgencyId`); a
+         *     learning point takes neither owner nor due date. Linked to the case, for the reports. Audited (never the text).
+         */
+        post: operations["recordSafeguardingReviewLearning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{caseId}/pack": {
         parameters: {
             query?: never;
@@ -2600,7 +2727,8 @@ export interface components {
              * @description A CaseAction (the panel's steps included, with `meetingId` and, on `record_panel_review`, the `category` signed
              *     off), a system action (`notify`, `attach_notification`, `assign_panel`, `transfer_panel`, `correct_details`,
              *     `merged_into`, `absorbed_duplicate`, `duplicate_unmerged`), or a change another part of the service made to the case
-             *     (`form_requested`, `form_submitted`, `form_request_closed`, `review_updated`, `review_signed_off`).
+             *     (`form_requested`, `form_submitted`, `form_request_closed`, `review_updated`, `review_signed_off`,
+             *     `safeguarding_review_opened`, `safeguarding_review_changed`).
              */
             action: string;
             fromStatus: components["schemas"]["CaseStatus"] | null;
@@ -3736,6 +3864,218 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @description Where the review stands: `referred` → `decision_pending` (2015: the SCR panel has recommended; 2018: the rapid
+         *     review is done) → `proceeding` or `not_proceeding` (ended) → `imrs_requested` (individual management reviews asked
+         *     of agencies) → `report_drafted` → `completed` → `published` (ended).
+         * @enum {string}
+         */
+        SafeguardingReviewState: "referred" | "decision_pending" | "proceeding" | "not_proceeding" | "imrs_requested" | "report_drafted" | "completed" | "published";
+        /**
+         * @description The statutory regime the review runs under, chosen per panel when the flag is referred. `2015`: a Serious Case
+         *     Review (LSCB Regulations 2006, Working Together 2015). `2018`: a rapid review and a local child safeguarding
+         *     practice review (Children Act 2004 s16C, Working Together 2018/2023).
+         * @enum {string}
+         */
+        SafeguardingReviewRegime: "2015" | "2018";
+        /** @description A safeguarding review referral as listed. */
+        SafeguardingReviewSummary: {
+            id: components["schemas"]["Uuid"];
+            caseId: components["schemas"]["Uuid"];
+            caseReference: string | null;
+            /** @description The case's panel (the review has none of its own). */
+            panelId: components["schemas"]["Uuid"] | null;
+            regime: components["schemas"]["SafeguardingReviewRegime"];
+            state: components["schemas"]["SafeguardingReviewState"];
+            /**
+             * Format: date
+             * @description When the responsible body became aware (Europe/London).
+             */
+            awareOn: string;
+            /** Format: date-time */
+            referredAt: string;
+            /** @description At least one clock is overdue. */
+            overdue: boolean;
+            /** @description The pending clock due first, if any. */
+            nextDue: null | {
+                clockId: string;
+                /** Format: date */
+                dueOn: string;
+            };
+            version: number;
+        };
+        /** @description A page of safeguarding reviews, most recently referred first. */
+        SafeguardingReviewPage: {
+            items: components["schemas"]["SafeguardingReviewSummary"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description A step of the review. `record_recommendation` (2015 only) and `record_rapid_review` (2018 only) lead from
+         *     `referred` to `decision_pending`; `decide_to_proceed` and `decide_not_to_proceed` (both need `reason`) from
+         *     `decision_pending`; `request_imrs` from `proceeding` (the first IMR request takes it too); `draft_report` from
+         *     `imrs_requested` (2018 also from `proceeding`); `complete` from `report_drafted`; `publish` from `completed`;
+         *     `add_note` in any state but an ended one.
+         * @enum {string}
+         */
+        SafeguardingReviewActionName: "record_recommendation" | "record_rapid_review" | "decide_to_proceed" | "decide_not_to_proceed" | "request_imrs" | "draft_report" | "complete" | "publish" | "add_note";
+        /** @description One statutory clock of the review. Dates are Europe/London; a clock is due at the end of its due day. */
+        SafeguardingReviewClock: {
+            /** @description The rule's id (e.g. `scr_decision_due`, `rapid_review_due`). */
+            clockId: string;
+            label: string;
+            /** @description The statutory basis, in words. */
+            basis: string;
+            /** Format: date */
+            startsOn: string;
+            /** Format: date */
+            dueOn: string;
+            /**
+             * @description `overdue`: pending and past the end of its due day (worked out when read).
+             * @enum {string}
+             */
+            status: "pending" | "overdue" | "met" | "met_late" | "stopped";
+            overdue: boolean;
+            /** Format: date-time */
+            metAt: string | null;
+            /** Format: date-time */
+            stoppedAt: string | null;
+        };
+        /** @description An individual management review asked of an agency, through the agency-forms module (its request, due date, status and chasing). */
+        SafeguardingReviewImrRequest: {
+            requestId: components["schemas"]["Uuid"];
+            agency: {
+                id: components["schemas"]["Uuid"];
+                name: string;
+            };
+            templateId: string;
+            /**
+             * @description The form request's status.
+             * @enum {string}
+             */
+            status: "requested" | "submitted" | "withdrawn" | "waived";
+            /** Format: date */
+            dueDate: string;
+            /** @description Still requested and due before today (Europe/London). */
+            overdue: boolean;
+            /** Format: date-time */
+            requestedAt: string;
+        };
+        /** @description A learning point or an action the review recorded, linked to the case for reports. */
+        SafeguardingReviewLearning: {
+            id: components["schemas"]["Uuid"];
+            reviewId: components["schemas"]["Uuid"];
+            caseId: components["schemas"]["Uuid"];
+            /** @enum {string} */
+            kind: "learning_point" | "action";
+            description: string;
+            /** @description The agency that owns an action; null for a learning point. */
+            ownerAgency: null | {
+                id: components["schemas"]["Uuid"];
+                name: string;
+            };
+            /** Format: date */
+            dueDate: string | null;
+            /** @description An action's status; null for a learning point. */
+            status: null | ("open" | "in_progress" | "done" | "not_accepted");
+            /** @description An action due before today (Europe/London) and still open or in progress. */
+            overdue: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /**
+         * @description A safeguarding review referral with its clocks, history, the flags it was opened from, the individual management
+         *     reviews asked of agencies, and its learning points and actions. `referralReason` is the referrer's free text,
+         *     shown to the case's coordinators only (null for others).
+         */
+        SafeguardingReview: {
+            id: components["schemas"]["Uuid"];
+            caseId: components["schemas"]["Uuid"];
+            caseReference: string | null;
+            panelId: components["schemas"]["Uuid"] | null;
+            regime: components["schemas"]["SafeguardingReviewRegime"];
+            state: components["schemas"]["SafeguardingReviewState"];
+            /** Format: date */
+            awareOn: string;
+            /** Format: date-time */
+            referredAt: string;
+            referredBy: {
+                /** @enum {string} */
+                type: "user" | "client";
+                id: string;
+            };
+            referralReason: string | null;
+            flagIds: components["schemas"]["Uuid"][];
+            ruleIds: string[];
+            decision: null | {
+                /** @enum {string} */
+                outcome: "proceed" | "not_proceed";
+                reason: string;
+                /** Format: date-time */
+                at: string;
+            };
+            /** @description The actions the review's regime allows in its state now. */
+            allowedActions: components["schemas"]["SafeguardingReviewActionName"][];
+            overdue: boolean;
+            clocks: components["schemas"]["SafeguardingReviewClock"][];
+            /** @description The action log, oldest first. */
+            history: {
+                /** @description `refer` (the referral) or one of the review's actions. */
+                action: string;
+                fromState: null | components["schemas"]["SafeguardingReviewState"];
+                toState: components["schemas"]["SafeguardingReviewState"];
+                by: {
+                    /** @enum {string} */
+                    type: "user" | "client";
+                    id: string;
+                };
+                /** Format: date-time */
+                at: string;
+                reason: string | null;
+                note: string | null;
+            }[];
+            imrRequests: components["schemas"]["SafeguardingReviewImrRequest"][];
+            learning: components["schemas"]["SafeguardingReviewLearning"][];
+            /** @description The version of the clock rules the clocks were computed with. */
+            clockRulesVersion: number;
+            /** @description Row version (the ETag). */
+            version: number;
+        };
+        /**
+         * @description A step of the review. `decide_to_proceed` and `decide_not_to_proceed` require `reason`, which no other action
+         *     takes (400 naming `body.reason`). `note` is accepted by every action. Reasons and notes are free text: shown to
+         *     the case's coordinators and chairs, never logged or audited.
+         */
+        SafeguardingReviewActionRequest: {
+            action: components["schemas"]["SafeguardingReviewActionName"];
+            reason?: string;
+            note?: string;
+        };
+        /**
+         * @description Ask an agency of the case for an individual management review (the national `imr` form). Name the agency by
+         *     exactly one of `agencyId` or `agencyOdsCode`. `scope` is the terms of reference the agency works to; it reaches
+         *     the agency as the request's note (free text: never logged). `dueDate` defaults to the forms module's working-day
+         *     default.
+         */
+        SafeguardingReviewImrRequestCreate: {
+            agencyId?: components["schemas"]["Uuid"];
+            agencyOdsCode?: string;
+            /** Format: date */
+            dueDate?: string;
+            scope: string;
+        };
+        /**
+         * @description A learning point (`description` only) or an action (`description`, `ownerAgencyId` required, `dueDate`
+         *     optional; it starts `open`). A field the kind does not take is refused (400).
+         */
+        SafeguardingReviewLearningCreate: {
+            /** @enum {string} */
+            kind: "learning_point" | "action";
+            description: string;
+            ownerAgencyId?: components["schemas"]["Uuid"];
+            /** Format: date */
+            dueDate?: string;
+        };
         /** @description One entry of the case history, as the pack shows it. */
         CasePackEvent: {
             /** Format: date-time */
@@ -4061,6 +4401,8 @@ export interface components {
         MeetingId: components["schemas"]["Uuid"];
         /** @description The family question's id (from `GET /v1/cases/{caseId}/family/questions`). */
         QuestionId: components["schemas"]["Uuid"];
+        /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+        ReviewId: components["schemas"]["Uuid"];
     };
     requestBodies: never;
     headers: {
@@ -7408,6 +7750,189 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSafeguardingReviews: {
+        parameters: {
+            query?: {
+                /** @description Only reviews in this state. */
+                state?: components["schemas"]["SafeguardingReviewState"];
+                /** @description Only reviews under this regime. */
+                regime?: components["schemas"]["SafeguardingReviewRegime"];
+                /** @description Only reviews of this case. */
+                caseId?: components["schemas"]["Uuid"];
+                /** @description Only reviews that have (true) or have not (false) an overdue clock. */
+                overdue?: boolean;
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingReviewPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSafeguardingReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+                reviewId: components["parameters"]["ReviewId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingReview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    actOnSafeguardingReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from the last GET of this resource. Required; a stale value gets 412. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+                reviewId: components["parameters"]["ReviewId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SafeguardingReviewActionRequest"];
+            };
+        };
+        responses: {
+            /** @description The review as it is now. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingReview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    requestSafeguardingReviewImr: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+                reviewId: components["parameters"]["ReviewId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SafeguardingReviewImrRequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Requested; the review as it is now. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingReview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordSafeguardingReviewLearning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The safeguarding review's id (from `GET /v1/reviews`, or the flag's referral). */
+                reviewId: components["parameters"]["ReviewId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SafeguardingReviewLearningCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingReviewLearning"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

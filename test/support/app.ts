@@ -53,6 +53,8 @@ export interface TestAppOptions {
   realAuth?: boolean;
   /** Listeners run inside every case change's transaction (src/modules/cases/case-changes.ts). */
   caseChangeListeners?: AppDeps['caseChangeListeners'];
+  /** The clock of the modules that read "overdue" against today (AppDeps.now). */
+  now?: AppDeps['now'];
 }
 
 /** The app in-process on the worker's migrated database, with responses validated against the contract. */
@@ -64,7 +66,15 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const auth: AuthMechanism[] = options.realAuth
     ? await createAuthMechanisms({ config, log, dataSource: ds })
     : [{ authenticators: [testAuthenticator] }];
-  const app = createApp({ config, log, dataSource: ds, openapi: await openapi, auth, caseChangeListeners: options.caseChangeListeners });
+  const app = createApp({
+    config,
+    log,
+    dataSource: ds,
+    openapi: await openapi,
+    auth,
+    caseChangeListeners: options.caseChangeListeners,
+    now: options.now,
+  });
   return {
     app,
     ds,

@@ -27,7 +27,7 @@ import { deleteAttachment } from './use-cases/delete-attachment';
 import { downloadAttachment, listAttachments, type AttachmentDownload } from './use-cases/read-attachments';
 import { uploadAttachment, type AttachmentUpload } from './use-cases/upload-attachment';
 import { getRequest, getSubmission, listRequests, listSubmissions, type RequestListQuery } from './use-cases/read-requests';
-import { requestForm } from './use-cases/request-form';
+import { requestForm, requestFormIn } from './use-cases/request-form';
 import { saveDraft } from './use-cases/save-draft';
 import { submitForm } from './use-cases/submit-form';
 import { createTemplate, createVersion, getVersion, listTemplates, publishVersion, retireVersion } from './use-cases/templates';
@@ -42,6 +42,8 @@ export interface AgencyFormsService {
   retireVersion(p: Principal, id: string, version: number): Promise<FormTemplateVersionView>;
   caseForms(p: Principal, caseId: string): Promise<CaseFormsView>;
   requestForm(p: Principal, caseId: string, body: FormRequestCreate): Promise<FormRequestView>;
+  /** The same request in the caller's transaction, for other modules (a safeguarding review's IMR requests). */
+  requestInTransaction(tx: Tx, p: Principal, caseId: string, body: FormRequestCreate): Promise<FormRequestView>;
   listRequests(p: Principal, q: RequestListQuery): Promise<Page<FormRequestView>>;
   getRequest(p: Principal, id: string): Promise<{ view: FormRequestView; version: number }>;
   saveDraft(p: Principal, id: string, ifMatch: number, body: FormDraftSave): Promise<{ view: FormRequestView; version: number }>;
@@ -88,6 +90,7 @@ export function createAgencyFormsService(ds: DataSource, opts: AgencyFormsServic
     retireVersion: (p, id, v) => retireVersion(deps, p, id, v),
     caseForms: (p, caseId) => caseForms(deps, p, caseId),
     requestForm: (p, caseId, body) => requestForm(deps, p, caseId, body),
+    requestInTransaction: (tx, p, caseId, body) => requestFormIn(deps, tx, p, caseId, body),
     listRequests: (p, q) => listRequests(deps, p, q),
     getRequest: (p, id) => getRequest(deps, p, id),
     saveDraft: (p, id, ifMatch, body) => saveDraft(deps, p, id, ifMatch, body),

@@ -1,6 +1,7 @@
 // Agency data collection forms: versioned templates, requests to agencies, drafts, submissions and amendments.
 export { createAgencyFormsService, caseFormsPort, type AgencyFormsService, type AgencyFormsServiceOptions } from './agency-forms.service';
 export { agencyFormsRouter } from './agency-forms.routes';
+export type { FormRequestCreate, FormRequestView } from './agency-forms.types';
 export { seedNationalTemplates } from './seed-national';
 export { chaseRequests, type ChasingDeps } from './use-cases/chase-requests';
 export { chasingSteps, type ChasingPolicy, type ChasingStep } from './chasing.rule';

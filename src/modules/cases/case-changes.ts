@@ -34,7 +34,11 @@ export type CaseChange =
   /** The panel's analysis draft was written (panel-reviews): the SCR-trigger rules read the analysis. */
   | { kind: 'review_updated'; caseId: string; reviewId: string; revision: number }
   /** The chair signed the review off at a meeting (the `record_panel_review` step is taken separately). */
-  | { kind: 'review_signed_off'; caseId: string; reviewId: string; revision: number; meetingId: string };
+  | { kind: 'review_signed_off'; caseId: string; reviewId: string; revision: number; meetingId: string }
+  /** The case was referred for a safeguarding review (safeguarding-reviews; `reviewId` is that module's review). */
+  | { kind: 'safeguarding_review_opened'; caseId: string; reviewId: string; regime: '2015' | '2018' }
+  /** The safeguarding review took a step that changes its state (a decision, completion, publication…). */
+  | { kind: 'safeguarding_review_changed'; caseId: string; reviewId: string; action: string; state: string };
 
 /** The case as it is when a listener runs (locked by the transaction), after the change was recorded. */
 export interface CaseChangeContext {
