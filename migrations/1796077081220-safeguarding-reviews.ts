@@ -45,7 +45,7 @@ export class SafeguardingReviews1796077081220 implements MigrationInterface {
 
       CREATE TABLE safeguarding_review_flags (
         review_id  uuid NOT NULL REFERENCES safeguarding_reviews (id),
-        flag_id    uuid NOT NULL REFERENCES case_flags (id),
+        flag_id    uuid NOT NULL, -- a safeguarding_flags row of the scr-triggers module, which opens the referral
         PRIMARY KEY (review_id, flag_id)
       );
       CREATE UNIQUE INDEX safeguarding_review_flags_flag_idx ON safeguarding_review_flags (flag_id);

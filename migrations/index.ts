@@ -18,6 +18,7 @@ import { PanelMeetings1796069094970 } from './1796069094970-panel-meetings';
 import { CaseFamily1796069109019 } from './1796069109019-case-family';
 import { CaseTransfers1796077068481 } from './1796077068481-case-transfers';
 import { SafeguardingReviews1796077081220 } from './1796077081220-safeguarding-reviews';
+import { SafeguardingFlags1796077137414 } from './1796077137414-safeguarding-flags';
 
 export const MIGRATIONS = [
   Directory1764057600000,
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   CaseFamily1796069109019,
   CaseTransfers1796077068481,
   SafeguardingReviews1796077081220,
+  SafeguardingFlags1796077137414,
 ];

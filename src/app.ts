@@ -35,6 +35,7 @@ import {
 } from './modules/panel-meetings';
 import { caseReviewPort, createPanelReviewsService, panelReviewsRouter } from './modules/panel-reviews';
 import { createSafeguardingReviewsService, safeguardingReviewsRouter } from './modules/safeguarding-reviews';
+import { createScrTriggersService, safeguardingClosurePort, scrTriggersListener, scrTriggersRouter } from './modules/scr-triggers';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -45,8 +46,8 @@ export interface AppDeps {
   /** SAML sessions, client tokens…: their authenticators are tried in order, the first to recognise the credentials wins. */
   auth: readonly AuthMechanism[];
   /**
-   * What runs inside the transaction of every change another module makes to a case
-   * (src/modules/cases/case-changes.ts). None yet in production; the SCR triggers will be the first.
+   * What runs inside the transaction of every change to a case (src/modules/cases/case-changes.ts): the SCR
+   * triggers by default; a benchmark or a test may run the service without them (`[]`) or with others.
    */
   caseChangeListeners?: readonly CaseChangeListener[];
   /** The clock of the modules that read "overdue" against today (safeguarding-reviews); the real time when absent. Tests set it. */
@@ -163,8 +164,8 @@ export function createApp(deps: AppDeps): Express {
     rules: config.deadlineRules,
     notifications: caseNotificationsPort,
     forms: caseFormsPort,
-    review: caseReviewPort,
-    listeners: deps.caseChangeListeners ?? [],
+    closure: [caseReviewPort, safeguardingClosurePort],
+    listeners: deps.caseChangeListeners ?? [scrTriggersListener()],
   });
   app.use(
     notificationsRouter(
@@ -190,7 +191,7 @@ export function createApp(deps: AppDeps): Express {
       }),
     ),
   );
-  // scr-triggers (issue 14) refers flags through `safeguardingReviews.forFlags` (SafeguardingReviewsForFlags).
+  // A referred SCR flag opens a safeguarding review through `safeguardingReviews.forFlags` (SafeguardingReviewsForFlags).
   const safeguardingReviews = createSafeguardingReviewsService(deps.dataSource, {
     cases: cases.panels,
     forms: agencyForms,
@@ -198,6 +199,11 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(safeguardingReviewsRouter(safeguardingReviews));
   app.use(casePacksRouter(createCasePacksService(deps.dataSource, { cases: cases.panels, isRecused })));
+  app.use(
+    scrTriggersRouter(
+      createScrTriggersService(deps.dataSource, { referrals: safeguardingReviews.forFlags, ...(deps.now ? { now: deps.now } : {}) }),
+    ),
+  );
   app.use(auditRouter(deps.dataSource));
 
   app.use(notFoundHandler);

@@ -12,6 +12,7 @@ import { NotificationEntity } from './modules/notifications';
 import { PANEL_MEETINGS_ENTITIES } from './modules/panel-meetings';
 import { PANEL_REVIEWS_ENTITIES } from './modules/panel-reviews';
 import { SAFEGUARDING_REVIEWS_ENTITIES } from './modules/safeguarding-reviews';
+import { SCR_TRIGGERS_ENTITIES } from './modules/scr-triggers';
 import { UserEntity } from './modules/users';
 import { RateLimitEntity } from './platform/http/rate-limit.entity';
 import { IdempotencyKeyEntity } from './platform/idempotency/idempotency-key.entity';
@@ -35,6 +36,7 @@ export const ENTITIES = [
   NotificationEntity,
   ...AGENCY_FORMS_ENTITIES,
   ...PANEL_MEETINGS_ENTITIES,
+  ...SCR_TRIGGERS_ENTITIES,
   IdempotencyKeyEntity,
   RateLimitEntity,
   OutboxMessageEntity,

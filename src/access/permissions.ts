@@ -26,6 +26,9 @@ export const PERMISSIONS = [
   'reviews:sign-off',
   'safeguarding-reviews:read',
   'safeguarding-reviews:write',
+  'flags:read',
+  'flags:write',
+  'flags:dismiss',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

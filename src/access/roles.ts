@@ -36,6 +36,8 @@ export const ROLE_PERMISSIONS = {
     'family:write',
     'safeguarding-reviews:read',
     'safeguarding-reviews:write',
+    'flags:read',
+    'flags:write',
   ],
   panel_chair: [
     'self:read',
@@ -47,8 +49,10 @@ export const ROLE_PERMISSIONS = {
     'reviews:write',
     'reviews:sign-off',
     'safeguarding-reviews:read',
+    'flags:read',
+    'flags:dismiss',
   ],
-  panel_member: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'meetings:read', 'reviews:read', 'reviews:write'],
+  panel_member: ['self:read', 'directory:read', 'cases:read', 'forms:read', 'meetings:read', 'reviews:read', 'reviews:write', 'flags:read'],
   agency_contributor: ['self:read', 'directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
   // A system's token narrows this further to the scopes its client was granted.
   hospital_system: ['directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],

@@ -1966,6 +1966,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SCR flags on the cases of your panels
+         * @description The flags the SCR-trigger rules raised on the cases the caller may see (coordinators, chairs and members of the
+         *     case's panel), newest first. Filter by `kind`, `status`, `panelId`, `caseId`, `ruleId`; `overdue=true`: a clock
+         *     still running past its due date (Europe/London). Page with `cursor`. Audited.
+         */
+        get: operations["listSafeguardingFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flags/{flagId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One SCR flag, with its evidence, clocks and history
+         * @description Coordinators, chairs and members of the case's panel (another panel's flag: 404). The history's reasons are shown
+         *     to the case's coordinators and the chairs only. Audited.
+         */
+        get: operations["getSafeguardingFlag"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flags/{flagId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a flag (a coordinator has seen it)
+         * @description The case's coordinators. Only an open flag; acknowledging does not stop its clocks or let the case close. Audited.
+         */
+        post: operations["acknowledgeSafeguardingFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flags/{flagId}/refer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refer a flag, opening a safeguarding review referral
+         * @description The case's coordinators. An open or acknowledged flag becomes `referred` and a safeguarding review referral opens
+         *     (`GET /v1/reviews/{reviewId}`), with its own states and clocks under the flag's regime. The reason is optional free
+         *     text: never logged. Audited.
+         */
+        post: operations["referSafeguardingFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flags/{flagId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a flag (the chair, with a reason)
+         * @description The chair of the case's panel only (`flags:dismiss`). An open or acknowledged flag is dismissed and its clocks stop.
+         *     The rules raise nothing new afterwards for the same evidence; new evidence raises a new flag. The reason is free text:
+         *     never logged or audited. Audited.
+         */
+        post: operations["dismissSafeguardingFlag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flags/{flagId}/awareness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Correct the day the responsible body became aware
+         * @description The case's coordinators, for a flag that is not dismissed. The flag's clocks that still run move with the date
+         *     (a clock already met keeps its due date). The date cannot be in the future. The reason is free text: never logged.
+         *     Audited.
+         */
+        put: operations["correctSafeguardingFlagAwareness"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flags/{flagId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that a statutory notification was sent
+         * @description The case's coordinators. Meets the named running clocks (all of them when `clockIds` is absent) on `sentOn`, which
+         *     cannot be in the future or before the awareness date: `met` on time, `met_late` after the due date. Audited.
+         */
+        post: operations["recordSafeguardingFlagNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/panels/{panelId}/safeguarding-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The safeguarding-review regime the panel follows
+         * @description The panel's coordinators, chairs and members (their own panels only: another panel is 404). A panel that has
+         *     chosen nothing follows the current regime (2018).
+         */
+        get: operations["getPanelSafeguardingSettings"];
+        /**
+         * Choose the regime for the panel's new flags
+         * @description The panel's coordinators. Flags raised from now on follow it; flags already raised keep the regime (and clocks)
+         *     they were raised under. Audited.
+         */
+        put: operations["updatePanelSafeguardingSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2315,8 +2512,12 @@ export interface components {
             address?: components["schemas"]["Address"];
         };
         Place: {
-            /** @enum {string} */
-            type: "home" | "other_private_residence" | "hospital_ward" | "emergency_department" | "neonatal_unit" | "paediatric_intensive_care" | "hospice" | "public_place" | "abroad" | "other";
+            /**
+             * @description Where. The regulated and secure settings (a children's home, a secure children's home, a secure training centre,
+             *     a young offender institution, a residential school, police or court custody) carry statutory notification duties.
+             * @enum {string}
+             */
+            type: "home" | "other_private_residence" | "hospital_ward" | "emergency_department" | "neonatal_unit" | "paediatric_intensive_care" | "hospice" | "public_place" | "abroad" | "childrens_home" | "secure_childrens_home" | "secure_training_centre" | "young_offender_institution" | "residential_school" | "custody" | "other";
             detail?: string;
         };
         Death: {
@@ -4159,6 +4360,159 @@ export interface components {
             timeline: components["schemas"]["CasePackEvent"][];
             /** @description Every agency's submitted forms (the latest revision of each request), by agency then form. */
             agencyForms: components["schemas"]["CasePackForm"][];
+        };
+        /**
+         * @description What the flag opens: `safeguarding_review` (the review route: a Serious Case Review referral under 2015; a serious
+         *     incident notification and a rapid review since 2018), `statutory_notification` (a notification duty only, e.g. the
+         *     death of a looked-after child), `review_consideration` (the safeguarding partners decide whether a review is needed).
+         * @enum {string}
+         */
+        FlagKind: "safeguarding_review" | "statutory_notification" | "review_consideration";
+        /**
+         * @description `open` (raised), `acknowledged` (a coordinator has seen it), `referred` (a safeguarding review referral was opened),
+         *     `dismissed` (by the chair, with a reason). Open and acknowledged flags stop the case closing.
+         * @enum {string}
+         */
+        FlagStatus: "open" | "acknowledged" | "referred" | "dismissed";
+        /**
+         * @description The safeguarding-review regime, Working Together 2015 (LSCB, Serious Case Reviews) or the current one (2018/2023).
+         * @enum {string}
+         */
+        Regime: "2015" | "2018";
+        /** @description Where a piece of evidence is (a record and a field), with the coded answer that fired; never free text. */
+        FlagEvidence: {
+            /** @enum {string} */
+            source: "notification" | "form" | "analysis" | "case";
+            recordId: components["schemas"]["Uuid"];
+            /** @description For a form, its template's key. */
+            templateId?: string;
+            /** @description The revision of the form or analysis the evidence was read from. */
+            revision?: number;
+            /** @description JSON pointer into the record (empty for the record as a whole). */
+            field: string;
+            answer: string | number | boolean;
+        };
+        /** @description A statutory clock the flag started, due in working days (England and Wales bank holidays) from the awareness date. */
+        FlagClock: {
+            clockId: string;
+            label: string;
+            /** @description The statutory basis, in words. */
+            basis: string;
+            workingDays: number;
+            /** Format: date */
+            dueOn: string;
+            /**
+             * @description `met_late`: met after its due date; `stopped`: the flag was dismissed.
+             * @enum {string}
+             */
+            status: "pending" | "overdue" | "met" | "met_late" | "stopped";
+            overdue: boolean;
+            /** Format: date */
+            metOn: string | null;
+        };
+        /** @description One entry of the flag's history. */
+        FlagEvent: {
+            /** @enum {string} */
+            action: "raised" | "evidence_added" | "acknowledged" | "referred" | "dismissed" | "awareness_corrected" | "notification_recorded";
+            /** Format: date-time */
+            at: string;
+            actor: {
+                /** @enum {string} */
+                type: "user" | "client";
+                id: string;
+            };
+            /** @description Ids, dates and counts. */
+            details: {
+                [key: string]: unknown;
+            };
+            /** @description The reason given (a dismissal, an awareness correction, a referral); shown to the case's coordinators and the chair only. */
+            reason?: string;
+        };
+        /**
+         * @description A flag an SCR-trigger rule raised on a case: which rule (id and version) and why (the statutory basis), what it opens
+         *     under the panel's regime, the evidence as locations, the day the responsible body became aware and the clocks that
+         *     run from it.
+         */
+        SafeguardingFlag: {
+            id: components["schemas"]["Uuid"];
+            caseId: components["schemas"]["Uuid"];
+            caseReference: string | null;
+            panelId: components["schemas"]["Uuid"] | null;
+            ruleId: string;
+            ruleVersion: number;
+            title: string;
+            /** @description The criterion and its statutory basis, in words. */
+            basis: string;
+            regime: components["schemas"]["Regime"];
+            kind: components["schemas"]["FlagKind"];
+            /** @description What the flag opens under its regime, in words. */
+            opens: string;
+            status: components["schemas"]["FlagStatus"];
+            /**
+             * Format: date
+             * @description The day the responsible body became aware (Europe/London); its clocks run from it.
+             */
+            awareOn: string;
+            /** @description True when a coordinator corrected the awareness date. */
+            awareCorrected: boolean;
+            /** Format: date-time */
+            raisedAt: string;
+            /** @description The kind of case change whose transaction raised it (e.g. `form_submitted`, `notification_recorded`). */
+            raisedByChange: string;
+            evidence: components["schemas"]["FlagEvidence"][];
+            clocks: components["schemas"]["FlagClock"][];
+            /** @description True when a clock is overdue. */
+            overdue: boolean;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            /** Format: date-time */
+            referredAt: string | null;
+            /** @description The safeguarding review the referral opened (`GET /v1/reviews/{reviewId}`). */
+            reviewId: components["schemas"]["Uuid"] | null;
+            /** Format: date-time */
+            dismissedAt: string | null;
+            /** @description What the caller may do with the flag now. */
+            allowedActions: ("acknowledge" | "refer" | "dismiss" | "correct_awareness" | "record_notification")[];
+            /** @description The flag's history, oldest first (the single flag's view only). */
+            history?: components["schemas"]["FlagEvent"][];
+        };
+        SafeguardingFlagPage: {
+            items: components["schemas"]["SafeguardingFlag"][];
+            nextCursor: string | null;
+        };
+        /** @description Nothing is needed to acknowledge a flag. */
+        FlagAcknowledge: Record<string, never>;
+        /** @description The referral, with the referrer's reason (free text, optional). */
+        FlagReferral: {
+            reason?: string;
+        };
+        /** @description A decision's reason (free text; never logged or written into the audit trail). */
+        FlagReason: {
+            reason: string;
+        };
+        /** @description The day the responsible body really became aware, with the reason; the flag's running clocks move with it. */
+        FlagAwarenessCorrection: {
+            /** Format: date */
+            awareOn: string;
+            reason: string;
+        };
+        /** @description A statutory notification was sent on `sentOn`; it meets the named clocks (all running ones when `clockIds` is absent). */
+        FlagNotificationSent: {
+            /** Format: date */
+            sentOn: string;
+            clockIds?: string[];
+        };
+        /** @description The safeguarding-review regime a panel's new flags are raised under. */
+        SafeguardingSettings: {
+            panelId: components["schemas"]["Uuid"];
+            regime: components["schemas"]["Regime"];
+            /** @description True when the panel has chosen nothing and follows the current regime (2018). */
+            isDefault: boolean;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        SafeguardingSettingsUpdate: {
+            regime: components["schemas"]["Regime"];
         };
     };
     responses: {
@@ -7969,6 +8323,321 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSafeguardingFlags: {
+        parameters: {
+            query?: {
+                /** @description Only flags of this kind. */
+                kind?: components["schemas"]["FlagKind"];
+                /** @description Only flags in this status. */
+                status?: components["schemas"]["FlagStatus"];
+                /** @description Only flags on this panel's cases. */
+                panelId?: components["schemas"]["Uuid"];
+                /** @description Only flags on this case. */
+                caseId?: components["schemas"]["Uuid"];
+                /** @description Only flags raised by this rule. */
+                ruleId?: string;
+                /** @description Only flags that have (true) or have not (false) an overdue clock. */
+                overdue?: boolean;
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingFlagPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSafeguardingFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flag. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    acknowledgeSafeguardingFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagAcknowledge"];
+            };
+        };
+        responses: {
+            /** @description Done; the flag as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    referSafeguardingFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagReferral"];
+            };
+        };
+        responses: {
+            /** @description Done; the flag as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    dismissSafeguardingFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagReason"];
+            };
+        };
+        responses: {
+            /** @description Done; the flag as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    correctSafeguardingFlagAwareness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagAwarenessCorrection"];
+            };
+        };
+        responses: {
+            /** @description Corrected; the flag as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordSafeguardingFlagNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flag's id (from `GET /v1/flags`). */
+                flagId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagNotificationSent"];
+            };
+        };
+        responses: {
+            /** @description Done; the flag as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingFlag"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPanelSafeguardingSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The setting. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updatePanelSafeguardingSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The panel's id (from `GET /v1/panels`). */
+                panelId: components["parameters"]["PanelId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SafeguardingSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The setting as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeguardingSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -265,3 +265,26 @@ export async function submittedFormsOfCase(tx: Tx, caseId: string): Promise<Subm
   );
   return rows;
 }
+
+/** The answers of the latest submitted revision of each form on the case, without the templates: what the case-change rules read. */
+export async function submittedAnswersOfCase(
+  tx: Tx,
+  caseId: string,
+): Promise<{ requestId: string; templateId: string; templateVersion: number; revision: number; answers: Record<string, unknown> }[]> {
+  const { rows } = await sql<{
+    requestId: string;
+    templateId: string;
+    templateVersion: number;
+    revision: number;
+    answers: Record<string, unknown>;
+  }>(
+    tx,
+    `SELECT fr.id AS "requestId", s.template_id AS "templateId", s.template_version AS "templateVersion", s.revision, s.answers
+       FROM form_requests fr
+       JOIN form_submissions s ON s.request_id = fr.id AND s.revision = fr.revisions
+      WHERE fr.case_id = $1 AND fr.status = 'submitted'
+      ORDER BY fr.requested_at, fr.id`,
+    [caseId],
+  );
+  return rows;
+}

@@ -38,13 +38,28 @@ export type CaseChange =
   /** The case was referred for a safeguarding review (safeguarding-reviews; `reviewId` is that module's review). */
   | { kind: 'safeguarding_review_opened'; caseId: string; reviewId: string; regime: '2015' | '2018' }
   /** The safeguarding review took a step that changes its state (a decision, completion, publication…). */
-  | { kind: 'safeguarding_review_changed'; caseId: string; reviewId: string; action: string; state: string };
+  | { kind: 'safeguarding_review_changed'; caseId: string; reviewId: string; action: string; state: string }
+  /** A notification opened the case or joined it (the intake wrote the case's history itself). */
+  | { kind: 'notification_recorded'; caseId: string; notificationId: string }
+  /** A coordinator corrected the case's details (PATCH /v1/cases/{id}): the fields changed, never their values. */
+  | { kind: 'case_corrected'; caseId: string; fields: string[] }
+  /** A duplicate was merged into this case: its notifications and forms are this case's now. */
+  | { kind: 'duplicate_merged'; caseId: string; mergedCaseId: string };
+
+/** Who made the change. */
+export interface ChangeActor {
+  kind: 'user' | 'client';
+  id: string;
+}
 
 /** The case as it is when a listener runs (locked by the transaction), after the change was recorded. */
 export interface CaseChangeContext {
   caseId: string;
   panelId: string | null;
   status: CaseStatus;
+  /** The category of death recorded on the case, when there is one. */
+  category: number | null;
+  actor: ChangeActor;
   at: Date;
 }
 

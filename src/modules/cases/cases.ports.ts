@@ -65,17 +65,18 @@ export interface OutstandingForm {
 }
 
 /**
- * What the cases module asks the panel-reviews module, which owns the review's actions and recommendations, before
- * a case is closed: why it cannot be yet (e.g. an action without an owner). app.ts wires it, so the cases module never
- * imports panel-reviews (which imports the cases module).
+ * What the cases module asks the modules that can hold a closure back, before a case is closed: why it cannot be yet.
+ * panel-reviews answers for the review's actions (an action without an owner), scr-triggers for its flags (an SCR flag
+ * neither referred nor dismissed). app.ts wires them, so the cases module never imports those modules (which import
+ * the cases module).
  */
-export interface CaseReviewPort {
-  /** Empty when the review side allows closing. */
+export interface CaseClosurePort {
+  /** Empty when this module allows closing. */
   closureBlockers(tx: Tx, caseId: string): Promise<ClosureBlocker[]>;
 }
 
 export interface ClosureBlocker {
-  /** Stable, e.g. `REVIEW.ACTION_WITHOUT_OWNER`. */
+  /** Stable, e.g. `REVIEW.ACTION_WITHOUT_OWNER`, `SCR.FLAG_UNDECIDED`. */
   code: string;
   /** In words, without personal data. */
   detail: string;

@@ -4,7 +4,9 @@ import type { Tx } from '../../platform/db/transaction';
 import type { Page } from '../../platform/http/pagination';
 import type { CaseActionRequest } from './case-workflow';
 import type { CaseChangeListener } from './case-changes';
-import type { CaseFormsPort, CaseNotificationsPort, CaseReviewPort } from './cases.ports';
+import type { ChangeActor } from './case-changes';
+import { announceCaseChange } from './use-cases/case-change-hook';
+import type { CaseClosurePort, CaseFormsPort, CaseNotificationsPort } from './cases.ports';
 import * as cases from './cases.repository';
 import type {
   CaseHistoryEntry,
@@ -55,6 +57,8 @@ export interface CasesIntake {
   findOnRecordById: typeof cases.findOnRecordById;
   createFromNotification(tx: Tx, input: CaseFromNotification): Promise<{ caseId: string; reference: string | null }>;
   attachNotification(tx: Tx, input: NotificationForCase): Promise<{ caseId: string; reference: string | null }>;
+  /** Once the notification itself is written: runs the case-change listeners (the SCR rules read the notification). */
+  notificationRecorded(tx: Tx, actor: ChangeActor, change: { caseId: string; notificationId: string }): Promise<void>;
 }
 
 export interface CasesServiceOptions {
@@ -64,8 +68,8 @@ export interface CasesServiceOptions {
   notifications: CaseNotificationsPort;
   /** The agency-forms module's side: requests still outstanding (app.ts wires it). */
   forms?: CaseFormsPort;
-  /** The panel-reviews module's side: what still stops a case closing (app.ts wires it). */
-  review?: CaseReviewPort;
+  /** The modules that can hold a closure back: panel-reviews, scr-triggers (app.ts wires them). */
+  closure?: readonly CaseClosurePort[];
   /** What runs inside the transaction of every change another module makes to a case (case-changes.ts). */
   listeners?: readonly CaseChangeListener[];
 }
@@ -80,7 +84,8 @@ export function createCasesService(
     now: opts.now ?? (() => new Date()),
     notifications: opts.notifications,
     forms: opts.forms,
-    review: opts.review,
+    closure: opts.closure ?? [],
+    listeners: opts.listeners ?? [],
   };
   return {
     list: (p, q) => listCases(deps, p, q),
@@ -96,8 +101,9 @@ export function createCasesService(
       findOnRecordById: cases.findOnRecordById,
       createFromNotification: (tx, input) => createFromNotification(deps.rules, tx, input),
       attachNotification,
+      notificationRecorded: (tx, actor, change) => announceCaseChange(deps, tx, actor, { kind: 'notification_recorded', ...change }),
     },
-    forms: casesForForms(deps, opts.listeners ?? []),
-    panels: casesForPanels(deps, opts.listeners ?? []),
+    forms: casesForForms(deps),
+    panels: casesForPanels(deps),
   };
 }

@@ -9,10 +9,10 @@ export type {
   NotificationSummary,
   CaseFormsPort,
   OutstandingForm,
-  CaseReviewPort,
+  CaseClosurePort,
   ClosureBlocker,
 } from './cases.ports';
-export type { CaseChange, CaseChangeContext, CaseChangeListener } from './case-changes';
+export type { CaseChange, CaseChangeContext, CaseChangeListener, ChangeActor } from './case-changes';
 export type { CasesForForms, CaseForForms } from './use-cases/forms-support';
 export type { CasesForPanels, CaseForPanel, ChildIdentityForRedaction } from './use-cases/panel-support';
 export type { CaseOnRecord } from './cases.repository';

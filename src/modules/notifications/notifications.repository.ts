@@ -167,3 +167,13 @@ export async function notificationFormsOfCase(tx: Tx, caseId: string): Promise<R
   );
   return rows.map((r) => r.payload);
 }
+
+/** Every notification of the case with its id, oldest first: what the case-change rules read (the SCR triggers). */
+export async function notificationsOfCaseForRules(tx: Tx, caseId: string): Promise<{ id: string; form: Record<string, unknown> }[]> {
+  const { rows } = await sql<{ id: string; form: Record<string, unknown> }>(
+    tx,
+    `SELECT n.id, n.payload AS form FROM notifications n WHERE n.case_id = $1 ORDER BY n.received_at, n.id`,
+    [caseId],
+  );
+  return rows;
+}

@@ -3,6 +3,7 @@ import * as entities from './entities';
 
 export {
   createPanelReviewsService,
+  analysisForRules,
   caseReviewPort,
   type PanelReviewsService,
   type PanelReviewsServiceOptions,

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/principal';
 import type { Tx } from '../../platform/db/transaction';
 import type { Page } from '../../platform/http/pagination';
-import type { CaseReviewPort } from '../cases';
+import type { CaseClosurePort } from '../cases';
 import * as repo from './panel-reviews.repository';
 import type { ReviewCasesPort, ReviewFamilyPort, ReviewMeetingsPort } from './panel-reviews.ports';
 import type {
@@ -73,11 +73,39 @@ export function createPanelReviewsService(ds: DataSource, opts: PanelReviewsServ
 }
 
 /**
- * The cases module's question before `close` (its CaseReviewPort): why the case cannot close yet, for the
+ * The cases module's question before `close` (a CaseClosurePort): why the case cannot close yet, for the
  * review's part. Every action must have an owner agency (REVIEW.ACTION_WITHOUT_OWNER, one per action).
  */
-export const caseReviewPort: CaseReviewPort = {
+export const caseReviewPort: CaseClosurePort = {
   async closureBlockers(tx: Tx, caseId: string) {
     return closureBlockersOf(await repo.actionsOfCase(tx, caseId));
   },
 };
+
+/** The panel's analysis as the case-change rules read it (the SCR triggers): the latest revision, draft or signed. */
+export async function analysisForRules(
+  tx: Tx,
+  caseId: string,
+): Promise<
+  | {
+      reviewId: string;
+      revision: number;
+      status: 'draft' | 'signed';
+      category: number | null;
+      categoriesConsidered: number[];
+      safeguardingCriteriaMet: 'yes' | 'no' | 'not_known' | null;
+    }
+  | undefined
+> {
+  const r = await repo.latestReview(tx, caseId);
+  return (
+    r && {
+      reviewId: r.id,
+      revision: r.revision,
+      status: r.status,
+      category: r.category,
+      categoriesConsidered: r.categories_considered,
+      safeguardingCriteriaMet: r.safeguarding_criteria_met,
+    }
+  );
+}

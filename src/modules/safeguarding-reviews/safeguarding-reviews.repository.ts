@@ -60,14 +60,6 @@ export async function linkFlags(tx: Tx, reviewId: string, flagIds: readonly stri
 }
 
 /** Of these flags, those of the case (the referral must name the case's own flags). */
-export async function flagsOfCase(tx: Tx, caseId: string, flagIds: readonly string[]): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>(tx, `SELECT f.id FROM case_flags f WHERE f.case_id = $1 AND f.id = ANY($2::uuid[])`, [
-    caseId,
-    [...new Set(flagIds)],
-  ]);
-  return rows.map((r) => r.id);
-}
-
 export async function flagIdsOf(tx: Tx, reviewId: string): Promise<string[]> {
   const { rows } = await sql<{ flag_id: string }>(
     tx,

@@ -97,7 +97,8 @@ describe('requesting a form', () => {
     const kase = await request(t.app).get(`/v1/cases/${caseId}`).set(coordinator());
     expect(kase.body.status).toBe('gathering_information');
     expect(kase.body.deadlines.map((d: { ruleId: string }) => d.ruleId)).toContain('agency_reporting_forms_due');
-    expect(seen.map((c) => c.kind)).toEqual(['form_requested']);
+    // The intake announces the notification it recorded (the SCR rules read it), then the request is announced.
+    expect(seen.map((c) => c.kind)).toEqual(['notification_recorded', 'form_requested']);
   });
 
   it('when the same form is asked of the same agency twice, then 409; once the first is withdrawn, then it may be asked again', async () => {

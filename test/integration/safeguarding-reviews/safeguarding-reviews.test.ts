@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { seedNationalTemplates } from '../../../src/modules/agency-forms';
 import { safeguardingLearningOfCase } from '../../../src/modules/safeguarding-reviews';
 import { inTransaction } from '../../../src/platform/db/transaction';
 import { addDays, londonDateOf } from '../../../src/platform/time';
 import { startTestApp, type TestApp } from '../../support/app';
-import { insertCase, insertFlag, seedCaseWorld, type CaseWorld } from '../../support/cases';
+import { insertCase, seedCaseWorld, type CaseWorld } from '../../support/cases';
 import { as, principal } from '../../support/principals';
 import { openReferral, reviewTablesFingerprint } from './support';
 
@@ -54,7 +55,8 @@ async function referredCase(regime: '2015' | '2018', over: { awareOn?: string; a
     agencyIds: [w.agencies.hospital, w.agencies.police, w.agencies.school],
     status: 'gathering_information',
   });
-  const flagId = await insertFlag(t.ds, c.id, { type: 'SCR_CRITERIA_MET', ruleId: 'scr.abuse_or_neglect_suspected' });
+  // The flag is the scr-triggers module's, which vouches for it (the referral module keeps its id).
+  const flagId = randomUUID();
   const { reviewId } = await openReferral(
     t.ds,
     coordinatorP(),
@@ -63,7 +65,7 @@ async function referredCase(regime: '2015' | '2018', over: { awareOn?: string; a
       panelId: w.panels.wor.id,
       regime,
       flagIds: [flagId],
-      ruleIds: ['scr.abuse_or_neglect_suspected'],
+      ruleIds: ['abuse_or_neglect_death'],
       awareOn: over.awareOn ?? addDays(today(), -2),
       ...(over.reason !== undefined ? { reason: over.reason } : { reason: REASON }),
     },
@@ -94,7 +96,7 @@ describe('opening a referral (the port scr-triggers calls)', () => {
       regime: '2018',
       state: 'referred',
       flagIds: [flagId],
-      ruleIds: ['scr.abuse_or_neglect_suspected'],
+      ruleIds: ['abuse_or_neglect_death'],
       referralReason: REASON,
       decision: null,
       allowedActions: ['record_rapid_review', 'add_note'],
@@ -126,8 +128,8 @@ describe('opening a referral (the port scr-triggers calls)', () => {
       awareOn: today(),
     };
     await expect(openReferral(t.ds, coordinatorP(), input)).rejects.toMatchObject({
-      status: 400,
-      errors: [{ field: 'body.flagIds' }],
+      status: 409,
+      code: 'SAFEGUARDING_REVIEW.FLAG_ALREADY_REFERRED',
     });
     await expect(openReferral(t.ds, coordinatorP(), { ...input, caseId: first.caseId })).rejects.toMatchObject({
       status: 409,
@@ -138,7 +140,7 @@ describe('opening a referral (the port scr-triggers calls)', () => {
       errors: [{ field: 'body.awareOn' }],
     });
     const herCase = await insertCase(t.ds, { panelId: w.panels.her.id, notifierAgencyId: w.agencies.hospital });
-    const herFlag = await insertFlag(t.ds, herCase.id, { type: 'SCR_CRITERIA_MET' });
+    const herFlag = randomUUID();
     const afterCases = await reviewTablesFingerprint(t.ds);
     await expect(openReferral(t.ds, coordinatorP(), { ...input, caseId: herCase.id, flagIds: [herFlag] })).rejects.toMatchObject({
       status: 404,

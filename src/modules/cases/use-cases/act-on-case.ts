@@ -13,6 +13,7 @@ import {
   type CaseActionRequest,
   type PanelStep,
 } from '../case-workflow';
+import type { ClosureBlocker } from '../cases.ports';
 import { caseNotFound, closureBlocked, flagNotApplicable, informationOutstanding, panelStepElsewhere, unknownFlag } from '../cases.errors';
 import * as cases from '../cases.repository';
 import type { CaseView } from '../cases.types';
@@ -119,7 +120,7 @@ export async function changeStatus(
 /**
  * What other modules own can hold a step back: a case is ready for the panel only when every form requested is in
  * (submitted, waived or withdrawn: CaseFormsPort; the 409 names each request still outstanding), and it closes only
- * when the review has nothing left to settle (CaseReviewPort: e.g. an action without an owner).
+ * when no other module holds it back (CaseClosurePort: an action without an owner, an SCR flag still undecided).
  */
 async function requireOtherModulesAllow(
   deps: CasesDeps,
@@ -135,7 +136,8 @@ async function requireOtherModulesAllow(
     if (outstanding.length) throw informationOutstanding(outstanding, allowed());
   }
   if (action === 'close') {
-    const blockers = (await deps.review?.closureBlockers(tx, row.id)) ?? [];
+    const blockers: ClosureBlocker[] = [];
+    for (const port of deps.closure) blockers.push(...(await port.closureBlockers(tx, row.id)));
     if (blockers.length) throw closureBlocked(blockers, allowed());
   }
 }

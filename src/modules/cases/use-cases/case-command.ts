@@ -6,7 +6,8 @@ import { badRequest } from '../../../platform/http/problem';
 import { canIdentifyChild } from '../case-scope';
 import { allowedActions, evaluateAction, isPanelStep, type CaseAction, type CaseActionRequest, type CaseSnapshot } from '../case-workflow';
 import { actionNotAllowed, blockedByFlag, caseNotFound } from '../cases.errors';
-import type { CaseFormsPort, CaseNotificationsPort, CaseReviewPort } from '../cases.ports';
+import type { CaseChangeListener } from '../case-changes';
+import type { CaseClosurePort, CaseFormsPort, CaseNotificationsPort } from '../cases.ports';
 import * as cases from '../cases.repository';
 import type { CaseRow, FlagRow } from '../cases.repository';
 import type { CaseView } from '../cases.types';
@@ -21,8 +22,10 @@ export interface CasesDeps {
   notifications: CaseNotificationsPort;
   /** Absent only where no agency-forms module is wired (some unit tests): then nothing is outstanding. */
   forms?: CaseFormsPort;
-  /** Absent where no panel-reviews module is wired: then nothing but the workflow blocks closing. */
-  review?: CaseReviewPort;
+  /** The modules that can hold a closure back (panel-reviews, scr-triggers); none wired: only the workflow blocks closing. */
+  closure: readonly CaseClosurePort[];
+  /** What runs inside the transaction of every change to a case (case-changes.ts). */
+  listeners: readonly CaseChangeListener[];
 }
 
 export const caseEvent = (id: string, e: Omit<AuditEntry, 'resourceType' | 'resourceId'>): AuditEntry => ({

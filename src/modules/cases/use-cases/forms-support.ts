@@ -1,7 +1,8 @@
 import type { Principal } from '../../../access/principal';
 import { audit } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
-import type { CaseChange, CaseChangeListener } from '../case-changes';
+import type { CaseChange } from '../case-changes';
+import { runListeners } from './case-change-hook';
 import { canIdentifyChild } from '../case-scope';
 import type { CaseStatus } from '../case-status';
 import { CLOCKS_STARTED_BY_ACTION, evaluateAction, NEXT_STATUS } from '../case-workflow';
@@ -28,13 +29,13 @@ export interface CasesForForms {
   changed(tx: Tx, actor: Principal, change: CaseChange): Promise<void>;
 }
 
-export function casesForForms(deps: CasesDeps, listeners: readonly CaseChangeListener[]): CasesForForms {
+export function casesForForms(deps: CasesDeps): CasesForForms {
   return {
     async forCoordinator(tx, p, caseId, opts = {}) {
       const row = await cases.findCase(tx, p, caseId, { lock: opts.lock ?? false });
       return row && canIdentifyChild(p, { panelId: row.panel_id }) ? forForms(row) : undefined;
     },
-    changed: (tx, actor, change) => recordCaseChange(deps, listeners, tx, actor, change),
+    changed: (tx, actor, change) => recordCaseChange(deps, tx, actor, change),
   };
 }
 
@@ -60,13 +61,7 @@ const forForms = (r: CaseRow): CaseForForms => ({
  * "gathering information" and the agency reporting forms clock starts, when
  * the workflow allows it (not on hold, assigned to a panel).
  */
-export async function recordCaseChange(
-  deps: CasesDeps,
-  listeners: readonly CaseChangeListener[],
-  tx: Tx,
-  actor: Principal,
-  change: CaseChange,
-): Promise<void> {
+export async function recordCaseChange(deps: CasesDeps, tx: Tx, actor: Principal, change: CaseChange): Promise<void> {
   const row = await cases.lockCaseForChange(tx, change.caseId);
   if (!row) throw new Error(`case change: case ${change.caseId} does not exist`);
   const at = deps.now();
@@ -81,9 +76,7 @@ export async function recordCaseChange(
   if (status === row.status) {
     await cases.insertChangeEntry(tx, { caseId: row.id, action: kind, status, actorType: actor.kind, actorId: actor.id, payload });
   }
-  for (const listener of listeners) {
-    await listener.onCaseChange(tx, change, { caseId: row.id, panelId: row.panel_id, status, at });
-  }
+  await runListeners(deps, tx, { kind: actor.kind, id: actor.id }, change, { ...row, status }, at);
 }
 
 /** The workflow's request_information step, taken by the first form request (see recordCaseChange). */

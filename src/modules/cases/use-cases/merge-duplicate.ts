@@ -5,6 +5,7 @@ import { preconditionFailed } from '../../../platform/http/problem';
 import { MERGEABLE_FLAG_TYPES, type CaseActionRequest } from '../case-workflow';
 import { caseNotFound, flagNotApplicable, targetCaseNotFound, targetMerged, unknownFlag, wrongTarget } from '../cases.errors';
 import * as cases from '../cases.repository';
+import { announceCaseChange } from './case-change-hook';
 import { actionsFor, caseEvent, guard, snapshotOf, textOf, type CasesDeps } from './case-command';
 
 /**
@@ -52,6 +53,8 @@ export async function mergeDuplicate(deps: CasesDeps, tx: Tx, p: Principal, id: 
   await cases.setFlagStatus(tx, p, flag.id, 'resolved');
   await cases.updateCase(tx, p, id, { status: 'closed', mergedIntoCaseId: other });
   await cases.updateCase(tx, p, other, {});
+  // The target holds the duplicate's notifications now: rules that read them run on it (case-changes.ts).
+  await announceCaseChange(deps, tx, p, { kind: 'duplicate_merged', caseId: other, mergedCaseId: id });
   const details = { flagId: flag.id, movedNotifications: moved.length, addedAgencies: addedAgencyIds.length };
   return [
     caseEvent(id, {

@@ -1,7 +1,7 @@
 import type { Principal } from '../../../access/principal';
 import { audit } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
-import type { CaseChange, CaseChangeListener } from '../case-changes';
+import type { CaseChange } from '../case-changes';
 import type { CaseStatus, HoldReason } from '../case-status';
 import { NEXT_STATUS, type PanelStep } from '../case-workflow';
 import * as cases from '../cases.repository';
@@ -57,7 +57,7 @@ export interface CasesForPanels {
   identityOf(tx: Tx, caseId: string): Promise<ChildIdentityForRedaction>;
 }
 
-export function casesForPanels(deps: CasesDeps, listeners: readonly CaseChangeListener[]): CasesForPanels {
+export function casesForPanels(deps: CasesDeps): CasesForPanels {
   return {
     async find(tx, p, caseId, opts = {}) {
       const row = await cases.findCase(tx, p, caseId, { lock: opts.lock ?? false });
@@ -79,7 +79,7 @@ export function casesForPanels(deps: CasesDeps, listeners: readonly CaseChangeLi
       // changeStatus refused unless the case was in scope, so `before` is there.
       return { fromStatus: before!.status, toStatus: NEXT_STATUS[step] };
     },
-    changed: (tx, actor, change) => recordCaseChange(deps, listeners, tx, actor, change),
+    changed: (tx, actor, change) => recordCaseChange(deps, tx, actor, change),
     async identityOf(tx, caseId) {
       const row = await cases.caseById(tx, caseId);
       if (!row) throw new Error(`identityOf: case ${caseId} does not exist`);

@@ -8,6 +8,7 @@ import { canSeeCase } from '../case-scope';
 import { alreadyAssigned, caseNotFound, mergedCaseNotAssignable, unknownPanel } from '../cases.errors';
 import * as cases from '../cases.repository';
 import type { CaseUpdate, CaseView } from '../cases.types';
+import { announceCaseChange } from './case-change-hook';
 import { caseEvent, loadCaseView, runCaseCommand, type CasesDeps } from './case-command';
 
 /**
@@ -69,6 +70,8 @@ export function updateCase(deps: CasesDeps, p: Principal, id: string, version: n
         );
       }
       await cases.updateCase(tx, p, id, changes, scope);
+      const fields = [...(changes.panel ? ['panelId'] : []), ...Object.keys(corrections)].sort();
+      await announceCaseChange(deps, tx, p, { kind: 'case_corrected', caseId: id, fields });
     }
     await audit(
       tx,

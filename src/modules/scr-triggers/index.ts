@@ -1,0 +1,23 @@
+// SCR triggers: explainable, versioned rules that flag every case meeting the criteria for a safeguarding review or a
+// statutory notification, run in the transaction of every change to a case; the flags, their clocks and decisions.
+import * as entities from './entities';
+
+export {
+  createScrTriggersService,
+  safeguardingClosurePort,
+  type ScrTriggersService,
+  type ScrTriggersServiceOptions,
+} from './scr-triggers.service';
+export { scrTriggersRouter } from './scr-triggers.routes';
+export { scrTriggersListener } from './use-cases/run-rules';
+export type { ReferralInput, SafeguardingReviewsForFlags } from './scr-triggers.ports';
+export { SCR_RULES, REGIMES, DEFAULT_REGIME, type Regime, type ScrRule, type FlagKind } from './rules';
+export * from './entities';
+
+/** The scr-triggers module's tables. */
+export const SCR_TRIGGERS_ENTITIES = [
+  entities.PanelSafeguardingSettingEntity,
+  entities.SafeguardingFlagEntity,
+  entities.SafeguardingFlagClockEntity,
+  entities.SafeguardingFlagEventEntity,
+];
