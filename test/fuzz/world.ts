@@ -171,6 +171,27 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
      RETURNING id`,
     [c3.id, c4.id, hospital],
   );
+  // SCR flags (scr-triggers): an open one with a running clock on c1, a dismissed one on c3; a referral of c4.
+  const safeguardingFlags: { id: string }[] = await ds.query(
+    `INSERT INTO safeguarding_flags (case_id, rule_id, rule_version, regime, kind, title, basis, opens, evidence, status, aware_on,
+                                     raised_by_change, dismissed_at, dismissed_by, dismissal_reason)
+     VALUES ($1, 'abuse_or_neglect_death', 1, '2018', 'safeguarding_review', 'Abuse or neglect', 'Basis', 'Opens', '[]', 'open',
+             CURRENT_DATE - 3, 'form_submitted', NULL, NULL, NULL),
+            ($2, 'inter_agency_concern', 1, '2015', 'review_consideration', 'Agencies', 'Basis', 'Opens', '[]', 'dismissed',
+             CURRENT_DATE - 9, 'form_submitted', now(), 'fuzz', 'Not needed.')
+     RETURNING id`,
+    [c1.id, c3.id],
+  );
+  await ds.query(
+    `INSERT INTO safeguarding_flag_clocks (flag_id, clock_id, label, basis, working_days, due_on)
+     VALUES ($1, 'serious_incident_notification', 'Serious incident notification', 'Basis', 5, CURRENT_DATE + 2)`,
+    [safeguardingFlags[0]!.id],
+  );
+  const safeguardingReviews: { id: string }[] = await ds.query(
+    `INSERT INTO safeguarding_reviews (case_id, regime, state, aware_on, referred_at, referred_by_type, referred_by_id, clock_rules_version)
+     VALUES ($1, '2015', 'referred', CURRENT_DATE - 10, now(), 'user', 'fuzz', 1) RETURNING id`,
+    [c4.id],
+  );
   const client = await registerTestClient(ds, {
     agency: 'RWP',
     scopes: ['directory:read', 'notifications:write', 'notifications:read', 'forms:read', 'forms:write'],
@@ -204,7 +225,7 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
 
   const caseIds = cases.map((c) => c.id);
   const notificationIds = [...cases.map((c) => c.notificationId), n2];
-  const flagIds = [f1, f2];
+  const flagIds = [f1, f2, ...safeguardingFlags.map((f) => f.id)];
   const userIds = users.map((u) => u.id);
   const panelIds = Object.values(w.panels).map((p) => p.id);
   const agencyIds = Object.values(w.agencies);
@@ -232,6 +253,8 @@ export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string):
     [/localauthorit|^code$/, ['E10000034', 'E06000019', 'E06000051', 'E09000001']],
     [/relaystate/, ['/v1/me', '/docs', '/v1/cases?status=notified']],
     [/^questionid$/, familyQuestions.map((q) => q.id)],
+    [/^reviewid$/, safeguardingReviews.map((r) => r.id)],
+    [/^ruleid$/, ['abuse_or_neglect_death', 'inter_agency_concern']],
   ];
   const hints: Hints = {
     idsFor: (name) => {
