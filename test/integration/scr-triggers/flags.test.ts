@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { seedNationalTemplates } from '../../../src/modules/agency-forms';
 import { startTestApp, type TestApp } from '../../support/app';
+import { insertCase } from '../../support/cases';
 import { seedPerson, type PanelPerson } from '../../support/meetings';
 import { notification, seedDirectory, type Directory } from '../../support/notifications';
 import { as, principal } from '../../support/principals';
@@ -210,6 +211,26 @@ describe('decisions on a flag', () => {
     expect(close.status).toBe(409);
     // Closing from `notified` is refused by the workflow first; the port is what a reviewed case meets.
     expect(['CASE.ACTION_NOT_ALLOWED', 'CASE.CLOSURE_BLOCKED']).toContain(close.body.code);
+  });
+
+  it('when a reviewed case has an undecided flag, then close is refused naming it; once referred, the case closes', async () => {
+    const c = await insertCase(t.ds, { panelId: dir.panelId, notifierAgencyId: dir.hospitalId, status: 'reviewed', category: 5 });
+    const kase = await request(t.app).get(`/v1/cases/${c.id}`).set(coordinator.headers);
+    const patched = await request(t.app)
+      .patch(`/v1/cases/${c.id}`)
+      .set(coordinator.headers)
+      .set('If-Match', String(kase.headers.etag))
+      .send({ category: 1 });
+    expect(patched.status).toBe(200);
+    const [flag] = await flagsOf(c.id);
+    const refused = await request(t.app).post(`/v1/cases/${c.id}/actions`).set(coordinator.headers).send({ action: 'close' });
+    expect([refused.status, refused.body.code]).toEqual([409, 'CASE.CLOSURE_BLOCKED']);
+    expect(refused.body.blockers).toEqual([{ code: 'SCR.FLAG_UNDECIDED', detail: expect.stringContaining(flag!.id) }]);
+    expect((await request(t.app).get(`/v1/cases/${c.id}`).set(coordinator.headers)).body.status).toBe('reviewed');
+    const referred = await request(t.app).post(`/v1/flags/${flag!.id}/refer`).set(coordinator.headers).send({});
+    expect(referred.status).toBe(200);
+    const closed = await request(t.app).post(`/v1/cases/${c.id}/actions`).set(coordinator.headers).send({ action: 'close' });
+    expect([closed.status, closed.body.status]).toEqual([200, 'closed']);
   });
 
   it('when the awareness date is corrected, then the running clocks move and the flag can be overdue; a notification sent meets the clock late', async () => {
