@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { fieldErrors, toFieldPath } from '../../src/platform/http/error-handler';
 import { etagOf, requireIfMatch } from '../../src/platform/http/etag';
-import { decodeCursor, encodeCursor, toPage } from '../../src/platform/http/pagination';
+import { cursorKey, decodeCursor, decodeCursorOf, encodeCursor, toPage } from '../../src/platform/http/pagination';
 import { AppError } from '../../src/platform/http/problem';
 
 describe('field paths', () => {
@@ -54,6 +54,23 @@ describe('keyset cursors', () => {
     for (const c of ['%%%', Buffer.from('{"a":1}').toString('base64url'), encodeCursor(['only-one'])]) {
       expect(() => decodeCursor(c, 2)).toThrow(AppError);
     }
+  });
+
+  it('when a key SQL would cast is not a real date, instant or uuid, then 400 before any query', () => {
+    const id = '3b241101-e2bb-4255-8caf-4136c566a962';
+    expect(decodeCursorOf(encodeCursor(['2026-02-28', id]), [cursorKey.dateOrInfinity, cursorKey.uuid])).toEqual(['2026-02-28', id]);
+    expect(decodeCursorOf(encodeCursor(['infinity', id]), [cursorKey.dateOrInfinity, cursorKey.uuid])).toEqual(['infinity', id]);
+    for (const bad of [
+      ['2026-02-31', id],
+      ['2026-02-28', 'not-a-uuid'],
+      [20260228, id],
+    ]) {
+      expect(() => decodeCursorOf(encodeCursor(bad), [cursorKey.dateOrInfinity, cursorKey.uuid])).toThrow(AppError);
+    }
+    expect(() => decodeCursorOf(encodeCursor(['2026-11-30T25:00:00Z', id]), [cursorKey.dateTime, cursorKey.uuid])).toThrow(AppError);
+    expect(() => decodeCursorOf(encodeCursor(['2026-11-30T22:00:00.12Z', id]), [cursorKey.microsecondKey, cursorKey.uuid])).toThrow(
+      AppError,
+    );
   });
 
   it('when there is one row more than the limit, then the page has a next cursor from the last kept row', () => {

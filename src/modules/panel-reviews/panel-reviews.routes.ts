@@ -1,8 +1,7 @@
 import { Router, type Response } from 'express';
 import { principalOf } from '../../access/authorize';
 import { etagOf, requireIfMatch } from '../../platform/http/etag';
-import { decodeCursor } from '../../platform/http/pagination';
-import { badRequest } from '../../platform/http/problem';
+import { cursorKey, decodeCursorOf } from '../../platform/http/pagination';
 import type { ReviewActionStatus } from './entities';
 import type { PanelReviewsService } from './panel-reviews.service';
 import type {
@@ -27,16 +26,8 @@ type ActionsQuery = {
 
 const sendReview = (res: Response, r: { view: CaseReviewView; version: number }) => res.setHeader('ETag', etagOf(r.version)).json(r.view);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The cursor of GET /v1/actions: [due date or 'infinity', id]. */
-function actionsCursor(cursor: string | undefined): (string | number)[] | undefined {
-  const key = decodeCursor(cursor, 2);
-  if (key && !(/^(\d{4}-\d{2}-\d{2}|infinity)$/.test(String(key[0])) && UUID.test(String(key[1])))) {
-    throw badRequest('The cursor is not valid; start again from the first page.', [{ field: 'query.cursor', message: 'invalid cursor' }]);
-  }
-  return key;
-}
+const actionsCursor = (cursor: string | undefined) => decodeCursorOf(cursor, [cursorKey.dateOrInfinity, cursorKey.uuid]);
 
 export function panelReviewsRouter(service: PanelReviewsService): Router {
   const r = Router();

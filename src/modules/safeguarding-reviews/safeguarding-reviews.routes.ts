@@ -1,8 +1,7 @@
 import { Router, type Response } from 'express';
 import { principalOf } from '../../access/authorize';
 import { etagOf, requireIfMatch } from '../../platform/http/etag';
-import { decodeCursor } from '../../platform/http/pagination';
-import { badRequest } from '../../platform/http/problem';
+import { cursorKey, decodeCursorOf } from '../../platform/http/pagination';
 import type { Regime, ReviewState } from './review-workflow';
 import type { SafeguardingReviewsService } from './safeguarding-reviews.service';
 import type {
@@ -17,17 +16,10 @@ type ListQuery = { state?: ReviewState; regime?: Regime; caseId?: string; overdu
 
 const send = (res: Response, r: ReviewResult, status = 200) => res.status(status).setHeader('ETag', etagOf(r.version)).json(r.view);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The cursor of GET /v1/reviews: [referral instant (ISO), id]. */
 function listCursor(cursor: string | undefined): { referredAt: string; id: string } | undefined {
-  const key = decodeCursor(cursor, 2);
-  if (!key) return undefined;
-  const [at, id] = key;
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !/^\d{4}-\d{2}-\d{2}T/.test(at) || !UUID.test(String(id))) {
-    throw badRequest('The cursor is not valid; start again from the first page.', [{ field: 'query.cursor', message: 'invalid cursor' }]);
-  }
-  return { referredAt: at, id: String(id) };
+  const key = decodeCursorOf(cursor, [cursorKey.dateTime, cursorKey.uuid]);
+  return key && { referredAt: key[0]!, id: key[1]! };
 }
 
 export function safeguardingReviewsRouter(service: SafeguardingReviewsService): Router {

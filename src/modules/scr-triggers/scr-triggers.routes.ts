@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { principalOf } from '../../access/authorize';
-import { decodeCursor } from '../../platform/http/pagination';
-import { badRequest } from '../../platform/http/problem';
+import { cursorKey, decodeCursorOf } from '../../platform/http/pagination';
 import type { SafeguardingFlagStatus } from './entities';
 import type { FlagKind } from './rules';
 import type { ScrTriggersService } from './scr-triggers.service';
@@ -25,17 +24,8 @@ type FlagsQuery = {
   limit?: number;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const RAISED_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
-
 /** The cursor of GET /v1/flags: [raised_at to the microsecond (UTC), id]. */
-function flagsCursor(cursor: string | undefined): (string | number)[] | undefined {
-  const key = decodeCursor(cursor, 2);
-  if (key && !(RAISED_KEY.test(String(key[0])) && UUID.test(String(key[1])))) {
-    throw badRequest('The cursor is not valid; start again from the first page.', [{ field: 'query.cursor', message: 'invalid cursor' }]);
-  }
-  return key;
-}
+const flagsCursor = (cursor: string | undefined) => decodeCursorOf(cursor, [cursorKey.microsecondKey, cursorKey.uuid]);
 
 export function scrTriggersRouter(service: ScrTriggersService): Router {
   const r = Router();

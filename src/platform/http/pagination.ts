@@ -1,3 +1,4 @@
+import { isCalendarDate, isDateTime } from './formats';
 import { badRequest } from './problem';
 
 /**
@@ -13,6 +14,32 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
+const invalidCursor = () =>
+  badRequest('The cursor is not valid; start again from the first page.', [{ field: 'query.cursor', message: 'invalid cursor' }]);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Checks for the keys of a cursor, for `decodeCursorOf`. */
+export const cursorKey = {
+  uuid: (k: string) => UUID.test(k),
+  date: isCalendarDate,
+  dateTime: isDateTime,
+  /** A date, or 'infinity' (the key of a row without one, sorted last). */
+  dateOrInfinity: (k: string) => k === 'infinity' || isCalendarDate(k),
+  /** A timestamp as `to_char(… 'YYYY-MM-DD"T"HH24:MI:SS.US')` writes it (compared as text, never cast). */
+  microsecondKey: (k: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/.test(k),
+} as const;
+
+/**
+ * A cursor of string keys, each passing its check (one per key, in order): a key SQL would cast (a date, a uuid, an
+ * instant) is checked before it reaches a query, so a forged cursor is a 400, never a database error.
+ */
+export function decodeCursorOf(cursor: string | undefined, checks: readonly ((k: string) => boolean)[]): string[] | undefined {
+  const key = decodeCursor(cursor, checks.length);
+  if (key && !key.every((k, i) => typeof k === 'string' && checks[i]!(k))) throw invalidCursor();
+  return key as string[] | undefined;
+}
+
 export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | undefined {
   if (cursor === undefined) return undefined;
   try {
@@ -23,7 +50,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   } catch {
     // fall through
   }
-  throw badRequest('The cursor is not valid; start again from the first page.', [{ field: 'query.cursor', message: 'invalid cursor' }]);
+  throw invalidCursor();
 }
 
 /** Given limit+1 rows, returns the page and the cursor for the next one. */
