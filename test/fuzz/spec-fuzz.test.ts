@@ -19,12 +19,12 @@ import type { DataSource } from 'typeorm';
 // (test/fuzz/oracle.ts): no 5xx; a documented status, content type and body; every 4xx problem+json with a code and
 // a bounded body; no 2xx without the permission; and nothing written by a refused request.
 //
-// Seeded and reproducible: FUZZ_SEED (default below), FUZZ_RUNS cases per operation (20 in `npm test`, 500 in
+// Seeded and reproducible: FUZZ_SEED (default below), FUZZ_RUNS cases per operation (12 in `npm test`, 500 in
 // `npm run fuzz`), FUZZ_OPS=opA,opB to fuzz only some operations. The counts are printed at the end.
 
 const DEFAULT_SEED = 20261010;
 const SEED = intFromEnv('FUZZ_SEED', DEFAULT_SEED);
-const RUNS = intFromEnv('FUZZ_RUNS', 20);
+const RUNS = intFromEnv('FUZZ_RUNS', 12);
 const ONLY = process.env.FUZZ_OPS?.split(',').filter(Boolean);
 const BASE = 'http://cdop.test';
 /** BODY_LIMIT, set here so the oversized bodies the generator sends are small enough to build quickly. */
