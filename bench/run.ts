@@ -20,6 +20,7 @@ import {
   checkTargets,
   formatScenario,
   gitInfo,
+  p50DeltaOf,
   ratioOf,
   targetConnections,
   machineInfo,
@@ -162,7 +163,7 @@ const int = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 
 function describeRun(s: RunStats): string {
   return (
-    `${int.format(s.reqPerSec).padStart(7)} req/s  p50 ${String(s.latencyMs.p50).padStart(3)} ms  p99 ${String(s.latencyMs.p99).padStart(4)} ms  ` +
+    `${int.format(s.reqPerSec).padStart(7)} req/s  p50 ${s.latencyMs.p50Exact.toFixed(2).padStart(6)} ms  p99 ${String(s.latencyMs.p99).padStart(4)} ms  ` +
     `CPU ${String(s.serverCpuUsPerRequest ?? '-').padStart(5)} µs/req  DB CPU ${String(s.dbCpuUsPerRequest ?? '-').padStart(5)} µs/req  non-2xx ${s.non2xx}  errors ${s.errors}`
   );
 }
@@ -292,6 +293,7 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
       }
     }
     const ratio = ratioOf(candidate, baseline);
+    const p50Delta = p50DeltaOf(candidate, baseline);
     return {
       scenario: scenario.name,
       description: scenario.description,
@@ -303,8 +305,9 @@ async function runScenario(scenario: Scenario, db: BenchDatabase, runSettings: R
       candidate,
       ...(informative ? { informative, informativeRatio: ratioOf(candidate, informative) } : {}),
       ratio,
+      p50Delta,
       // At a fixed rate both sides serve the same req/s: the targets (stated for a closed loop) are not judged.
-      targets: settings.rate ? null : checkTargets(scenario.targets, settings, ratio.reqPerSec, candidate.median.p99Ms),
+      targets: settings.rate ? null : checkTargets(scenario.targets, settings, ratio.reqPerSec, candidate.median.p99Ms, p50Delta.ms),
       valid: problems.length === 0,
       problems,
     };

@@ -90,6 +90,9 @@ declare module 'autocannon' {
 
     interface Instance extends EventEmitter {
       stop(): void;
+      /** Each response: its status, bytes and time in ms (fractional: hrtime), before the latency histogram rounds it. */
+      on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+      on(event: string, listener: (...args: unknown[]) => void): this;
     }
   }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { failureRate, type RunStats } from './load';
+import { failureRate, medianOf, type RunStats } from './load';
 import type { Side, Targets } from './scenario';
 
 export const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
@@ -25,7 +25,15 @@ export interface RunSettings {
 export interface SideReport {
   label: string;
   /** Medians over the measured rounds. */
-  median: { reqPerSec: number; p50Ms: number; p99Ms: number; cpuUsPerRequest: number; dbCpuUsPerRequest: number | null };
+  median: {
+    reqPerSec: number;
+    p50Ms: number;
+    /** The median of the rounds' exact p50s (RunStats.latencyMs.p50Exact), ms to 0.01. */
+    p50ExactMs: number;
+    p99Ms: number;
+    cpuUsPerRequest: number;
+    dbCpuUsPerRequest: number | null;
+  };
   totals: {
     completed: number;
     ok: number;
@@ -71,6 +79,11 @@ export interface ScenarioReport {
   informative?: SideReport;
   /** candidate ÷ baseline. */
   ratio: Ratio;
+  /**
+   * Candidate p50 − baseline p50 in ms (medians of the rounds' exact p50s), and the same difference round by round
+   * (round i of the candidate against round i of the baseline, run one after the other): how far it wanders.
+   */
+  p50Delta: { ms: number; byRound: number[] };
   /** candidate ÷ informative, when there is an informative side. */
   informativeRatio?: Ratio;
   targets: TargetCheck | null;
@@ -90,12 +103,7 @@ export interface RunReport {
   scenarios: ScenarioReport[];
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export const median = medianOf;
 
 export function summariseSide(label: string, rounds: RunStats[], warmup: RunStats | null): SideReport {
   const statusCodes: Record<string, number> = {};
@@ -115,6 +123,7 @@ export function summariseSide(label: string, rounds: RunStats[], warmup: RunStat
     median: {
       reqPerSec: Math.round(median(rounds.map((r) => r.reqPerSec)) * 10) / 10,
       p50Ms: median(rounds.map((r) => r.latencyMs.p50)),
+      p50ExactMs: round2(median(rounds.map((r) => r.latencyMs.p50Exact))),
       p99Ms: median(rounds.map((r) => r.latencyMs.p99)),
       cpuUsPerRequest: median(rounds.flatMap((r) => (r.serverCpuUsPerRequest === null ? [] : [r.serverCpuUsPerRequest]))),
       dbCpuUsPerRequest: rounds.some((r) => r.dbCpuUsPerRequest === null) ? null : median(rounds.map((r) => r.dbCpuUsPerRequest as number)),
@@ -123,6 +132,16 @@ export function summariseSide(label: string, rounds: RunStats[], warmup: RunStat
     failureRate: failureRate(totals),
     rounds,
     warmup,
+  };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Candidate p50 − baseline p50 (medians of rounds, exact p50s), and round by round. */
+export function p50DeltaOf(candidate: SideReport, baseline: SideReport): ScenarioReport['p50Delta'] {
+  return {
+    ms: round2(candidate.median.p50ExactMs - baseline.median.p50ExactMs),
+    byRound: candidate.rounds.map((c, i) => round2(c.latencyMs.p50Exact - (baseline.rounds[i]?.latencyMs.p50Exact ?? Number.NaN))),
   };
 }
 
@@ -151,6 +170,7 @@ export function checkTargets(
   settings: RunSettings,
   ratio: number,
   candidateP99: number,
+  p50DeltaMs: number,
 ): TargetCheck | null {
   const targets = all?.find((t) => t.connections === settings.connections);
   if (!targets) return null;
@@ -164,6 +184,14 @@ export function checkTargets(
       limit: targets.maxCandidateP99Ms,
       measured: candidateP99,
       pass: candidateP99 <= targets.maxCandidateP99Ms,
+    });
+  }
+  if (targets.maxP50DeltaMs !== undefined) {
+    results.push({
+      name: 'p50 candidate − baseline ms ≤',
+      limit: targets.maxP50DeltaMs,
+      measured: p50DeltaMs,
+      pass: p50DeltaMs <= targets.maxP50DeltaMs,
     });
   }
   return { targets, results, pass: results.every((r) => r.pass) };
@@ -243,7 +271,7 @@ export function formatScenario(r: ScenarioReport): string {
     return [
       side,
       int.format(x.median.reqPerSec),
-      String(x.median.p50Ms),
+      x.median.p50ExactMs.toFixed(2),
       String(x.median.p99Ms),
       String(x.median.cpuUsPerRequest),
       String(x.median.dbCpuUsPerRequest ?? '-'),
@@ -261,6 +289,10 @@ export function formatScenario(r: ScenarioReport): string {
     `p99 ${x.p99.toFixed(2)}×; server CPU per request ${x.cpuPerRequest.toFixed(2)}×; ` +
     `DB CPU per request ${x.dbCpuPerRequest === null ? '-' : `${x.dbCpuPerRequest.toFixed(2)}×`}`;
   lines.push(describeRatio('baseline', r.ratio));
+  lines.push(
+    `   p50 candidate − baseline: ${r.p50Delta.ms.toFixed(2)} ms (medians of rounds); round by round: ` +
+      r.p50Delta.byRound.map((d) => d.toFixed(2)).join(' / '),
+  );
   if (r.informativeRatio) lines.push(describeRatio('informative', r.informativeRatio));
   lines.push(`   baseline:    ${r.baseline.label}`);
   lines.push(`   candidate:   ${r.candidate.label}`);
@@ -270,7 +302,8 @@ export function formatScenario(r: ScenarioReport): string {
     lines.push(s.rate ? '   targets: not judged at a fixed rate' : `   targets: none stated for ${s.connections} connections`);
   } else {
     const parts = r.targets.results.map(
-      (x) => `${x.name} ${x.limit}: ${x.measured.toFixed(x.name.includes('ratio') ? 3 : 0)} ${x.pass ? 'PASS' : 'MISS'}`,
+      (x) =>
+        `${x.name} ${x.limit}: ${x.measured.toFixed(x.name.includes('ratio') ? 3 : x.name.includes('p50') ? 2 : 0)} ${x.pass ? 'PASS' : 'MISS'}`,
     );
     lines.push(`   targets at ${s.connections} connections: ${parts.join('; ')}`);
   }

@@ -60,6 +60,12 @@ export interface Targets {
   minThroughputRatio?: number;
   /** Candidate p99 latency (median of rounds), in ms, must be at most this. */
   maxCandidateP99Ms?: number;
+  /**
+   * Candidate p50 − baseline p50 (each the median of its rounds' exact p50s), in ms, must be at most this: the cost
+   * of what the candidate adds to one request, for scenarios whose two sides are the same service with and without
+   * a feature (e.g. `scr-rules-*`). State it for a low connection count, where latency is not queueing.
+   */
+  maxP50DeltaMs?: number;
 }
 
 /** What a scenario's optional setup() gets, in the parent, once both servers listen. */

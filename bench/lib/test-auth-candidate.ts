@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createApp } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { ENTITIES } from '../../src/entities';
 import { createDataSource } from '../../src/platform/db/data-source';
@@ -19,12 +19,18 @@ export function nullStream(): Writable {
 }
 
 /**
+ * What a scenario may change in the application it starts. `caseChangeListeners: []` runs the service without the
+ * listeners createApp installs by default (the SCR-trigger rules): the baseline of the `scr-rules-*` scenarios.
+ */
+export type CandidateOptions = Pick<AppDeps, 'caseChangeListeners'>;
+
+/**
  * The candidate of the scenarios that authenticate with the header-based test authenticator
  * (test/support/principals.ts) instead of a bearer token: the whole application from createApp,
  * production configuration, request logs at info to a null stream, no response validation, no
  * mail relay or job queue (not on the request path).
  */
-export async function startTestAuthCandidate(ctx: ServerContext): Promise<ServerHandle> {
+export async function startTestAuthCandidate(ctx: ServerContext, options: CandidateOptions = {}): Promise<ServerHandle> {
   const config = loadConfig({
     NODE_ENV: 'production',
     DATABASE_URL: ctx.databaseUrl,
@@ -46,6 +52,6 @@ export async function startTestAuthCandidate(ctx: ServerContext): Promise<Server
   const openapi = await loadOpenApi(config.openapiPath);
   const dataSource = createDataSource({ ...config.database, url: ctx.databaseUrl, log, entities: ENTITIES });
   await dataSource.initialize(); // the run's database is already migrated
-  const app = createApp({ config, log, dataSource, openapi, auth: [{ authenticators: [testAuthenticator] }] });
+  const app = createApp({ config, log, dataSource, openapi, auth: [{ authenticators: [testAuthenticator] }], ...options });
   return { handler: app, close: () => dataSource.destroy() };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import express from 'express';
-import { Pool } from 'pg';
+import { Pool, type Client } from 'pg';
 import { createApp } from '../../src/app';
 import { startAuditSealer } from '../../src/audit';
 import { createAuthMechanisms } from '../../src/auth';
@@ -19,6 +19,7 @@ import { createDataSource } from '../../src/platform/db/data-source';
 import { loadOpenApi } from '../../src/platform/http/openapi';
 import { createLogger } from '../../src/platform/logger';
 import { notification, seedDirectory, type Directory } from '../../test/support/notifications';
+import type { CandidateOptions } from '../lib/test-auth-candidate';
 import type { BenchRequest, Scenario, ServerContext, ServerHandle, SetupContext } from '../lib/scenario';
 
 /**
@@ -52,6 +53,14 @@ const PUBLIC_BASE_URL = 'https://cdop-bench.invalid';
 const TOKEN_URL = `${PUBLIC_BASE_URL}${TOKEN_PATH}`;
 const SINGLE_INSERT_TABLE = 'bench_intake_single_insert';
 
+/**
+ * The access-token signing key every candidate of the run shares, so the token setup() obtains from one is accepted
+ * by another (the `scr-rules-intake` scenarios run the service on both sides). Generated in the parent when this
+ * module loads; the server children inherit it through their environment, so they do not generate their own.
+ */
+const TOKEN_KEY_ENV = 'BENCH_INTAKE_TOKEN_SIGNING_KEY_PEM';
+process.env[TOKEN_KEY_ENV] ??= newPkcs8Pem();
+
 function nullStream(): Writable {
   return new Writable({
     write(_chunk, _enc, cb) {
@@ -62,7 +71,8 @@ function nullStream(): Writable {
 
 // ---------------------------------------------------------------- candidate (child process)
 
-async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
+/** The service as src/server.ts assembles it; `options` may change what createApp gets (e.g. no case-change listeners). */
+export async function startIntakeCandidate(ctx: ServerContext, options: CandidateOptions = {}): Promise<ServerHandle> {
   // Production insists on real key files: generate throwaway ones for this server only.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdop-bench-intake-'));
   const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
@@ -87,7 +97,7 @@ async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     SAML_SP_KEY_FILE: file('sp-key.pem', sp.privateKeyPem),
     SAML_SP_CERT_FILE: file('sp-cert.pem', sp.certPem),
-    ACCESS_TOKEN_SIGNING_KEY_FILE: file('access-token-key.pem', newPkcs8Pem()),
+    ACCESS_TOKEN_SIGNING_KEY_FILE: file('access-token-key.pem', process.env[TOKEN_KEY_ENV] ?? newPkcs8Pem()),
     // One client from one address sends the whole load: limits far above it, so the limiter's cost is measured but never refuses.
     RATE_LIMIT_NOTIFICATIONS_PER_CLIENT: '1000000000',
     RATE_LIMIT_NOTIFICATIONS_PER_ADDRESS: '1000000000',
@@ -98,7 +108,7 @@ async function startCandidate(ctx: ServerContext): Promise<ServerHandle> {
   const dataSource = createDataSource({ ...config.database, url: ctx.databaseUrl, log, entities: ENTITIES });
   await dataSource.initialize(); // the run's database is already migrated
   const auth = await createAuthMechanisms({ config, log, dataSource });
-  const app = createApp({ config, log, dataSource, openapi, auth });
+  const app = createApp({ config, log, dataSource, openapi, auth, ...options });
   const sealer = startAuditSealer(dataSource, log, config.auditSealIntervalMs);
   return {
     handler: app,
@@ -462,6 +472,58 @@ async function setup(ctx: SetupContext): Promise<void> {
 /** The highest audit event id before the current load run: verify() counts the run's events above it. */
 let auditMark = 0;
 
+/** The notification numbered `seq` as the hospital system sends it; `adjust` may change the form (a scenario's variant). */
+export function intakeRequest(seq: number, adjust?: (form: ReturnType<typeof notification>) => void): BenchRequest {
+  const c = caller;
+  if (!c) throw new Error('intake: setup() has not run');
+  const form = notificationFor(seq, c.directory);
+  adjust?.(form);
+  return {
+    method: 'POST',
+    path: '/v1/notifications',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${c.token}`,
+      'idempotency-key': `bench-${RUN_ID}-${seq}`,
+    },
+    body: JSON.stringify(form),
+  };
+}
+
+/**
+ * Before every load run: empties the case tables (the safeguarding flags with them, by CASCADE) and the
+ * Idempotency-Keys, and `extraTables` (a baseline's own); renews the token once half its life has gone.
+ */
+export async function resetIntake(db: Client, extraTables: readonly string[] = []): Promise<void> {
+  // Requests the load generator gave up waiting for may still be finishing in the server: a
+  // TRUNCATE that meets one can deadlock (its locks are taken table by table), so it is retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.query(`TRUNCATE ${[...INTAKE_TABLES, ...extraTables].join(', ')} RESTART IDENTITY CASCADE`);
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+  // audit_events is append-only (a trigger refuses TRUNCATE): it grows through the run, as in production.
+  const { rows } = await db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM audit_events');
+  auditMark = Number(rows[0]?.id ?? 0);
+  // Renew the access token once half its life has gone, so no load run meets an expired token.
+  if (caller && Date.now() - caller.tokenObtainedAt > caller.tokenTtlMs / 2) await obtainToken(caller);
+}
+
+const INTAKE_TABLES = [
+  'cases',
+  'notifications',
+  'case_actions',
+  'case_agencies',
+  'case_deadlines',
+  'case_flags',
+  'case_reference_counters',
+  'idempotency_keys',
+];
+
 export const intake: Scenario = {
   name: 'intake',
   description:
@@ -478,7 +540,7 @@ export const intake: Scenario = {
     candidate: {
       label:
         'full service: createApp + createAuthMechanisms (bearer ES256) + audit sealer, production config, info logs to a null stream, no response validation',
-      start: startCandidate,
+      start: startIntakeCandidate,
     },
     informative: {
       label: 'bare Express 5 + express.json() + pg.Pool single INSERT of the notification row alone (payload jsonb)',
@@ -488,81 +550,19 @@ export const intake: Scenario = {
 
   setup,
 
-  request(seq: number): BenchRequest {
-    const c = caller;
-    if (!c) throw new Error('intake: setup() has not run');
-    return {
-      method: 'POST',
-      path: '/v1/notifications',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${c.token}`,
-        'idempotency-key': `bench-${RUN_ID}-${seq}`,
-      },
-      body: JSON.stringify(notificationFor(seq, c.directory)),
-    };
-  },
+  request: (seq) => intakeRequest(seq),
 
-  async reset(db) {
-    // Requests the load generator gave up waiting for may still be finishing in the server: a
-    // TRUNCATE that meets one can deadlock (its locks are taken table by table), so it is retried.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await db.query(
-          `TRUNCATE cases, notifications, case_actions, case_agencies, case_deadlines, case_flags, case_reference_counters,
-                    idempotency_keys, ${SINGLE_INSERT_TABLE} RESTART IDENTITY CASCADE`,
-        );
-        break;
-      } catch (err) {
-        if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
-    // audit_events is append-only (a trigger refuses TRUNCATE): it grows through the run, as in production.
-    const { rows } = await db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM audit_events');
-    auditMark = Number(rows[0]?.id ?? 0);
-    // Renew the access token once half its life has gone, so no load run meets an expired token.
-    if (caller && Date.now() - caller.tokenObtainedAt > caller.tokenTtlMs / 2) await obtainToken(caller);
-  },
+  reset: (db) => resetIntake(db, [SINGLE_INSERT_TABLE]),
 
   async verify(db, succeeded, side) {
-    const { rows } = await db.query<Record<string, number>>(
-      `SELECT (SELECT count(*)::int FROM ${SINGLE_INSERT_TABLE}) AS single_insert,
-              (SELECT count(*)::int FROM notifications) AS notifications,
-              (SELECT count(*)::int FROM cases) AS cases,
-              (SELECT count(DISTINCT reference)::int FROM cases) AS references,
-              (SELECT coalesce(sum(last_number), 0)::int FROM case_reference_counters) AS numbered,
-              (SELECT count(*)::int FROM case_actions WHERE action = 'notify') AS actions,
-              (SELECT count(*)::int FROM case_agencies) AS agencies,
-              (SELECT count(*)::int FROM case_deadlines) AS deadlines,
-              (SELECT count(*)::int FROM audit_events WHERE id > $1 AND action = 'notification.create') AS audited_notifications,
-              (SELECT count(*)::int FROM audit_events WHERE id > $1 AND action = 'case.create') AS audited_cases,
-              (SELECT count(*)::int FROM idempotency_keys) AS keys`,
-      [auditMark],
-    );
-    const r = rows[0]!;
     // Requests still in flight when a run stops may add rows, never remove them.
     if (side === 'informative') {
-      return r.single_insert! < succeeded
-        ? `${succeeded} responses said created but the single-insert table holds ${r.single_insert} rows`
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SINGLE_INSERT_TABLE}`);
+      return rows[0]!.n < succeeded
+        ? `${succeeded} responses said created but the single-insert table holds ${rows[0]!.n} rows`
         : undefined;
     }
-    // The baseline and the candidate write the same rows: each is checked against the same expectations.
-    const n = r.notifications!;
-    const expected: [string, number, number][] = [
-      ['cases (one per death)', r.cases!, n],
-      ['distinct case references', r.references!, n],
-      ['reference numbers taken', r.numbered!, n],
-      ['notify actions', r.actions!, n],
-      ['case agencies (3 per notification)', r.agencies!, 3 * n],
-      ['clocks (2 per case)', r.deadlines!, 2 * n],
-      ['notification.create audit events', r.audited_notifications!, n],
-      ['case.create audit events', r.audited_cases!, n],
-      ['stored Idempotency-Key responses', r.keys!, n],
-    ];
-    const problems = expected.filter(([, got, want]) => got !== want).map(([what, got, want]) => `${what}: ${got}, expected ${want}`);
-    if (n < succeeded) problems.unshift(`${succeeded} responses said created but there are ${n} notifications`);
-    return problems.join('; ') || undefined;
+    return verifyIntake(db, succeeded);
   },
 
   // Issue 9: at 50 connections the service serves at least half the equal-work baseline's req/s; at 10 its p99 is at most 50 ms.
@@ -573,3 +573,40 @@ export const intake: Scenario = {
   // At a few hundred requests a second, 2 s of warm-up leaves the candidate's first rounds still being optimised.
   minWarmupSeconds: 6,
 };
+
+/**
+ * After a load run of a side that writes the intake's rows (the equal-work baseline, or the service): a case, its
+ * action, agencies, clocks, audit events and stored response for every notification, and a notification for every 201.
+ */
+export async function verifyIntake(db: Client, succeeded: number): Promise<string | undefined> {
+  const { rows } = await db.query<Record<string, number>>(
+    `SELECT (SELECT count(*)::int FROM notifications) AS notifications,
+            (SELECT count(*)::int FROM cases) AS cases,
+            (SELECT count(DISTINCT reference)::int FROM cases) AS references,
+            (SELECT coalesce(sum(last_number), 0)::int FROM case_reference_counters) AS numbered,
+            (SELECT count(*)::int FROM case_actions WHERE action = 'notify') AS actions,
+            (SELECT count(*)::int FROM case_agencies) AS agencies,
+            (SELECT count(*)::int FROM case_deadlines) AS deadlines,
+            (SELECT count(*)::int FROM audit_events WHERE id > $1 AND action = 'notification.create') AS audited_notifications,
+            (SELECT count(*)::int FROM audit_events WHERE id > $1 AND action = 'case.create') AS audited_cases,
+            (SELECT count(*)::int FROM idempotency_keys) AS keys`,
+    [auditMark],
+  );
+  const r = rows[0]!;
+  // The baseline and the candidate write the same rows: each is checked against the same expectations.
+  const n = r.notifications!;
+  const expected: [string, number, number][] = [
+    ['cases (one per death)', r.cases!, n],
+    ['distinct case references', r.references!, n],
+    ['reference numbers taken', r.numbered!, n],
+    ['notify actions', r.actions!, n],
+    ['case agencies (3 per notification)', r.agencies!, 3 * n],
+    ['clocks (2 per case)', r.deadlines!, 2 * n],
+    ['notification.create audit events', r.audited_notifications!, n],
+    ['case.create audit events', r.audited_cases!, n],
+    ['stored Idempotency-Key responses', r.keys!, n],
+  ];
+  const problems = expected.filter(([, got, want]) => got !== want).map(([what, got, want]) => `${what}: ${got}, expected ${want}`);
+  if (n < succeeded) problems.unshift(`${succeeded} responses said created but there are ${n} notifications`);
+  return problems.join('; ') || undefined;
+}
