@@ -266,25 +266,13 @@ export async function submittedFormsOfCase(tx: Tx, caseId: string): Promise<Subm
   return rows;
 }
 
-/** The answers of the latest submitted revision of each form on the case, without the templates: what the case-change rules read. */
-export async function submittedAnswersOfCase(
-  tx: Tx,
-  caseId: string,
-): Promise<{ requestId: string; templateId: string; templateVersion: number; revision: number; answers: Record<string, unknown> }[]> {
-  const { rows } = await sql<{
-    requestId: string;
-    templateId: string;
-    templateVersion: number;
-    revision: number;
-    answers: Record<string, unknown>;
-  }>(
-    tx,
-    `SELECT fr.id AS "requestId", s.template_id AS "templateId", s.template_version AS "templateVersion", s.revision, s.answers
-       FROM form_requests fr
-       JOIN form_submissions s ON s.request_id = fr.id AND s.revision = fr.revisions
-      WHERE fr.case_id = $1 AND fr.status = 'submitted'
-      ORDER BY fr.requested_at, fr.id`,
-    [caseId],
-  );
-  return rows;
-}
+/**
+ * The answers of the latest submitted revision of each form on the case, without the templates, as a JSON array
+ * `[{ requestId, templateId, templateVersion, revision, answers }]`: a scalar subquery for the case-change rules (the
+ * SCR triggers). `caseParam` is the statement's placeholder holding the case id.
+ */
+export const submittedAnswersForRulesSql = (caseParam: string) =>
+  `(SELECT coalesce(json_agg(json_build_object('requestId', fr.id, 'templateId', s.template_id, 'templateVersion', s.template_version,
+                                              'revision', s.revision, 'answers', s.answers) ORDER BY fr.requested_at, fr.id), '[]'::json)
+      FROM form_requests fr JOIN form_submissions s ON s.request_id = fr.id AND s.revision = fr.revisions
+     WHERE fr.case_id = ${caseParam} AND fr.status = 'submitted')`;

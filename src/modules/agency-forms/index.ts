@@ -18,5 +18,5 @@ export const AGENCY_FORMS_ENTITIES = [
   entities.FormSubmissionEntity,
   entities.FormAttachmentEntity,
 ];
-export { submittedAnswersOfCase, submittedFormsOfCase, type SubmittedForm } from './agency-forms.repository';
+export { submittedAnswersForRulesSql, submittedFormsOfCase, type SubmittedForm } from './agency-forms.repository';
 export { CATEGORIES_OF_DEATH } from './catalogue';

@@ -588,8 +588,8 @@ export async function attachToCase(
   learnNhsNumber: string | null,
   entry: { action: string; actor_type: string; actor_id: string; payload: Record<string, unknown> },
   agencies: readonly (NewCaseAgency & { first_notification_id: string })[],
-): Promise<{ reference: string | null; status: CaseStatus } | undefined> {
-  const { rows } = await sql<{ reference: string | null; status: CaseStatus }>(
+): Promise<{ reference: string | null; status: CaseStatus; panel_id: string | null; category: number | null } | undefined> {
+  const { rows } = await sql<{ reference: string | null; status: CaseStatus; panel_id: string | null; category: number | null }>(
     tx,
     `WITH cs AS (
        UPDATE cases SET
@@ -597,7 +597,7 @@ export async function attachToCase(
          child_nhs_exception = CASE WHEN child_nhs_number IS NULL AND $2::text IS NOT NULL THEN NULL ELSE child_nhs_exception END,
          updated_at = now(), version = version + 1
        WHERE id = $1
-       RETURNING id, status, reference),
+       RETURNING id, status, reference, panel_id, category),
      a AS (
        INSERT INTO case_actions (case_id, action, from_status, to_status, actor_type, actor_id, payload)
        SELECT cs.id, $3, cs.status, cs.status, $4, $5, $6::jsonb FROM cs),
@@ -606,7 +606,7 @@ export async function attachToCase(
        SELECT cs.id, x.agency_id, x.first_notification_id, x.contacts
          FROM cs, jsonb_to_recordset($7::jsonb) AS x(agency_id uuid, first_notification_id uuid, contacts jsonb)
        ON CONFLICT (case_id, agency_id) DO NOTHING)
-     SELECT reference, status FROM cs`,
+     SELECT reference, status, panel_id, category FROM cs`,
     [caseId, learnNhsNumber, entry.action, entry.actor_type, entry.actor_id, JSON.stringify(entry.payload), JSON.stringify(agencies)],
   );
   return rows[0];

@@ -5,7 +5,7 @@ import type { Page } from '../../platform/http/pagination';
 import type { CaseActionRequest } from './case-workflow';
 import type { CaseChangeListener } from './case-changes';
 import type { ChangeActor } from './case-changes';
-import { announceCaseChange } from './use-cases/case-change-hook';
+import { runListeners } from './use-cases/case-change-hook';
 import type { CaseClosurePort, CaseFormsPort, CaseNotificationsPort } from './cases.ports';
 import * as cases from './cases.repository';
 import type {
@@ -27,7 +27,13 @@ import { casesForForms, type CasesForForms } from './use-cases/forms-support';
 import { getCase } from './use-cases/get-case';
 import { casesForPanels, type CasesForPanels } from './use-cases/panel-support';
 import { listCases } from './use-cases/list-cases';
-import { attachNotification, createFromNotification, type CaseFromNotification, type NotificationForCase } from './use-cases/open-case';
+import {
+  attachNotification,
+  createFromNotification,
+  type CaseFromNotification,
+  type NotificationForCase,
+  type PlacedNotification,
+} from './use-cases/open-case';
 import { listTransfers } from './use-cases/list-transfers';
 import { transferCase } from './use-cases/transfer-case';
 import { updateCase } from './use-cases/update-case';
@@ -55,10 +61,10 @@ export interface CasesIntake {
   /** The case holding an NHS number, and the cases whose child was born and died on the given dates. */
   findOnRecord: typeof cases.findOnRecord;
   findOnRecordById: typeof cases.findOnRecordById;
-  createFromNotification(tx: Tx, input: CaseFromNotification): Promise<{ caseId: string; reference: string | null }>;
-  attachNotification(tx: Tx, input: NotificationForCase): Promise<{ caseId: string; reference: string | null }>;
+  createFromNotification(tx: Tx, input: CaseFromNotification): Promise<PlacedNotification>;
+  attachNotification(tx: Tx, input: NotificationForCase): Promise<PlacedNotification>;
   /** Once the notification itself is written: runs the case-change listeners (the SCR rules read the notification). */
-  notificationRecorded(tx: Tx, actor: ChangeActor, change: { caseId: string; notificationId: string }): Promise<void>;
+  notificationRecorded(tx: Tx, actor: ChangeActor, placed: PlacedNotification, notificationId: string): Promise<void>;
 }
 
 export interface CasesServiceOptions {
@@ -101,7 +107,8 @@ export function createCasesService(
       findOnRecordById: cases.findOnRecordById,
       createFromNotification: (tx, input) => createFromNotification(deps.rules, tx, input),
       attachNotification,
-      notificationRecorded: (tx, actor, change) => announceCaseChange(deps, tx, actor, { kind: 'notification_recorded', ...change }),
+      notificationRecorded: (tx, actor, placed, notificationId) =>
+        runListeners(deps, tx, actor, { kind: 'notification_recorded', caseId: placed.caseId, notificationId }, placed.state, deps.now()),
     },
     forms: casesForForms(deps),
     panels: casesForPanels(deps),

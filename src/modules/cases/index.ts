@@ -16,7 +16,7 @@ export type { CaseChange, CaseChangeContext, CaseChangeListener, ChangeActor } f
 export type { CasesForForms, CaseForForms } from './use-cases/forms-support';
 export type { CasesForPanels, CaseForPanel, ChildIdentityForRedaction } from './use-cases/panel-support';
 export type { CaseOnRecord } from './cases.repository';
-export type { CaseFromNotification, NotificationForCase, IntakeActor, IntakeFlag } from './use-cases/open-case';
+export type { CaseFromNotification, NotificationForCase, IntakeActor, IntakeFlag, PlacedNotification } from './use-cases/open-case';
 export { canIdentifyChild, canSeeCase, caseScopeSql, identifiableCaseScopeSql } from './case-scope';
 export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from './case-status';
 export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';

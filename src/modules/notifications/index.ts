@@ -8,4 +8,4 @@ export {
 export { notificationsRouter } from './notifications.routes';
 export { parseNhsNumber, isValidNhsChecksum, formatNhsNumber } from './nhs-number';
 export { NotificationEntity, type NotificationMatch } from './entities/notification.entity';
-export { notificationFormsOfCase, notificationsOfCaseForRules } from './notifications.repository';
+export { notificationFormsOfCase, notificationsForRulesSql } from './notifications.repository';

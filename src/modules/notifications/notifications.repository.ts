@@ -168,12 +168,11 @@ export async function notificationFormsOfCase(tx: Tx, caseId: string): Promise<R
   return rows.map((r) => r.payload);
 }
 
-/** Every notification of the case with its id, oldest first: what the case-change rules read (the SCR triggers). */
-export async function notificationsOfCaseForRules(tx: Tx, caseId: string): Promise<{ id: string; form: Record<string, unknown> }[]> {
-  const { rows } = await sql<{ id: string; form: Record<string, unknown> }>(
-    tx,
-    `SELECT n.id, n.payload AS form FROM notifications n WHERE n.case_id = $1 ORDER BY n.received_at, n.id`,
-    [caseId],
-  );
-  return rows;
-}
+/**
+ * Every notification of the case with its id, oldest first, as a JSON array `[{ id, form }]`: a scalar subquery for the
+ * case-change rules (the SCR triggers), which read a case's notifications, forms and analysis in one round trip.
+ * `caseParam` is the statement's placeholder holding the case id (e.g. `$1`).
+ */
+export const notificationsForRulesSql = (caseParam: string) =>
+  `(SELECT coalesce(json_agg(json_build_object('id', n.id, 'form', n.payload) ORDER BY n.received_at, n.id), '[]'::json)
+      FROM notifications n WHERE n.case_id = ${caseParam})`;

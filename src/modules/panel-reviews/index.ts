@@ -3,12 +3,12 @@ import * as entities from './entities';
 
 export {
   createPanelReviewsService,
-  analysisForRules,
   caseReviewPort,
   type PanelReviewsService,
   type PanelReviewsServiceOptions,
 } from './panel-reviews.service';
 export { panelReviewsRouter } from './panel-reviews.routes';
+export { analysisForRulesSql } from './panel-reviews.repository';
 export type { ReviewCase, ReviewCasesPort, ReviewFamilyPort, ReviewMeetingsPort } from './panel-reviews.ports';
 export type { SignOffContext } from './review-rules';
 export { categoriesOfDeath, categoryLabel, isCategoryOfDeath, recordedCategory, type CategoryOfDeath } from './categories-of-death';

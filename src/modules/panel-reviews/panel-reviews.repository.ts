@@ -54,6 +54,16 @@ export async function latestReview(tx: Tx, caseId: string, opts: { lock?: boolea
   return rows[0];
 }
 
+/**
+ * The panel's analysis as the case-change rules read it (the SCR triggers): the latest revision, draft or signed, as
+ * a JSON object `{ reviewId, revision, status, category, categoriesConsidered, safeguardingCriteriaMet }` or null; a
+ * scalar subquery, so the rules read a case in one round trip. `caseParam` is the placeholder holding the case id.
+ */
+export const analysisForRulesSql = (caseParam: string) =>
+  `(SELECT json_build_object('reviewId', r.id, 'revision', r.revision, 'status', r.status, 'category', r.category,
+                             'categoriesConsidered', r.categories_considered, 'safeguardingCriteriaMet', r.safeguarding_criteria_met)
+      FROM case_reviews r WHERE r.case_id = ${caseParam} ORDER BY r.revision DESC LIMIT 1)`;
+
 export async function reviewRevision(tx: Tx, caseId: string, revision: number): Promise<CaseReviewEntity | undefined> {
   const { rows } = await sql<CaseReviewEntity>(
     tx,

@@ -81,31 +81,3 @@ export const caseReviewPort: CaseClosurePort = {
     return closureBlockersOf(await repo.actionsOfCase(tx, caseId));
   },
 };
-
-/** The panel's analysis as the case-change rules read it (the SCR triggers): the latest revision, draft or signed. */
-export async function analysisForRules(
-  tx: Tx,
-  caseId: string,
-): Promise<
-  | {
-      reviewId: string;
-      revision: number;
-      status: 'draft' | 'signed';
-      category: number | null;
-      categoriesConsidered: number[];
-      safeguardingCriteriaMet: 'yes' | 'no' | 'not_known' | null;
-    }
-  | undefined
-> {
-  const r = await repo.latestReview(tx, caseId);
-  return (
-    r && {
-      reviewId: r.id,
-      revision: r.revision,
-      status: r.status,
-      category: r.category,
-      categoriesConsidered: r.categories_considered,
-      safeguardingCriteriaMet: r.safeguarding_criteria_met,
-    }
-  );
-}

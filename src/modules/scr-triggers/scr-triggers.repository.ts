@@ -1,8 +1,11 @@
 import type { Principal } from '../../access/principal';
 import { columnsOf } from '../../platform/db/entity-sql';
-import { sql } from '../../platform/db/sql';
+import { preparedSql, sql } from '../../platform/db/sql';
 import type { Tx } from '../../platform/db/transaction';
+import { submittedAnswersForRulesSql } from '../agency-forms';
 import { caseScopeSql } from '../cases';
+import { notificationsForRulesSql } from '../notifications';
+import { analysisForRulesSql } from '../panel-reviews';
 import {
   PanelSafeguardingSettingEntity,
   SafeguardingFlagClockEntity,
@@ -39,21 +42,47 @@ export async function saveRegime(tx: Tx, panelId: string, regime: Regime, at: Da
   );
 }
 
-/** Every flag of the case (live and dismissed), for the rules to reconcile against; the case row is locked by the caller. */
-export async function flagsOfCase(
-  tx: Tx,
-  caseId: string,
-): Promise<{ id: string; rule_id: string; status: SafeguardingFlagStatus; evidence: EvidenceItem[] }[]> {
-  const { rows } = await sql<{ id: string; rule_id: string; status: SafeguardingFlagStatus; evidence: EvidenceItem[] }>(
-    tx,
-    `SELECT f.id, f.rule_id, f.status, f.evidence FROM safeguarding_flags f WHERE f.case_id = $1 ORDER BY f.raised_at, f.id`,
-    [caseId],
-  );
-  return rows;
+/** What the rules read of a case, and what they reconcile with: one statement (README, "Cost"). */
+export interface RuleInputs {
+  notifications: { id: string; form: Record<string, unknown> }[];
+  forms: { requestId: string; templateId: string; templateVersion: number; revision: number; answers: Record<string, unknown> }[];
+  analysis: {
+    reviewId: string;
+    revision: number;
+    status: 'draft' | 'signed';
+    category: number | null;
+    categoriesConsidered: number[];
+    safeguardingCriteriaMet: 'yes' | 'no' | 'not_known' | null;
+  } | null;
+  /** Every flag of the case, live and dismissed. */
+  flags: { id: string; ruleId: string; status: SafeguardingFlagStatus; evidence: EvidenceItem[] }[];
+  /** The panel's regime; null when the panel chose none (or the case has no panel). */
+  regime: Regime | null;
 }
 
-export interface NewFlag {
-  case_id: string;
+/**
+ * The case's notifications, submitted answers and analysis (each module's own subquery, from its index), its flags
+ * and its panel's regime, in one round trip: the rules run inside every change to a case, so their reads are kept
+ * to one statement (bench/README.md, "scr-rules"). The case row is locked by the caller.
+ */
+export async function ruleInputsOf(tx: Tx, caseId: string, panelId: string | null): Promise<RuleInputs> {
+  const { rows } = await preparedSql<RuleInputs>(
+    tx,
+    'scr-triggers.rule-inputs',
+    `SELECT ${notificationsForRulesSql('$1')} AS notifications,
+            ${submittedAnswersForRulesSql('$1')} AS forms,
+            ${analysisForRulesSql('$1')} AS analysis,
+            (SELECT coalesce(json_agg(json_build_object('id', f.id, 'ruleId', f.rule_id, 'status', f.status, 'evidence', f.evidence)
+                                      ORDER BY f.raised_at, f.id), '[]'::json)
+               FROM safeguarding_flags f WHERE f.case_id = $1) AS flags,
+            (SELECT s.regime FROM panel_safeguarding_settings s WHERE s.panel_id = $2) AS regime`,
+    [caseId, panelId],
+  );
+  return rows[0]!;
+}
+
+/** A flag to raise: its row, its clocks and the details of its `raised` event. */
+export interface FlagToRaise {
   rule_id: string;
   rule_version: number;
   regime: Regime;
@@ -63,51 +92,56 @@ export interface NewFlag {
   opens: string;
   evidence: readonly EvidenceItem[];
   aware_on: string;
-  raised_at: Date;
-  raised_by_change: string;
+  clocks: readonly Pick<SafeguardingFlagClockEntity, 'clock_id' | 'label' | 'basis' | 'working_days' | 'due_on'>[];
+  details: Record<string, unknown>;
 }
 
-export async function insertFlag(tx: Tx, f: NewFlag): Promise<string> {
-  const { rows } = await sql<{ id: string }>(
+/** Evidence to add to a live flag, with the details of its `evidence_added` event. */
+export interface EvidenceToAdd {
+  flag_id: string;
+  evidence: readonly EvidenceItem[];
+  details: Record<string, unknown>;
+}
+
+/**
+ * Writes what one run of the rules decided, in one statement: the flags raised (at most one per rule) with their clocks
+ * and `raised` events, and the evidence added to live flags with their `evidence_added` events. Returns the flags
+ * raised, by rule.
+ */
+export async function writeRuleDecisions(
+  tx: Tx,
+  w: { caseId: string; at: Date; change: string; by: Actor; raise: readonly FlagToRaise[]; add: readonly EvidenceToAdd[] },
+): Promise<{ id: string; rule_id: string }[]> {
+  const { rows } = await preparedSql<{ id: string; rule_id: string }>(
     tx,
-    `INSERT INTO safeguarding_flags (case_id, rule_id, rule_version, regime, kind, title, basis, opens, evidence, aware_on, raised_at, raised_by_change)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12) RETURNING id`,
-    [
-      f.case_id,
-      f.rule_id,
-      f.rule_version,
-      f.regime,
-      f.kind,
-      f.title,
-      f.basis,
-      f.opens,
-      JSON.stringify(f.evidence),
-      f.aware_on,
-      f.raised_at,
-      f.raised_by_change,
-    ],
+    'scr-triggers.write-decisions',
+    `WITH raise AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (rule_id text, rule_version integer, regime text, kind text, title text,
+                                                          basis text, opens text, evidence jsonb, aware_on date, clocks jsonb, details jsonb)
+     ), flags AS (
+       INSERT INTO safeguarding_flags (case_id, rule_id, rule_version, regime, kind, title, basis, opens, evidence, aware_on, raised_at, raised_by_change)
+       SELECT $3, rule_id, rule_version, regime, kind, title, basis, opens, evidence, aware_on, $4, $5 FROM raise
+       RETURNING id, rule_id
+     ), clocks AS (
+       INSERT INTO safeguarding_flag_clocks (flag_id, clock_id, label, basis, working_days, due_on)
+       SELECT f.id, c.clock_id, c.label, c.basis, c.working_days, c.due_on
+         FROM flags f JOIN raise r ON r.rule_id = f.rule_id,
+              jsonb_to_recordset(r.clocks) AS c (clock_id text, label text, basis text, working_days integer, due_on date)
+     ), raised AS (
+       INSERT INTO safeguarding_flag_events (flag_id, action, at, actor_type, actor_id, details)
+       SELECT f.id, 'raised', $4, $6, $7, r.details FROM flags f JOIN raise r ON r.rule_id = f.rule_id
+     ), more AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS x (flag_id uuid, evidence jsonb, details jsonb)
+     ), extended AS (
+       UPDATE safeguarding_flags t SET evidence = t.evidence || m.evidence, version = t.version + 1 FROM more m WHERE t.id = m.flag_id
+     ), added AS (
+       INSERT INTO safeguarding_flag_events (flag_id, action, at, actor_type, actor_id, details)
+       SELECT m.flag_id, 'evidence_added', $4, $6, $7, m.details FROM more m
+     )
+     SELECT id, rule_id FROM flags`,
+    [JSON.stringify(w.raise), JSON.stringify(w.add), w.caseId, w.at, w.change, w.by.type, w.by.id],
   );
-  return rows[0]!.id;
-}
-
-export async function appendEvidence(tx: Tx, flagId: string, evidence: readonly EvidenceItem[]): Promise<void> {
-  await sql(tx, `UPDATE safeguarding_flags SET evidence = evidence || $2::jsonb, version = version + 1 WHERE id = $1`, [
-    flagId,
-    JSON.stringify(evidence),
-  ]);
-}
-
-export type ClockValues = Pick<SafeguardingFlagClockEntity, 'clock_id' | 'label' | 'basis' | 'working_days' | 'due_on'>;
-
-export async function insertClocks(tx: Tx, flagId: string, clocks: readonly ClockValues[]): Promise<void> {
-  if (!clocks.length) return;
-  await sql(
-    tx,
-    `INSERT INTO safeguarding_flag_clocks (flag_id, clock_id, label, basis, working_days, due_on)
-     SELECT $1, c.clock_id, c.label, c.basis, c.working_days, c.due_on
-       FROM jsonb_to_recordset($2::jsonb) AS c (clock_id text, label text, basis text, working_days integer, due_on date)`,
-    [flagId, JSON.stringify(clocks)],
-  );
+  return rows;
 }
 
 export async function insertEvent(

@@ -1,3 +1,4 @@
+import type { PoolClient, QueryResultRow } from 'pg';
 import type { Tx } from './transaction';
 
 export interface SqlResult<T> {
@@ -27,3 +28,21 @@ export function pgErrorOf(err: unknown): { code?: string; constraint?: string } 
 
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * As `sql`, but as a named prepared statement on the transaction's connection: PostgreSQL parses and plans it once per
+ * connection (a generic plan after a few runs) instead of on every call. Only for a statement whose text never varies
+ * and that runs inside a hot path where planning costs more than running it (the SCR rules' read and write, which run
+ * in every change to a case: bench/README.md, "scr-rules"); `name` is that text's alone.
+ */
+export async function preparedSql<T = Record<string, unknown>>(
+  tx: Tx,
+  name: string,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<SqlResult<T>> {
+  const client = (tx.queryRunner as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
+  if (!client) throw new Error('preparedSql() must run inside a transaction (inTransaction)');
+  const r = await client.query<T & QueryResultRow>({ name, text, values: params as unknown[] });
+  return { rows: r.rows, rowCount: r.rowCount ?? r.rows.length };
+}

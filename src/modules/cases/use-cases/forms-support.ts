@@ -2,7 +2,7 @@ import type { Principal } from '../../../access/principal';
 import { audit } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import type { CaseChange } from '../case-changes';
-import { runListeners } from './case-change-hook';
+import { runListeners, stateOf } from './case-change-hook';
 import { canIdentifyChild } from '../case-scope';
 import type { CaseStatus } from '../case-status';
 import { CLOCKS_STARTED_BY_ACTION, evaluateAction, NEXT_STATUS } from '../case-workflow';
@@ -76,7 +76,7 @@ export async function recordCaseChange(deps: CasesDeps, tx: Tx, actor: Principal
   if (status === row.status) {
     await cases.insertChangeEntry(tx, { caseId: row.id, action: kind, status, actorType: actor.kind, actorId: actor.id, payload });
   }
-  await runListeners(deps, tx, { kind: actor.kind, id: actor.id }, change, { ...row, status }, at);
+  await runListeners(deps, tx, { kind: actor.kind, id: actor.id }, change, { ...stateOf(row), status }, at);
 }
 
 /** The workflow's request_information step, taken by the first form request (see recordCaseChange). */

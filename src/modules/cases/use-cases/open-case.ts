@@ -8,6 +8,7 @@ import { allocateCaseReference } from '../case-reference';
 import * as cases from '../cases.repository';
 import type { ExpectedDeath, NhsNumberExceptionReason, Sex } from '../cases.types';
 import { computeCaseDeadlines, type DeadlineRule } from '../clocks';
+import type { CaseState } from './case-change-hook';
 import { caseEvent } from './case-command';
 
 /**
@@ -22,6 +23,16 @@ import { caseEvent } from './case-command';
 export interface IntakeActor {
   kind: 'user' | 'client';
   id: string;
+}
+
+/**
+ * The case a notification went to: its id and reference, and its state for the case-change listeners (the intake
+ * created or updated the row in its transaction, so it holds the row's lock: `notificationRecorded` needs no re-read).
+ */
+export interface PlacedNotification {
+  caseId: string;
+  reference: string | null;
+  state: CaseState;
 }
 
 export interface CaseFromNotification {
@@ -68,7 +79,7 @@ export async function createFromNotification(
   rules: readonly DeadlineRule[],
   tx: Tx,
   input: CaseFromNotification,
-): Promise<{ caseId: string; reference: string | null }> {
+): Promise<PlacedNotification> {
   const caseId = randomUUID();
   const { child, death, notifiedAt } = input;
   const deathInstant = death.time ? londonLocalInstant(death.date, death.time) : startOfLondonDay(death.date);
@@ -122,7 +133,7 @@ export async function createFromNotification(
       related_case_id: f.relatedCaseId,
     })),
   );
-  return { caseId, reference };
+  return { caseId, reference, state: { caseId, panelId: input.panel?.id ?? null, status: 'notified', category: null } };
 }
 
 export interface NotificationForCase {
@@ -137,7 +148,7 @@ export interface NotificationForCase {
 }
 
 /** Another notification of a death the case is for: its log entry, the agencies it adds, the NHS number it teaches. */
-export async function attachNotification(tx: Tx, input: NotificationForCase): Promise<{ caseId: string; reference: string | null }> {
+export async function attachNotification(tx: Tx, input: NotificationForCase): Promise<PlacedNotification> {
   const attached = await cases.attachToCase(
     tx,
     input.caseId,
@@ -152,5 +163,9 @@ export async function attachNotification(tx: Tx, input: NotificationForCase): Pr
   );
   if (!attached) throw new Error('intake: the case to attach to does not exist');
   await audit(tx, caseEvent(input.caseId, { action: 'case.attach_notification', details: { match: input.match } }));
-  return { caseId: input.caseId, reference: attached.reference };
+  return {
+    caseId: input.caseId,
+    reference: attached.reference,
+    state: { caseId: input.caseId, panelId: attached.panel_id, status: attached.status, category: attached.category },
+  };
 }

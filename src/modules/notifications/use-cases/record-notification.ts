@@ -130,7 +130,7 @@ export async function recordNotification(
       payload: body,
     });
     // The rules that react to a case change (the SCR triggers) read the notification: run them now, in this transaction.
-    await deps.cases.notificationRecorded(tx, actor, { caseId: placed.caseId, notificationId });
+    await deps.cases.notificationRecorded(tx, actor, placed, notificationId);
 
     // 7. The receipt, stored with the key in the same transaction.
     const response = { status: 201, body: receiptFor(principal, notificationId, placed, decision, valid) };
