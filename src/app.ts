@@ -35,7 +35,13 @@ import {
 } from './modules/panel-meetings';
 import { caseReviewPort, createPanelReviewsService, panelReviewsRouter } from './modules/panel-reviews';
 import { createSafeguardingReviewsService, safeguardingReviewsRouter } from './modules/safeguarding-reviews';
-import { createScrTriggersService, safeguardingClosurePort, scrTriggersListener, scrTriggersRouter } from './modules/scr-triggers';
+import {
+  createScrTriggersService,
+  safeguardingClosurePort,
+  safeguardingFlagsPort,
+  scrTriggersListener,
+  scrTriggersRouter,
+} from './modules/scr-triggers';
 import { createUsersService, usersRouter } from './modules/users';
 
 export interface AppDeps {
@@ -165,6 +171,7 @@ export function createApp(deps: AppDeps): Express {
     notifications: caseNotificationsPort,
     forms: caseFormsPort,
     closure: [caseReviewPort, safeguardingClosurePort],
+    safeguarding: safeguardingFlagsPort(deps.now),
     listeners: deps.caseChangeListeners ?? [scrTriggersListener()],
   });
   app.use(

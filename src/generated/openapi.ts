@@ -2822,6 +2822,19 @@ export interface components {
             blocks: components["schemas"]["CaseAction"][];
         };
         /**
+         * @description What the flag opens: `safeguarding_review` (the review route: a Serious Case Review referral under 2015; a serious
+         *     incident notification and a rapid review since 2018), `statutory_notification` (a notification duty only, e.g. the
+         *     death of a looked-after child), `review_consideration` (the safeguarding partners decide whether a review is needed).
+         * @enum {string}
+         */
+        FlagKind: "safeguarding_review" | "statutory_notification" | "review_consideration";
+        /**
+         * @description `open` (raised), `acknowledged` (a coordinator has seen it), `referred` (a safeguarding review referral was opened),
+         *     `dismissed` (by the chair, with a reason). Open and acknowledged flags stop the case closing.
+         * @enum {string}
+         */
+        FlagStatus: "open" | "acknowledged" | "referred" | "dismissed";
+        /**
          * @description One child's death under review. Everyone who may see the case gets its status, hold, flags, clocks and the child's
          *     age at death; only CDOP coordinators of the case's panel (and administrators, for the unassigned queue) also get
          *     `child`, the identifying details. Panel members and chairs review the case anonymised, by its reference.
@@ -2875,6 +2888,18 @@ export interface components {
                  * @description When the case was transferred away from that panel.
                  */
                 until: string;
+            }[];
+            /**
+             * @description The SCR flags the safeguarding rules raised on the case (all of them, oldest first), in short: `GET /v1/flags/{flagId}`
+             *     has the evidence, clocks and history. An `open` or `acknowledged` one stops the case closing.
+             */
+            safeguardingFlags: {
+                id: components["schemas"]["Uuid"];
+                ruleId: string;
+                kind: components["schemas"]["FlagKind"];
+                status: components["schemas"]["FlagStatus"];
+                /** @description A statutory clock of the flag is running past its due date. */
+                overdue: boolean;
             }[];
             child?: components["schemas"]["ChildIdentity"];
         };
@@ -4361,19 +4386,6 @@ export interface components {
             /** @description Every agency's submitted forms (the latest revision of each request), by agency then form. */
             agencyForms: components["schemas"]["CasePackForm"][];
         };
-        /**
-         * @description What the flag opens: `safeguarding_review` (the review route: a Serious Case Review referral under 2015; a serious
-         *     incident notification and a rapid review since 2018), `statutory_notification` (a notification duty only, e.g. the
-         *     death of a looked-after child), `review_consideration` (the safeguarding partners decide whether a review is needed).
-         * @enum {string}
-         */
-        FlagKind: "safeguarding_review" | "statutory_notification" | "review_consideration";
-        /**
-         * @description `open` (raised), `acknowledged` (a coordinator has seen it), `referred` (a safeguarding review referral was opened),
-         *     `dismissed` (by the chair, with a reason). Open and acknowledged flags stop the case closing.
-         * @enum {string}
-         */
-        FlagStatus: "open" | "acknowledged" | "referred" | "dismissed";
         /**
          * @description The safeguarding-review regime, Working Together 2015 (LSCB, Serious Case Reviews) or the current one (2018/2023).
          * @enum {string}

@@ -81,3 +81,19 @@ export interface ClosureBlocker {
   /** In words, without personal data. */
   detail: string;
 }
+
+/**
+ * What the cases module shows of the SCR flags the scr-triggers module raised on a case (a summary on the case view;
+ * `/v1/flags` has the rest). app.ts wires it, so the cases module never imports scr-triggers.
+ */
+export interface CaseSafeguardingPort {
+  flagsOf(tx: Tx, caseId: string): Promise<CaseSafeguardingFlag[]>;
+}
+
+export interface CaseSafeguardingFlag {
+  id: string;
+  ruleId: string;
+  kind: 'safeguarding_review' | 'statutory_notification' | 'review_consideration';
+  status: 'open' | 'acknowledged' | 'referred' | 'dismissed';
+  overdue: boolean;
+}

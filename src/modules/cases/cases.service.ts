@@ -6,7 +6,7 @@ import type { CaseActionRequest } from './case-workflow';
 import type { CaseChangeListener } from './case-changes';
 import type { ChangeActor } from './case-changes';
 import { runListeners } from './use-cases/case-change-hook';
-import type { CaseClosurePort, CaseFormsPort, CaseNotificationsPort } from './cases.ports';
+import type { CaseClosurePort, CaseFormsPort, CaseNotificationsPort, CaseSafeguardingPort } from './cases.ports';
 import * as cases from './cases.repository';
 import type {
   CaseHistoryEntry,
@@ -76,6 +76,8 @@ export interface CasesServiceOptions {
   forms?: CaseFormsPort;
   /** The modules that can hold a closure back: panel-reviews, scr-triggers (app.ts wires them). */
   closure?: readonly CaseClosurePort[];
+  /** The scr-triggers module's side: the SCR flags a case's view lists (app.ts wires it). */
+  safeguarding?: CaseSafeguardingPort;
   /** What runs inside the transaction of every change another module makes to a case (case-changes.ts). */
   listeners?: readonly CaseChangeListener[];
 }
@@ -92,6 +94,7 @@ export function createCasesService(
     forms: opts.forms,
     closure: opts.closure ?? [],
     listeners: opts.listeners ?? [],
+    safeguarding: opts.safeguarding,
   };
   return {
     list: (p, q) => listCases(deps, p, q),

@@ -1,7 +1,7 @@
 import { ageAtDeath } from './age-at-death';
 import { deadlineStatus, type DeadlineRule } from './clocks';
 import { FLAG_BLOCKS, type CaseAction } from './case-workflow';
-import type { CaseNotificationRow, NotificationSummary } from './cases.ports';
+import type { CaseNotificationRow, CaseSafeguardingFlag, NotificationSummary } from './cases.ports';
 import type { CaseListRow, CaseRow, DeadlineRow, FlagRow, HistoryRow, TransferRow } from './cases.repository';
 import type {
   CaseDeadlineView,
@@ -89,6 +89,8 @@ export interface CaseDetail {
   identify: boolean;
   /** The case's transfers, oldest first: its previous references. */
   transfers: TransferRow[];
+  /** The SCR flags on the case (CaseSafeguardingPort). */
+  safeguardingFlags: CaseSafeguardingFlag[];
 }
 
 export function caseView(d: CaseDetail, rules: readonly DeadlineRule[], now: Date): CaseView {
@@ -116,6 +118,7 @@ export function caseView(d: CaseDetail, rules: readonly DeadlineRule[], now: Dat
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     version: r.version,
+    safeguardingFlags: d.safeguardingFlags,
     previousReferences: d.transfers.map((t) => ({
       reference: t.from_reference,
       panelId: t.from_panel_id,

@@ -10,6 +10,8 @@ export type {
   CaseFormsPort,
   OutstandingForm,
   CaseClosurePort,
+  CaseSafeguardingPort,
+  CaseSafeguardingFlag,
   ClosureBlocker,
 } from './cases.ports';
 export type { CaseChange, CaseChangeContext, CaseChangeListener, ChangeActor } from './case-changes';

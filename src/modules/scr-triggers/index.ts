@@ -5,6 +5,7 @@ import * as entities from './entities';
 export {
   createScrTriggersService,
   safeguardingClosurePort,
+  safeguardingFlagsPort,
   type ScrTriggersService,
   type ScrTriggersServiceOptions,
 } from './scr-triggers.service';

@@ -284,3 +284,19 @@ export async function undecidedFlagsOfCase(
   );
   return rows;
 }
+
+/** The case's flags in short, oldest first, with whether a clock runs past its due date on `today`. */
+export async function flagSummariesOfCase(
+  tx: Tx,
+  caseId: string,
+  today: string,
+): Promise<{ id: string; ruleId: string; kind: FlagKind; status: SafeguardingFlagStatus; overdue: boolean }[]> {
+  const { rows } = await sql<{ id: string; ruleId: string; kind: FlagKind; status: SafeguardingFlagStatus; overdue: boolean }>(
+    tx,
+    `SELECT f.id, f.rule_id AS "ruleId", f.kind, f.status,
+            EXISTS (SELECT 1 FROM safeguarding_flag_clocks k WHERE k.flag_id = f.id AND k.status = 'running' AND k.due_on < $2::date) AS overdue
+       FROM safeguarding_flags f WHERE f.case_id = $1 ORDER BY f.raised_at, f.id`,
+    [caseId, today],
+  );
+  return rows;
+}

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../access/principal';
 import type { Page } from '../../platform/http/pagination';
-import type { CaseClosurePort } from '../cases';
+import { londonDateOf } from '../../platform/time';
+import type { CaseClosurePort, CaseSafeguardingPort } from '../cases';
 import { isUndecided } from './flag-rules';
 import * as repo from './scr-triggers.repository';
 import type { SafeguardingReviewsForFlags } from './scr-triggers.ports';
@@ -68,3 +69,8 @@ export const safeguardingClosurePort: CaseClosurePort = {
       }));
   },
 };
+
+/** The cases module's summary of a case's SCR flags on its view (a CaseSafeguardingPort); overdue as of today in England. */
+export function safeguardingFlagsPort(now: () => Date = () => new Date()): CaseSafeguardingPort {
+  return { flagsOf: (tx, caseId) => repo.flagSummariesOfCase(tx, caseId, londonDateOf(now())) };
+}

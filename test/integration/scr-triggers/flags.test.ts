@@ -86,6 +86,11 @@ describe('rules in the transaction of each change', () => {
     expect((flag as unknown as { clocks: { clockId: string; workingDays: number; status: string }[] }).clocks).toEqual([
       expect.objectContaining({ clockId: 'regulated_setting_death_to_ofsted', workingDays: 5, status: 'pending' }),
     ]);
+    // The case's own view lists it in short, for whoever sees the case.
+    const kase = await request(t.app).get(`/v1/cases/${caseId}`).set(member.headers);
+    expect(kase.body.safeguardingFlags).toEqual([
+      { id: flag!.id, ruleId: 'regulated_setting_death', kind: 'statutory_notification', status: 'open', overdue: false },
+    ]);
   });
 
   it('when an agency submits a form suspecting abuse, then the flag names that form’s field; an amendment with the same answer raises nothing new', async () => {

@@ -7,7 +7,7 @@ import { canIdentifyChild } from '../case-scope';
 import { allowedActions, evaluateAction, isPanelStep, type CaseAction, type CaseActionRequest, type CaseSnapshot } from '../case-workflow';
 import { actionNotAllowed, blockedByFlag, caseNotFound } from '../cases.errors';
 import type { CaseChangeListener } from '../case-changes';
-import type { CaseClosurePort, CaseFormsPort, CaseNotificationsPort } from '../cases.ports';
+import type { CaseClosurePort, CaseFormsPort, CaseNotificationsPort, CaseSafeguardingPort } from '../cases.ports';
 import * as cases from '../cases.repository';
 import type { CaseRow, FlagRow } from '../cases.repository';
 import type { CaseView } from '../cases.types';
@@ -26,6 +26,8 @@ export interface CasesDeps {
   closure: readonly CaseClosurePort[];
   /** What runs inside the transaction of every change to a case (case-changes.ts). */
   listeners: readonly CaseChangeListener[];
+  /** The SCR flags on a case, for its view (scr-triggers); none wired: none shown. */
+  safeguarding?: CaseSafeguardingPort;
 }
 
 export const caseEvent = (id: string, e: Omit<AuditEntry, 'resourceType' | 'resourceId'>): AuditEntry => ({
@@ -82,10 +84,12 @@ export async function loadCaseView(deps: CasesDeps, tx: Tx, p: Principal, id: st
   const deadlines = await cases.deadlinesOf(tx, p, row.id);
   const notifications = await deps.notifications.summaryOf(tx, p, row.id);
   const transfers = await cases.transfersOfCase(tx, p, row.id);
+  const safeguardingFlags = (await deps.safeguarding?.flagsOf(tx, row.id)) ?? [];
   return caseView(
     {
       row,
       flags,
+      safeguardingFlags,
       deadlines,
       notifications,
       transfers,
