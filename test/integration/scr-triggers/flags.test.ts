@@ -276,6 +276,15 @@ describe('decisions on a flag', () => {
     expect(memberAck.status).toBe(403);
     const chairAck = await request(t.app).post(`/v1/flags/${flagId}/acknowledge`).set(chair.headers).send({});
     expect(chairAck.status).toBe(403);
+    const memberAwareness = await request(t.app)
+      .put(`/v1/flags/${flagId}/awareness`)
+      .set(member.headers)
+      .send({ awareOn: '2026-10-01', reason: 'Earlier.' });
+    expect(memberAwareness.status).toBe(403);
+    const chairSent = await request(t.app).post(`/v1/flags/${flagId}/notifications`).set(chair.headers).send({ sentOn: '2026-10-01' });
+    expect(chairSent.status).toBe(403);
+    const memberRefer = await request(t.app).post(`/v1/flags/${flagId}/refer`).set(member.headers).send({});
+    expect(memberRefer.status).toBe(403);
     const agencyList = await request(t.app).get('/v1/flags').set(agencyUser(dir.policeId));
     expect(agencyList.status).toBe(403);
     const elsewhere = await request(t.app).get(`/v1/flags/${flagId}`).set(otherCoordinator.headers);
