@@ -68,6 +68,8 @@ export const ROLE_PERMISSIONS = {
     'cases:write',
     'forms:read',
     'form-templates:write',
+    // The SCR flags of the queue's cases: a statutory clock may run while a case waits to be routed.
+    'flags:read',
   ],
 } as const satisfies Record<Role, readonly Permission[]>;
 

@@ -69,6 +69,27 @@ async function flagsOf(caseId: string, who = coordinator.headers) {
 const flagRows = async () => (await t.ds.query(`SELECT count(*)::int AS n FROM safeguarding_flags`))[0].n as number;
 
 describe('rules in the transaction of each change', () => {
+  it('when a case waits in the unassigned queue, then its flag is raised under the current regime and the administrators routing the queue see it', async () => {
+    const body = notification(dir, { nhsNumber: null, givenName: 'Queued', localAuthority: 'E06000019' });
+    Object.assign(body.death, { placeOfDeath: { type: 'secure_childrens_home' } });
+    const res = await request(t.app)
+      .post('/v1/notifications')
+      .set(hospitalSystem())
+      .set('Idempotency-Key', 'scr-triggers-queue')
+      .send(body);
+    expect([res.status, res.body.caseReference]).toEqual([201, null]);
+    const admin = as(principal('administrator'));
+    const seen = await request(t.app).get('/v1/flags').set(admin);
+    expect(
+      seen.body.items.map((f: { ruleId: string; regime: string; panelId: string | null }) => [f.ruleId, f.regime, f.panelId]).sort(),
+    ).toEqual([
+      ['regulated_setting_death', '2018', null],
+      ['statutory_death_notification', '2018', null],
+    ]);
+    expect(seen.body.items[0].allowedActions).toEqual([]);
+    expect((await request(t.app).get('/v1/flags').set(coordinator.headers)).body.items).toEqual([]);
+  });
+
   it('when a notification says the child died in a children’s home, then the same request raises a statutory notification flag with its clock', async () => {
     const caseId = await notify({ placeOfDeath: { type: 'childrens_home' } });
     const [flag, ...rest] = await flagsOf(caseId);
