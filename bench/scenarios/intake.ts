@@ -43,9 +43,10 @@ import type { BenchRequest, Scenario, ServerContext, ServerHandle, SetupContext 
  * authorization, the form rules, the Idempotency-Key check, the death locks,
  * dedupe lookup, the case write, audit and the idempotent response.
  *
- * Baseline: bare Express 5 + express.json() + one pg.Pool INSERT of the same
- * notification row (payload jsonb and the notification's columns) into a
- * notifications-like table, answered 201.
+ * Baseline: the equal-work server (startEqualWork): bare Express 5 + pg.Pool
+ * writing the same rows in one statement. Informative: one INSERT of the
+ * notification row alone (`intake`), or the equal-work statement sent with as
+ * many round trips as the service sends (`intake-floor`).
  */
 
 /** Where the candidate says it lives; the token endpoint (and so the assertion's aud) derives from it. */
@@ -204,8 +205,56 @@ interface NotificationBody {
  * Its values come straight from the body, with the least arithmetic: the same rows, columns and
  * sizes, not the service's rules (no London time, no working days).
  */
-async function startEqualWork(ctx: ServerContext): Promise<ServerHandle> {
-  const pool = new Pool({ connectionString: ctx.databaseUrl, max: ctx.poolMax, application_name: 'cdop-bench-baseline' });
+function startEqualWork(ctx: ServerContext): Promise<ServerHandle> {
+  return equalWorkServer(ctx, 'equal-work baseline', (pool, params) => pool.query<{ reference: string }>(EQUAL_WORK_SQL, params));
+}
+
+/**
+ * The statements the service sends for a new death inside its transaction (test/integration/platform/statement-budget.test.ts
+ * lists them: Idempotency-Key lock and lookup, routing, the child's locks, the cases on record, the audit events, the
+ * reference counter, the case, the notification, the SCR rules' read, the stored response), and before it (the two
+ * rate-limit counters).
+ */
+const SERVICE_STATEMENTS_IN_TRANSACTION = 11;
+const SERVICE_STATEMENTS_BEFORE = 2;
+
+/**
+ * Informative side of `intake-floor`: the equal-work baseline's one statement, sent with as many round trips as the
+ * service sends, each of them trivial (`SELECT $1`): two before the transaction (in parallel, as the rate limits are),
+ * then BEGIN, the trivial ones and the real statement, COMMIT. No validation, authentication, rules or logging: what
+ * the number of round trips alone costs on this machine, the floor under any code that keeps the service's
+ * statements (one module, one statement; a lock before the read it protects).
+ */
+function startRoundTripFloor(ctx: ServerContext): Promise<ServerHandle> {
+  return equalWorkServer(ctx, 'round-trip floor', async (pool, params) => {
+    await Promise.all(Array.from({ length: SERVICE_STATEMENTS_BEFORE }, (_, i) => pool.query('SELECT $1::int', [i])));
+    const client = await pool.connect();
+    try {
+      await client.query('START TRANSACTION');
+      for (let i = 1; i < SERVICE_STATEMENTS_IN_TRANSACTION; i++) await client.query('SELECT $1::int', [i]);
+      const result = await client.query<{ reference: string }>(EQUAL_WORK_SQL, params);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  });
+}
+
+/** Bare Express 5 + express.json() + pg.Pool answering POST /v1/notifications with EQUAL_WORK_SQL's rows, sent by `write`. */
+async function equalWorkServer(
+  ctx: ServerContext,
+  name: string,
+  write: (pool: Pool, params: unknown[]) => Promise<{ rows: { reference: string }[] }>,
+): Promise<ServerHandle> {
+  const pool = new Pool({
+    connectionString: ctx.databaseUrl,
+    max: ctx.poolMax,
+    application_name: `cdop-bench-${name.replace(/\W+/g, '-')}`,
+  });
   pool.on('error', () => undefined);
   const app = express();
   app.use(express.json({ limit: '1mb' }));
@@ -237,7 +286,7 @@ async function startEqualWork(ctx: ServerContext): Promise<ServerHandle> {
       : {};
     const receipt = { notificationId, outcome: 'case_created', possibleDuplicateOf: [], ...timeOfDeath };
     const key = String(req.headers['idempotency-key'] ?? '');
-    const { rows } = await pool.query<{ reference: string }>(EQUAL_WORK_SQL, [
+    const { rows } = await write(pool, [
       raw.child.localAuthorityOfResidence,
       now.getUTCFullYear(),
       caseId,
@@ -273,7 +322,7 @@ async function startEqualWork(ctx: ServerContext): Promise<ServerHandle> {
     if (!row) throw new Error(`no panel covers ${raw.child.localAuthorityOfResidence}`);
     res.status(201).json({ ...receipt, caseId, caseReference: row.reference });
   });
-  app.use(firstErrorReporter('equal-work baseline'));
+  app.use(firstErrorReporter(name));
   return { handler: app, close: () => pool.end() };
 }
 
@@ -610,3 +659,27 @@ export async function verifyIntake(db: Client, succeeded: number): Promise<strin
   if (n < succeeded) problems.unshift(`${succeeded} responses said created but there are ${n} notifications`);
   return problems.join('; ') || undefined;
 }
+
+/**
+ * `intake` with the round-trip floor as its informative side (startRoundTripFloor): how much of the distance between
+ * the service and the equal-work baseline is the number of round trips alone, before any of the service's code. A
+ * diagnostic for the issue 9 targets (bench/results/README.md); it states no target.
+ */
+export const intakeFloor: Scenario = {
+  ...intake,
+  name: 'intake-floor',
+  description: `${intake.description}; informative: the equal-work statement with the service's number of round trips`,
+  sides: {
+    baseline: intake.sides.baseline,
+    candidate: intake.sides.candidate,
+    informative: {
+      label:
+        `round-trip floor: the equal-work statement inside a transaction with ${SERVICE_STATEMENTS_IN_TRANSACTION - 1} trivial ` +
+        `statements before it, and ${SERVICE_STATEMENTS_BEFORE} before the transaction (as many round trips as the service)`,
+      start: startRoundTripFloor,
+    },
+  },
+  reset: (db) => resetIntake(db),
+  verify: (db, succeeded) => verifyIntake(db, succeeded),
+  targets: undefined,
+};
