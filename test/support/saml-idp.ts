@@ -37,7 +37,7 @@ export function newKeyPair(commonName = 'Test IdP'): KeyPair {
   return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), certPem: forge.pki.certificateToPem(cert) };
 }
 
-export const ALGORITHMS = {
+const ALGORITHMS = {
   sha256: { signature: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', digest: 'http://www.w3.org/2001/04/xmlenc#sha256' },
   sha1: { signature: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1', digest: 'http://www.w3.org/2000/09/xmldsig#sha1' },
 } as const;
@@ -295,7 +295,7 @@ export const XML_NS = {
   xsi: 'http://www.w3.org/2001/XMLSchema-instance',
 } as const;
 
-export function parseXmlForTest(xml: string): Document {
+function parseXmlForTest(xml: string): Document {
   return new DOMParser().parseFromString(xml, 'text/xml');
 }
 
