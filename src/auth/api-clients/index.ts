@@ -21,7 +21,7 @@ export function tokenEndpointUrl(config: Config): string {
 }
 
 /** Announced by a trigger on api_clients (migration ApiClientsChangeNotify) with the changed client's id; empty: all of them. */
-export const API_CLIENTS_CHANGED = 'api_clients_changed';
+const API_CLIENTS_CHANGED = 'api_clients_changed';
 
 export interface ApiClientsMechanismDeps {
   config: Config;

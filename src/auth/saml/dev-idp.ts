@@ -18,7 +18,7 @@ import type { SpUrls } from './sp-metadata';
  * devDependency) is only required inside createDevIdp.
  */
 
-export const DEV_IDP_ID = 'dev';
+const DEV_IDP_ID = 'dev';
 
 const ATTR = {
   role: 'urn:cdop:dev:role',

@@ -16,7 +16,7 @@
  * detection first.
  */
 
-export const NAMEID_MAX_CHARS = 256;
+const NAMEID_MAX_CHARS = 256;
 
 const FORMAT = {
   email: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',

@@ -7,7 +7,7 @@
  * refuses in names become `_`, and surrounding spaces and dots go. Pure.
  */
 
-export const FILENAME_MAX_LENGTH = 255;
+const FILENAME_MAX_LENGTH = 255;
 
 export type FilenameResult = { ok: true; filename: string } | { ok: false; message: string };
 

@@ -2,14 +2,5 @@
 export { createCasePacksService, type CasePacksService, type CasePacksServiceOptions } from './case-packs.service';
 export { casePacksRouter } from './case-packs.routes';
 export type { PackCasesPort, IsRecused } from './use-cases/deps';
-export { categoryOf, deathCategoryWording, isDeathCategory, type DeathCategory } from './categories';
-export {
-  createRedactor,
-  REDACTION_RULE_ID,
-  REDACTION_RULE_VERSION,
-  ROLE_LABELS,
-  REMOVED,
-  type KnownIdentifiers,
-  type KnownPerson,
-  type Relationship,
-} from './redact';
+export { categoryOf, deathCategoryWording, type DeathCategory } from './categories';
+export { createRedactor, REMOVED, type KnownIdentifiers, type KnownPerson, type Relationship } from './redact';

@@ -21,12 +21,11 @@ export type { CaseOnRecord } from './cases.repository';
 export type { CaseFromNotification, NotificationForCase, IntakeActor, IntakeFlag, PlacedNotification } from './use-cases/open-case';
 export { canIdentifyChild, canSeeCase, caseScopeSql, identifiableCaseScopeSql } from './case-scope';
 export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from './case-status';
-export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';
+export { ageAtDeath, type AgeAtDeath, type AgeBand } from './age-at-death';
 export {
   ALLOWED_ACTIONS_BY_STATUS,
   CASE_ACTIONS,
   FLAG_BLOCKS,
-  PANEL_STEPS,
   allowedActions,
   evaluateAction,
   type CaseAction,

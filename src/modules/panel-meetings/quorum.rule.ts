@@ -55,7 +55,7 @@ export interface QuorumOutcome {
 }
 
 /** How a capacity reads in "a member for …". */
-export const CAPACITY_WORDS: Record<Capacity, string> = {
+const CAPACITY_WORDS: Record<Capacity, string> = {
   chair: 'the chair',
   health: 'health',
   designated_doctor: 'the designated doctor',

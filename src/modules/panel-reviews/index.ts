@@ -12,7 +12,7 @@ export { analysisForRulesSql } from './panel-reviews.repository';
 export type { ReviewCase, ReviewCasesPort, ReviewFamilyPort, ReviewMeetingsPort } from './panel-reviews.ports';
 export type { SignOffContext } from './review-rules';
 export { categoriesOfDeath, categoryLabel, isCategoryOfDeath, recordedCategory, type CategoryOfDeath } from './categories-of-death';
-export { ANALYSIS_TEMPLATES, DEFAULT_ANALYSIS_TEMPLATE_ID, findAnalysisTemplate, type AnalysisTemplate } from './analysis-templates';
+export { ANALYSIS_TEMPLATES, findAnalysisTemplate, type AnalysisTemplate } from './analysis-templates';
 export * from './entities';
 
 /** The panel-reviews module's tables. */

@@ -73,9 +73,6 @@ export const TRANSITIONS = {
 /** Actions that need a reason (the decisions: why the review goes ahead or does not). */
 export const REASON_REQUIRED: ReadonlySet<ReviewAction> = new Set(['decide_to_proceed', 'decide_not_to_proceed']);
 
-/** States a review no longer leaves. */
-export const ENDED_STATES: ReadonlySet<ReviewState> = new Set(['not_proceeding', 'published']);
-
 function transitionOf(regime: Regime, action: ReviewAction): Transition | undefined {
   return (TRANSITIONS[regime] as Partial<Record<ReviewAction, Transition>>)[action];
 }

@@ -12,7 +12,7 @@ export {
 export { scrTriggersRouter } from './scr-triggers.routes';
 export { scrTriggersListener } from './use-cases/run-rules';
 export type { ReferralInput, SafeguardingReviewsForFlags } from './scr-triggers.ports';
-export { SCR_RULES, REGIMES, DEFAULT_REGIME, type Regime, type ScrRule, type FlagKind } from './rules';
+export { SCR_RULES, type Regime, type ScrRule, type FlagKind } from './rules';
 export * from './entities';
 
 /** The scr-triggers module's tables. */

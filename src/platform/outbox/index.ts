@@ -1,6 +1,6 @@
 // Messages written in the caller's transaction (outbox.ts) and delivered after commit (outbox-relay.ts).
-export { enqueueMessage, validateMessage, InvalidMessageError, OUTBOX_LIMITS, type Enqueued, type NewMessage } from './outbox';
-export { OutboxMessageEntity, type OutboxStatus } from './outbox-message.entity';
+export { enqueueMessage, InvalidMessageError, type Enqueued, type NewMessage } from './outbox';
+export { type OutboxStatus } from './outbox-message.entity';
 export {
   createOutboxRelay,
   messageIdFor,

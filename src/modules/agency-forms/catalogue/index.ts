@@ -14,12 +14,11 @@ export {
   caseFactsFromNotification,
   SUGGESTION_RULES_VERSION,
   SUGGESTION_KEYWORDS,
-  SUGGESTION_EXCLUSIONS,
   type CaseFacts,
   type FormSuggestion,
 } from './suggest';
 export { exampleAnswers, type ExampleOptions } from './example-answers';
-export { NOT_KNOWN, NOT_APPLICABLE, TEMPLATE_KINDS } from './types';
+export { NOT_KNOWN, NOT_APPLICABLE } from './types';
 export type { TemplateKind, TemplateDefinition, SectionDisplay, FieldDisplay, OptionDisplay } from './types';
 
 const BY_KEY = new Map(NATIONAL_TEMPLATES.map((t) => [t.key, t]));

@@ -230,7 +230,7 @@ export const SUGGESTION_KEYWORDS: readonly KeywordRule[] = [
 ];
 
 /** Removed before matching: phrases that contain a keyword without meaning its topic. */
-export const SUGGESTION_EXCLUSIONS: readonly string[] = [
+const SUGGESTION_EXCLUSIONS: readonly string[] = [
   'cardiac arrest',
   'cardiorespiratory arrest',
   'cardio respiratory arrest',

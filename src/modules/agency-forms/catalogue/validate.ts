@@ -79,7 +79,7 @@ export function createTemplateValidator(): TemplateValidator {
 }
 
 /** The same schema with nothing required and without the follow-up rules (the section-level allOf of if/then/else). */
-export function draftSchema(schema: Json): Json {
+function draftSchema(schema: Json): Json {
   const strip = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(strip);
     if (!node || typeof node !== 'object') return node;
@@ -212,7 +212,7 @@ function describeAt(entry: Compiled, schemaPath: string): string {
 }
 
 /** What an answer may be, in words, from its schema: "a date (YYYY-MM-DD) or not_known". */
-export function describe(root: Json, node: Json): string {
+function describe(root: Json, node: Json): string {
   const words = alternatives(root, node);
   return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
 }

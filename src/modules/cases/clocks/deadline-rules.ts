@@ -17,7 +17,7 @@ export const START_EVENTS = [
 ] as const;
 export type StartEvent = (typeof START_EVENTS)[number];
 
-export const OFFSET_UNITS = ['working_days', 'calendar_days', 'hours', 'calendar_months'] as const;
+const OFFSET_UNITS = ['working_days', 'calendar_days', 'hours', 'calendar_months'] as const;
 export type OffsetUnit = (typeof OFFSET_UNITS)[number];
 
 // Upper bounds are sanity limits, not policy: they catch a slipped digit in

@@ -2,8 +2,6 @@ export {
   DEFAULT_DEADLINE_RULES,
   DeadlineRulesError,
   loadDeadlineRules,
-  OFFSET_UNITS,
-  START_EVENTS,
   type DeadlineOffset,
   type DeadlineRule,
   type OffsetUnit,
