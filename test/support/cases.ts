@@ -64,7 +64,7 @@ export async function seedCaseWorld(ds: DataSource): Promise<CaseWorld> {
   };
 }
 
-export interface CaseSeed {
+interface CaseSeed {
   /** null: the unassigned queue. */
   panelId: string | null;
   notifierAgencyId: string;
@@ -85,7 +85,7 @@ export interface CaseSeed {
   notifiedAt?: Date;
 }
 
-export interface SeededCase {
+interface SeededCase {
   id: string;
   reference: string | null;
   notificationId: string;

@@ -46,7 +46,7 @@ function verifiedTokenCache(tokens: AccessTokens, max = VERIFIED_TOKENS_MAX): (t
 
 export type FindEnabledClient = (ds: DataSource, id: string) => Promise<EnabledClient | undefined>;
 
-export interface BearerAuthenticatorDeps {
+interface BearerAuthenticatorDeps {
   dataSource: DataSource;
   tokens: AccessTokens;
   /**

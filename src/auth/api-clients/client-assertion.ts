@@ -18,7 +18,7 @@ const MAX_ASSERTION_LIFETIME_S = 300;
 
 const CLIENT_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
-export interface VerifiedAssertion {
+interface VerifiedAssertion {
   client: ApiClient;
   jti: string;
   exp: number;

@@ -3,7 +3,7 @@ const CLIENT_CACHE_MAX = 10_000;
 /** ...and none older than this, whatever the notifications say. */
 const CLIENT_CACHE_MAX_AGE_MS = 60_000;
 
-export interface ClientCacheOptions {
+interface ClientCacheOptions {
   max?: number;
   maxAgeMs?: number;
   /** milliseconds, monotonic; a parameter for tests */

@@ -31,7 +31,7 @@ const EMAIL = /^[^\s@"]+@[^\s@"]+\.[^\s@"]+$/;
 /** A format is a URI: printable ASCII, no spaces. */
 const URI_LIKE = /^[\x21-\x7E]{1,256}$/;
 
-export interface NameIdAttributes {
+interface NameIdAttributes {
   format: string | null;
   nameQualifier: string | null;
   spNameQualifier: string | null;

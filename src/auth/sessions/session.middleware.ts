@@ -10,7 +10,7 @@ import './session.types';
 
 export const SESSION_COOKIE = 'cdop.sid';
 
-export interface SessionLayer {
+interface SessionLayer {
   middleware: RequestHandler;
   close(): Promise<void>;
 }

@@ -93,7 +93,7 @@ const EXECUTABLE_SIGNATURES: readonly (readonly number[])[] = [
 /** The recogniser's name for a type that is one of ours under another name: an animated PNG is a PNG. */
 const SAME_TYPE_AS: Readonly<Record<string, AttachmentMediaType>> = { 'image/apng': 'image/png' };
 
-export type ContentVerdict =
+type ContentVerdict =
   | { ok: true; mediaType: AttachmentMediaType }
   | { ok: false; refusal: 'executable' }
   | { ok: false; refusal: 'unrecognised' }

@@ -8,7 +8,7 @@
 export const AGE_BANDS = ['0-27_days', '28-364_days', '1-4_years', '5-9_years', '10-14_years', '15-17_years'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 
-export interface AgeAtDeath {
+interface AgeAtDeath {
   days: number;
   band: AgeBand;
 }

@@ -126,7 +126,7 @@ const ACTION_FIELDS = {
   merge_duplicate: { required: ['flagId'], optional: ['targetCaseId', 'reason'] },
   unmerge: { required: ['reason'], optional: [] },
 } as const satisfies Record<CaseAction, { required: readonly ActionField[]; optional: readonly ActionField[] }>;
-export type ActionField = 'reason' | 'holdReason' | 'flagId' | 'targetCaseId';
+type ActionField = 'reason' | 'holdReason' | 'flagId' | 'targetCaseId';
 
 export interface CaseActionRequest {
   action: CaseAction;
@@ -182,7 +182,7 @@ export interface CaseSnapshot {
   flags: readonly { id: string; type: string; status: 'open' | 'dismissed' | 'resolved'; decidable?: boolean }[];
 }
 
-export type ActionVerdict =
+type ActionVerdict =
   | { ok: true }
   | { ok: false; code: 'CASE.ACTION_NOT_ALLOWED'; detail: string }
   | { ok: false; code: 'CASE.BLOCKED_BY_FLAG'; detail: string; flag: { id: string; type: string } };

@@ -48,7 +48,7 @@ export interface PresentMember {
   capacity: Capacity;
 }
 
-export interface QuorumOutcome {
+interface QuorumOutcome {
   met: boolean;
   /** What is missing, in words a coordinator understands; empty when met. */
   missing: string[];

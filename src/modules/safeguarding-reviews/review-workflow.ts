@@ -77,7 +77,7 @@ function transitionOf(regime: Regime, action: ReviewAction): Transition | undefi
   return (TRANSITIONS[regime] as Partial<Record<ReviewAction, Transition>>)[action];
 }
 
-export type ReviewVerdict =
+type ReviewVerdict =
   | { ok: true; to: ReviewState }
   | { ok: false; code: 'SAFEGUARDING_REVIEW.ACTION_NOT_ALLOWED'; detail: string; allowedActions: ReviewAction[] };
 

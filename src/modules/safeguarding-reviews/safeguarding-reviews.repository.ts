@@ -174,7 +174,7 @@ export async function settleClock(
 
 // --- the list -----------------------------------------------------------------------------------------------------
 
-export interface ReviewFilter {
+interface ReviewFilter {
   state?: ReviewState;
   regime?: Regime;
   caseId?: string;

@@ -6,6 +6,5 @@ export {
   mailErrorCode,
   recipientDomain,
   type MailTransport,
-  type OutgoingMail,
   type SmtpSettings,
 } from './mail-transport';

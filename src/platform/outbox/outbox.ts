@@ -27,7 +27,7 @@ export interface NewMessage {
   dedupeKey?: string;
 }
 
-export interface Enqueued {
+interface Enqueued {
   /** The message's id (also in its Message-ID), or the existing one's when dedupeKey matched. */
   id: string;
   /** False when a message with the same dedupeKey already existed (nothing new was written). */

@@ -49,7 +49,7 @@ export interface CaseFacts {
   circumstances: string | null;
 }
 
-export interface FormSuggestion {
+interface FormSuggestion {
   key: string;
   reason: string;
 }

@@ -17,7 +17,7 @@ export type OptionValue = string | number;
 /** [value, label] or [value, label, help]. */
 export type Options = readonly (readonly [OptionValue, string] | readonly [OptionValue, string, string])[];
 
-export interface QuestionOptions {
+interface QuestionOptions {
   help?: string;
   /** Whether 'not_known' is an answer. Default true: the national forms allow it almost everywhere. */
   notKnown?: boolean;
@@ -256,7 +256,7 @@ function fieldDisplay(q: Question, prefix: string, sectionId?: string): FieldDis
   };
 }
 
-export interface TemplateSpec {
+interface TemplateSpec {
   key: string;
   kind: TemplateKind;
   title: string;

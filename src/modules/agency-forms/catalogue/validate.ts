@@ -19,15 +19,15 @@ import { NOT_APPLICABLE } from './types';
  *   a list (of choices or records) is looked into, so a bad record field is named;
  * - a follow-up rule names the follow-up, never the section.
  */
-export interface AnswerError {
+interface AnswerError {
   pointer: string;
   message: string;
   keyword: string;
 }
 
-export type AnswersValidation = { ok: true } | { ok: false; errors: AnswerError[] };
+type AnswersValidation = { ok: true } | { ok: false; errors: AnswerError[] };
 
-export interface TemplateValidator {
+interface TemplateValidator {
   /** A complete submission: every question answered, follow-ups consistent. */
   validate(templateId: string, schema: Record<string, unknown>, answers: unknown): AnswersValidation;
   /** A draft: the answers given so far must be valid answers; none is required and follow-up rules wait for the submission. */

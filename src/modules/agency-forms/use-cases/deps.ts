@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../../../access/principal';
 import { refusalOf, runAuditedCommand, type AuditEntry } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import { londonDateOf } from '../../../platform/time';
@@ -45,4 +44,4 @@ export function runFormsCommand<T>(
   return runAuditedCommand(deps.ds, refusalOf(auditAction, resource), work);
 }
 
-export type { Principal, Tx };
+export type { Tx };

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type ContactMethod = 'phone' | 'visit' | 'letter' | 'email' | 'meeting' | 'other';
+type ContactMethod = 'phone' | 'visit' | 'letter' | 'email' | 'meeting' | 'other';
 
 /** A contact made with the family, append-only (trigger). Table `case_family_contacts`. */
 @Entity({ name: 'case_family_contacts' })

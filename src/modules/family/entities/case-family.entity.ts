@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type BereavementOffered = 'yes' | 'no' | 'declined' | 'not_known';
+type BereavementOffered = 'yes' | 'no' | 'declined' | 'not_known';
 
 /**
  * A case's key worker and the bereavement support offered to the family, one
