@@ -38,7 +38,7 @@ export interface RunningService {
   shutdown(reason: string): Promise<void>;
 }
 
-export interface ServiceOverrides {
+interface ServiceOverrides {
   /** Replaces the configured authentication mechanisms (tests). */
   auth?: readonly AuthMechanism[];
   /** Replaces the transport chosen from the configuration (tests). */

@@ -4,7 +4,7 @@ import os from 'node:os';
 const TICK_US = 1_000_000 / 100; // USER_HZ is 100 on Linux
 
 /** CPU time (user + system) so far of each process, in µs; a process that has gone is left out. */
-export type CpuSnapshot = Map<number, number>;
+type CpuSnapshot = Map<number, number>;
 
 function stat(pid: number): { ppid: number; micros: number; comm: string } | undefined {
   let text: string;

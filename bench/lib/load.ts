@@ -44,7 +44,7 @@ export function failureRate(s: Pick<RunStats, 'completed' | 'unexpectedStatus' |
   return attempts === 0 ? 1 : (s.unexpectedStatus + s.errors) / attempts;
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   url: string;
   connections: number;
   durationS: number;

@@ -7,7 +7,7 @@ import type { Client } from 'pg';
  * includes waiting for locks (a transaction queued on a row lock shows here),
  * so it says where a request's database time goes, not only its CPU.
  */
-export interface PgStats {
+interface PgStats {
   /** Forgets what was counted so far (before a load run). */
   reset(): Promise<void>;
   /** Adds what was counted since the last reset to `side`'s totals, with the requests it served. */

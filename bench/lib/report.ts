@@ -5,7 +5,7 @@ import path from 'node:path';
 import { failureRate, medianOf, type RunStats } from './load';
 import type { Side, Targets } from './scenario';
 
-export const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
+const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
 
 /** Above this share of failed requests (unexpected status or error) a run measures nothing useful. */
 export const MAX_FAILURE_RATE = 0.01;
@@ -103,7 +103,7 @@ export interface RunReport {
   scenarios: ScenarioReport[];
 }
 
-export const median = medianOf;
+const median = medianOf;
 
 export function summariseSide(label: string, rounds: RunStats[], warmup: RunStats | null): SideReport {
   const statusCodes: Record<string, number> = {};

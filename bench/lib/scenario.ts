@@ -14,7 +14,7 @@ import type { Client } from 'pg';
  */
 export type Side = 'baseline' | 'candidate' | 'informative';
 /** The order a round loads the sides in. */
-export const SIDES: readonly Side[] = ['baseline', 'candidate', 'informative'];
+const SIDES: readonly Side[] = ['baseline', 'candidate', 'informative'];
 
 export function isSide(v: unknown): v is Side {
   return v === 'baseline' || v === 'candidate' || v === 'informative';

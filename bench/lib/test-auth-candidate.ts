@@ -10,7 +10,7 @@ import { testAuthenticator } from '../../test/support/principals';
 import type { ServerContext, ServerHandle } from './scenario';
 
 /** A sink that accepts every line: the logger still formats and writes each one, as in production. */
-export function nullStream(): Writable {
+function nullStream(): Writable {
   return new Writable({
     write(_chunk, _enc, cb) {
       cb();

@@ -382,7 +382,7 @@ const TODAY = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), ne
 const DAYS = Array.from({ length: 7400 }, (_, i) => new Date(TODAY - i * DAY_MS).toISOString().slice(0, 10));
 
 /** A valid NHS number (Modulus 11) unique to `seq`: the nine digits 100000000 + 10·seq + k, for the first k whose check digit exists. */
-export function uniqueNhsNumber(seq: number): string {
+function uniqueNhsNumber(seq: number): string {
   // Adding k to the last of the nine digits (weight 2) adds 2k to the sum: at most one k in 0..9 gives check digit 10.
   const base = 100_000_000 + (seq % 89_999_999) * 10;
   for (let k = 0; k < 10; k++) {

@@ -95,7 +95,7 @@ export async function sealPending(ds: DataSource, batchSize = 5000): Promise<num
   });
 }
 
-export type VerifyResult =
+type VerifyResult =
   | { ok: true; sealed: number; unsealed: number }
   | { ok: false; sealed: number; unsealed: number; brokenAt: { seq: number | null; eventId: string | null; problem: string } };
 

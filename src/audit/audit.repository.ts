@@ -3,7 +3,7 @@ import type { Tx } from '../platform/db/transaction';
 import { toPage, type Page } from '../platform/http/pagination';
 import type { components } from '../generated/openapi';
 
-export type AuditEvent = components['schemas']['AuditEvent'];
+type AuditEvent = components['schemas']['AuditEvent'];
 
 export interface AuditQuery {
   actorId?: string;

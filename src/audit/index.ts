@@ -4,10 +4,10 @@ import { AUDIT_EVENT_UNMAPPED_COLUMNS } from './entities/audit-event.entity';
 // The audit module's public surface.
 export { audit, auditStandalone, actorOf, flushAudit } from './audit.writer';
 export { refusalOf, runAuditedCommand } from './audited-command';
-export { sealPending, verifyChain, type VerifyResult } from './audit.chain';
+export { sealPending, verifyChain } from './audit.chain';
 export { startAuditSealer, type AuditSealer } from './audit.sealer';
 export { auditRouter } from './audit.routes';
-export type { AuditEntry, AuditActor, AuditOutcome } from './audit.types';
+export type { AuditEntry } from './audit.types';
 export { AuditEventEntity } from './entities/audit-event.entity';
 export { AuditChainLinkEntity } from './entities/audit-chain-link.entity';
 

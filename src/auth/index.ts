@@ -5,7 +5,7 @@ import type { AuthMechanism } from './auth.types';
 import { createApiClientsMechanism } from './api-clients';
 import { createSamlMechanism } from './saml';
 
-export interface AuthDeps {
+interface AuthDeps {
   config: Config;
   log: Logger;
   dataSource: DataSource;

@@ -119,7 +119,7 @@ export const excerpt = (s: string, n = 300): string => (s.length > n ? `${s.slic
  * assertions seen, client assertion ids, API clients) must be unchanged by any
  * 4xx.
  */
-export const MAY_CHANGE_ON_REFUSAL = ['audit_events', 'audit_chain', 'rate_limits', 'schema_migrations'];
+const MAY_CHANGE_ON_REFUSAL = ['audit_events', 'audit_chain', 'rate_limits', 'schema_migrations'];
 
 /** A digest of every row of every other table: equal before and after means nothing was written. */
 export async function fingerprinter(ds: DataSource): Promise<() => Promise<Record<string, string>>> {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { FuzzOperation, MediaType, Parameter } from './operations';
-import { deeplyNested, exampleArb, HOSTILE_TEXT, invalidArb, ODD_TEXT, validArb, type Hints, type JsonSchema } from './schema-arbitraries';
+import { deeplyNested, exampleArb, HOSTILE_TEXT, invalidArb, ODD_TEXT, validArb, type Hints } from './schema-arbitraries';
 
 /**
  * One generated request for an operation: valid in every part, or with one
@@ -66,7 +66,7 @@ const REQUEST_IDS = [
   'x'.repeat(5000),
 ];
 
-export interface RequestOptions {
+interface RequestOptions {
   hints: Hints;
   /** The body over the configured limit (BODY_LIMIT), for 413. */
   bodyLimitBytes: number;
@@ -328,5 +328,3 @@ export function stringValues(v: Record<string, unknown>): Record<string, string>
 export function sendableHeader(v: string): boolean {
   return /^[\t\x20-\x7e\x80-\xff]*$/.test(v);
 }
-
-export type { JsonSchema };

@@ -42,7 +42,7 @@ export interface OperationResult {
 }
 
 /** A 31-bit seed for one operation, so each operation's cases do not depend on the others'. */
-export function operationSeed(seed: number, operationId: string): number {
+function operationSeed(seed: number, operationId: string): number {
   let h = 0x811c9dc5 ^ seed;
   for (const ch of operationId) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return (h >>> 0) & 0x7fffffff;
@@ -54,7 +54,7 @@ export function operationSeed(seed: number, operationId: string): number {
  * caller in turn, anonymous included, so each of them is tried on every
  * operation at 16 cases or more.
  */
-export function principalFor(i: number, op: FuzzOperation, all: readonly FuzzPrincipal[]): FuzzPrincipal {
+function principalFor(i: number, op: FuzzOperation, all: readonly FuzzPrincipal[]): FuzzPrincipal {
   const permitted = op.permission ? all.filter((p) => p.permissions.has(op.permission!)) : all;
   const pool = i % 2 === 0 && permitted.length ? permitted : all;
   return pool[Math.floor(i / 2) % pool.length]!;
@@ -166,7 +166,7 @@ async function resolveDeep(ctx: RunContext, op: FuzzOperation, r: FuzzRequest, v
  * as the three bytes it would have in WTF-8 (`%ED%A0%80`): invalid UTF-8 on
  * the wire, which is exactly what such a caller sends.
  */
-export function percentEncode(v: string): string {
+function percentEncode(v: string): string {
   return v.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]|[^]/g, (ch) => {
     if (ch.length === 2 || !/[\uD800-\uDFFF]/.test(ch)) return encodeURIComponent(ch);
     const c = ch.charCodeAt(0);

@@ -28,7 +28,7 @@ export interface Hints {
   idsFor(name: string | undefined): readonly string[];
 }
 
-export const NO_HINTS: Hints = { idsFor: () => [] };
+const NO_HINTS: Hints = { idsFor: () => [] };
 
 interface Ctx {
   hints: Hints;
@@ -65,7 +65,7 @@ export const ODD_TEXT = [
 export const HOSTILE_TEXT = ['nul\u0000inside', 'lone \uD800 high', 'lone \uDFFF low', '\uDC00\uD800 reversed'];
 
 /** Dates with the right shape that are not on the calendar, and other near misses. */
-export const IMPOSSIBLE_DATES = [
+const IMPOSSIBLE_DATES = [
   '2026-02-30',
   '2026-04-31',
   '2025-02-29',
@@ -81,7 +81,7 @@ export const IMPOSSIBLE_DATES = [
   '２０２６-01-05',
 ];
 
-export const IMPOSSIBLE_DATE_TIMES = [
+const IMPOSSIBLE_DATE_TIMES = [
   '2026-02-30T10:00:00Z',
   '2026-03-29T01:30:00', // no offset
   '2026-03-29T24:00:00Z',
@@ -208,7 +208,7 @@ function validString(s: JsonSchema, ctx: Ctx): fc.Arbitrary<string> {
 }
 
 /** A real calendar date, mostly around now (the service reasons about ages and deadlines). */
-export function calendarDate(): fc.Arbitrary<string> {
+function calendarDate(): fc.Arbitrary<string> {
   const near = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true });
   const far = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true });
   return fc.oneof({ weight: 4, arbitrary: near }, { weight: 1, arbitrary: far }).map((d) => d.toISOString().slice(0, 10));

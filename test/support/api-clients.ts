@@ -38,7 +38,7 @@ export async function registerTestClient(
   return { ...client, signingKey: await importPKCS8(client.privateKey!.pkcs8Pem, 'ES256') };
 }
 
-export interface AssertionOptions {
+interface AssertionOptions {
   key: CryptoKey | KeyObject | JWK | Uint8Array;
   header: JWSHeaderParameters & { alg: string };
   /** the claims; `undefined` members are left out */

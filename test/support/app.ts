@@ -43,7 +43,7 @@ export function capturingLogger(level = 'info'): { log: Logger; lines: string[] 
   return { log: createLogger(level, stream), lines };
 }
 
-export interface TestAppOptions {
+interface TestAppOptions {
   /**
    * Use the service's real authentication mechanisms (createAuthMechanisms:
    * client tokens, and SAML sessions when present) instead of the

@@ -6,10 +6,10 @@ import { chromium, type Browser } from 'playwright-core';
  * chromium`, which .ci/run does when it is missing), driven by playwright-core,
  * which never downloads a browser of its own. Set CHROMIUM_PATH for another binary.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Why the browser tests cannot run here, or undefined when they can. */
-export function browserUnavailable(): string | undefined {
+function browserUnavailable(): string | undefined {
   if (fs.existsSync(CHROMIUM_PATH)) return undefined;
   return `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium package, or set CHROMIUM_PATH)`;
 }

@@ -27,7 +27,7 @@ export interface SeedPanel {
   code: string;
 }
 
-export async function seedPanel(ds: DataSource, code: string, la: { code: string; name: string }): Promise<SeedPanel> {
+async function seedPanel(ds: DataSource, code: string, la: { code: string; name: string }): Promise<SeedPanel> {
   const [p] = await ds.query(`INSERT INTO panels (code, name) VALUES ($1, $2) RETURNING id`, [code, `${la.name} CDOP`]);
   await ds.query(`INSERT INTO panel_local_authorities (la_code, panel_id, name, position) VALUES ($1, $2, $3, 0)`, [
     la.code,
@@ -37,7 +37,7 @@ export async function seedPanel(ds: DataSource, code: string, la: { code: string
   return { id: p.id, code };
 }
 
-export async function seedAgency(ds: DataSource, name: string, type: string, odsCode: string | null = null): Promise<string> {
+async function seedAgency(ds: DataSource, name: string, type: string, odsCode: string | null = null): Promise<string> {
   const [a] = await ds.query(`INSERT INTO agencies (name, type, ods_code) VALUES ($1, $2, $3) RETURNING id`, [name, type, odsCode]);
   return a.id as string;
 }
@@ -64,7 +64,7 @@ export async function seedCaseWorld(ds: DataSource): Promise<CaseWorld> {
   };
 }
 
-export interface CaseSeed {
+interface CaseSeed {
   /** null: the unassigned queue. */
   panelId: string | null;
   notifierAgencyId: string;
@@ -85,7 +85,7 @@ export interface CaseSeed {
   notifiedAt?: Date;
 }
 
-export interface SeededCase {
+interface SeededCase {
   id: string;
   reference: string | null;
   notificationId: string;
@@ -124,7 +124,7 @@ const WALK: Record<CaseStatus, [string, CaseStatus][]> = {
 };
 
 /** The national notification form for a seed, as the intake stores it. */
-export function notificationForm(s: CaseSeed & { dateOfDeath: string; dateOfBirth: string }): NotificationForm {
+function notificationForm(s: CaseSeed & { dateOfDeath: string; dateOfBirth: string }): NotificationForm {
   return {
     child: {
       ...(s.nhsNumber ? { nhsNumber: s.nhsNumber } : { nhsNumberExceptionReason: 'nhs_number_not_currently_available' as const }),

@@ -38,7 +38,7 @@ export async function seedDirectory(ds: DataSource): Promise<Directory> {
   };
 }
 
-export interface ChildOverrides {
+interface ChildOverrides {
   nhsNumber?: string | null;
   givenName?: string;
   familyName?: string;

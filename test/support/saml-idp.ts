@@ -37,7 +37,7 @@ export function newKeyPair(commonName = 'Test IdP'): KeyPair {
   return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), certPem: forge.pki.certificateToPem(cert) };
 }
 
-export const ALGORITHMS = {
+const ALGORITHMS = {
   sha256: { signature: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', digest: 'http://www.w3.org/2001/04/xmlenc#sha256' },
   sha1: { signature: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1', digest: 'http://www.w3.org/2000/09/xmldsig#sha1' },
 } as const;
@@ -70,7 +70,7 @@ export interface ResponseSpec {
   statusCode?: string;
 }
 
-export interface TestIdpOptions {
+interface TestIdpOptions {
   entityId: string;
   key: KeyPair;
   spEntityId: string;
@@ -295,7 +295,7 @@ export const XML_NS = {
   xsi: 'http://www.w3.org/2001/XMLSchema-instance',
 } as const;
 
-export function parseXmlForTest(xml: string): Document {
+function parseXmlForTest(xml: string): Document {
   return new DOMParser().parseFromString(xml, 'text/xml');
 }
 
@@ -352,7 +352,7 @@ export function addElement(
  *   XSW8:   the forged assertion keeps the signature (and the ID); the original sits in an Object in that Signature.
  */
 export const XSW_FAMILIES = ['XSW1', 'XSW2', 'XSW3', 'XSW4', 'XSW5', 'XSW6', 'XSW7', 'XSW8'] as const;
-export type XswFamily = (typeof XSW_FAMILIES)[number];
+type XswFamily = (typeof XSW_FAMILIES)[number];
 
 export function wrapSignature(family: XswFamily, signedXml: string, forge: (assertion: Element) => void): string {
   return editXml(signedXml, (doc) => {
@@ -425,7 +425,7 @@ export function forgeAdministrator(assertion: Element): void {
 
 // --- driving the ACS in tests ---
 
-export interface AcsApp {
+interface AcsApp {
   app: Express;
   ds: DataSource;
 }

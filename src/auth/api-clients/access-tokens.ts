@@ -4,7 +4,7 @@ import { jose } from './jose';
 import type { AccessTokenKeys } from './signing-keys';
 
 /** The `aud` of every access token: this API, whatever URL it is reached by. */
-export const ACCESS_TOKEN_AUDIENCE = 'cdop-api';
+const ACCESS_TOKEN_AUDIENCE = 'cdop-api';
 /** RFC 9068 JWT access-token type; a JWT of any other `typ` is never accepted as an access token. */
 const ACCESS_TOKEN_TYP = 'at+jwt';
 /** Clock skew allowed between us and other instances or clients. */

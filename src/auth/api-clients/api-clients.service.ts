@@ -14,7 +14,7 @@ export class RegistrationError extends Error {
   override name = 'RegistrationError';
 }
 
-export interface RegisterClientInput {
+interface RegisterClientInput {
   /** the agency's id (uuid) or ODS code */
   agency: string;
   scopes: readonly string[];

@@ -29,7 +29,7 @@ const VERIFIED_TOKENS_MAX = 5_000;
  * tokens, and it is bounded (oldest first out). The client's enabled state and
  * scopes are not part of it: they are checked on every request (see below).
  */
-export function verifiedTokenCache(tokens: AccessTokens, max = VERIFIED_TOKENS_MAX): (token: string) => Promise<AccessTokenClaims> {
+function verifiedTokenCache(tokens: AccessTokens, max = VERIFIED_TOKENS_MAX): (token: string) => Promise<AccessTokenClaims> {
   const verified = new Map<string, AccessTokenClaims>();
   return async (token) => {
     const hit = verified.get(token);
@@ -46,7 +46,7 @@ export function verifiedTokenCache(tokens: AccessTokens, max = VERIFIED_TOKENS_M
 
 export type FindEnabledClient = (ds: DataSource, id: string) => Promise<EnabledClient | undefined>;
 
-export interface BearerAuthenticatorDeps {
+interface BearerAuthenticatorDeps {
   dataSource: DataSource;
   tokens: AccessTokens;
   /**
@@ -143,7 +143,7 @@ export function bearerAuthenticator(deps: BearerAuthenticatorDeps): Authenticato
 }
 
 /** RFC 6750 §3: 401 with the Bearer challenge and error="invalid_token". */
-export function invalidToken(description: string): AppError {
+function invalidToken(description: string): AppError {
   return new AppError({
     status: 401,
     code: 'AUTH.INVALID_TOKEN',

@@ -14,11 +14,11 @@ export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'
 export type AssertionAlgorithm = (typeof ASSERTION_ALGORITHMS)[number];
 
 /** Longest an assertion may live (exp − iat, or exp − now), as in RFC 7523 practice and the NHS API platform. */
-export const MAX_ASSERTION_LIFETIME_S = 300;
+const MAX_ASSERTION_LIFETIME_S = 300;
 
 const CLIENT_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
-export interface VerifiedAssertion {
+interface VerifiedAssertion {
   client: ApiClient;
   jti: string;
   exp: number;

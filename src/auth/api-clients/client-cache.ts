@@ -1,9 +1,9 @@
 /** Client lookups kept per process; at most this many (oldest first out)... */
-export const CLIENT_CACHE_MAX = 10_000;
+const CLIENT_CACHE_MAX = 10_000;
 /** ...and none older than this, whatever the notifications say. */
-export const CLIENT_CACHE_MAX_AGE_MS = 60_000;
+const CLIENT_CACHE_MAX_AGE_MS = 60_000;
 
-export interface ClientCacheOptions {
+interface ClientCacheOptions {
   max?: number;
   maxAgeMs?: number;
   /** milliseconds, monotonic; a parameter for tests */

@@ -1,6 +1,6 @@
 import { JWT_BEARER_ASSERTION_TYPE } from './token-request';
 
-export interface ClientCredentialsExample {
+interface ClientCredentialsExample {
   /** make-assertion.mjs: signs a fresh client assertion with jose and prints it */
   script: string;
   /** the curl calls that exchange it for an access token and use the token */

@@ -21,9 +21,9 @@ export function tokenEndpointUrl(config: Config): string {
 }
 
 /** Announced by a trigger on api_clients (migration ApiClientsChangeNotify) with the changed client's id; empty: all of them. */
-export const API_CLIENTS_CHANGED = 'api_clients_changed';
+const API_CLIENTS_CHANGED = 'api_clients_changed';
 
-export interface ApiClientsMechanismDeps {
+interface ApiClientsMechanismDeps {
   config: Config;
   log: Logger;
   dataSource: DataSource;
@@ -60,9 +60,9 @@ export async function createApiClientsMechanism(deps: ApiClientsMechanismDeps): 
 }
 
 export { tokenEndpointForRegistration } from './token-endpoint';
-export { recordedTokenEndpoints, type RecordedTokenEndpoint } from './api-clients.repository';
+export { recordedTokenEndpoints } from './api-clients.repository';
 export { registerClient, disableClient, validatePublicJwks, RegistrationError, type RegisteredClient } from './api-clients.service';
-export { clientCredentialsExample, type ClientCredentialsExample } from './client-example';
+export { clientCredentialsExample } from './client-example';
 export { JWT_BEARER_ASSERTION_TYPE, TOKEN_PATH, claimedClientId } from './token-request';
 export { ApiClientEntity } from './entities/api-client.entity';
 export { ClientAssertionJtiEntity } from './entities/client-assertion-jti.entity';

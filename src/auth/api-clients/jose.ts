@@ -5,7 +5,7 @@
 // Under jest, swc compiles jose to CommonJS (see jest.config.js).
 const load = () => import('jose');
 
-export type Jose = Awaited<ReturnType<typeof load>>;
+type Jose = Awaited<ReturnType<typeof load>>;
 
 let loading: Promise<Jose> | undefined;
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../platform/http/problem';
 
 /** The RFC 6749 §5.2 error codes the token endpoint returns. */
-export type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unsupported_grant_type';
+type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unsupported_grant_type';
 
 const PROBLEMS: Record<OAuthError, { status: number; code: string; title: string }> = {
   invalid_request: { status: 400, code: 'OAUTH.INVALID_REQUEST', title: 'The token request is not valid' },
@@ -12,7 +12,7 @@ const PROBLEMS: Record<OAuthError, { status: number; code: string; title: string
 };
 
 /** The client a refused request claimed to be, once the claim has been read (never verified). */
-export interface ClaimedClient {
+interface ClaimedClient {
   /** api_clients.id, when the claimed client is registered */
   id?: string;
   clientId: string;

@@ -18,7 +18,7 @@ import type { SpUrls } from './sp-metadata';
  * devDependency) is only required inside createDevIdp.
  */
 
-export const DEV_IDP_ID = 'dev';
+const DEV_IDP_ID = 'dev';
 
 const ATTR = {
   role: 'urn:cdop:dev:role',
@@ -28,7 +28,7 @@ const ATTR = {
   email: 'urn:cdop:dev:email',
 } as const;
 
-export interface DemoUser {
+interface DemoUser {
   key: string;
   role: PersonRole;
   displayName: string;
@@ -46,7 +46,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { key: 'administrator', role: 'administrator', displayName: 'Demo Administrator', panelCodes: [] },
 ];
 
-export interface DevIdp {
+interface DevIdp {
   idp: IdentityProvider;
   /** Mounted before authentication and OpenAPI validation: these pages are a development tool, not API operations. */
   router: Router;

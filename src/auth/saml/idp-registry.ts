@@ -43,7 +43,7 @@ export interface IdpRegistry {
   list(): readonly IdentityProvider[];
 }
 
-export const IDP_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const IDP_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 const attributeName = z.string().min(1).max(256);
 const personRole = z.enum(PERSON_ROLES as [PersonRole, ...PersonRole[]]);

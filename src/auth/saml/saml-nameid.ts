@@ -16,7 +16,7 @@
  * detection first.
  */
 
-export const NAMEID_MAX_CHARS = 256;
+const NAMEID_MAX_CHARS = 256;
 
 const FORMAT = {
   email: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
@@ -31,7 +31,7 @@ const EMAIL = /^[^\s@"]+@[^\s@"]+\.[^\s@"]+$/;
 /** A format is a URI: printable ASCII, no spaces. */
 const URI_LIKE = /^[\x21-\x7E]{1,256}$/;
 
-export interface NameIdAttributes {
+interface NameIdAttributes {
   format: string | null;
   nameQualifier: string | null;
   spNameQualifier: string | null;

@@ -44,7 +44,7 @@ export interface ExpectedResponse {
   skewMs: number;
 }
 
-export interface RawResponse {
+interface RawResponse {
   xml: string;
   doc: Document;
   response: Element;

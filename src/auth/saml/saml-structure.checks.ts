@@ -46,7 +46,7 @@ const TRANSFORMS = new Set(['http://www.w3.org/2000/09/xmldsig#enveloped-signatu
 
 const ID_ATTRIBUTES = new Set(['ID', 'Id', 'id']);
 
-export interface ResponseStructure {
+interface ResponseStructure {
   response: Element;
   /** The one assertion, a direct child of the Response; undefined when the response carries none. */
   assertion: Element | undefined;
@@ -164,7 +164,7 @@ function onlyInclusiveNamespaces(el: Element): boolean {
 
 // --- the schema's sequences, for the elements the checks read ---
 
-export interface Particle {
+interface Particle {
   ns: string;
   names: readonly string[];
   min: number;

@@ -17,7 +17,7 @@ import { buildSpMetadata, spUrls, type SpUrls } from './sp-metadata';
 
 const HOUSEKEEPING_INTERVAL_MS = 5 * 60_000;
 
-export interface SamlMechanismDeps {
+interface SamlMechanismDeps {
   config: Config;
   log: Logger;
   dataSource: DataSource;

@@ -24,7 +24,7 @@ import type { SpUrls } from './sp-metadata';
 
 type Passport = InstanceType<PassportStatic['Authenticator']>;
 
-export interface SamlRouteDeps {
+interface SamlRouteDeps {
   dataSource: DataSource;
   registry: IdpRegistry;
   urls: SpUrls;

@@ -9,7 +9,7 @@ import * as assertions from './saml-assertions.repository';
 import { SamlRefusal } from './saml.errors';
 
 /** What the IdP's attributes say about a person, through the IdP's mapping. `undefined`: not mapped for this IdP (keep ours). */
-export interface AssertedPerson {
+interface AssertedPerson {
   roles: PersonRole[];
   panelCodes: string[] | undefined;
   agencyOdsCode: string | null | undefined;
@@ -46,7 +46,7 @@ export function assertedPerson(idp: IdentityProvider, attributes: ReadonlyMap<st
   };
 }
 
-export interface SamlLogin {
+interface SamlLogin {
   userId: string;
   roles: PersonRole[];
 }

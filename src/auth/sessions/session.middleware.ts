@@ -10,7 +10,7 @@ import './session.types';
 
 export const SESSION_COOKIE = 'cdop.sid';
 
-export interface SessionLayer {
+interface SessionLayer {
   middleware: RequestHandler;
   close(): Promise<void>;
 }
@@ -66,7 +66,7 @@ export function createSessionLayer(deps: { config: Config; log: Logger; dataSour
   };
 }
 
-export function cookieOptions(config: Config): session.CookieOptions {
+function cookieOptions(config: Config): session.CookieOptions {
   return {
     httpOnly: true,
     sameSite: 'lax',

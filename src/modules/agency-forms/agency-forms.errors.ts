@@ -102,5 +102,3 @@ export const attachmentLimitReached = (maxAttachments: number) =>
 export const attachmentSubmitted = () =>
   conflict('ATTACHMENT.SUBMITTED', 'The form was submitted after this file was uploaded; it is part of the record and cannot be deleted.');
 export const notUploader = () => forbidden('Only whoever uploaded this file may delete it.', 'ATTACHMENT.NOT_UPLOADER');
-
-export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

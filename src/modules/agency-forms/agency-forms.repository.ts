@@ -55,7 +55,7 @@ const requestSelect = (tx: Tx) => `
     JOIN form_template_versions v ON v.template_id = fr.template_id AND v.version = fr.template_version
     LEFT JOIN form_submissions s ON s.request_id = fr.id AND s.revision = fr.revisions`;
 
-export interface RequestFilter {
+interface RequestFilter {
   caseId?: string;
   status?: FormRequestStatus;
   /** With `today` (Europe/London): only requests overdue (true) or not (false). */
@@ -229,7 +229,7 @@ export async function agenciesOfCase(
 }
 
 /** A submitted form as the anonymised case pack shows it: the latest revision, its template version, the agency. */
-export interface SubmittedForm {
+interface SubmittedForm {
   request_id: string;
   agency_name: string;
   agency_type: string;

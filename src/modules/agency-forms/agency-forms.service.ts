@@ -62,7 +62,7 @@ export interface AgencyFormsService {
   deleteAttachment(p: Principal, id: string, attachmentId: string): Promise<void>;
 }
 
-export interface AgencyFormsServiceOptions {
+interface AgencyFormsServiceOptions {
   /** The cases module's side of a form (app.ts wires it). */
   cases: CasesForForms;
   notifications: Pick<CaseNotificationsPort, 'listOfCase'>;

@@ -16,8 +16,6 @@ export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessin
 export const ATTACHMENT_MEDIA_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', DOCX] as const;
 export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];
 
-export const isAttachmentMediaType = (t: string): t is AttachmentMediaType => (ATTACHMENT_MEDIA_TYPES as readonly string[]).includes(t);
-
 /**
  * Types the recogniser (file-type) reports that are, or carry, code to run or
  * files to unpack: refused as EXECUTABLE, whatever the upload claimed. Archives
@@ -95,7 +93,7 @@ const EXECUTABLE_SIGNATURES: readonly (readonly number[])[] = [
 /** The recogniser's name for a type that is one of ours under another name: an animated PNG is a PNG. */
 const SAME_TYPE_AS: Readonly<Record<string, AttachmentMediaType>> = { 'image/apng': 'image/png' };
 
-export type ContentVerdict =
+type ContentVerdict =
   | { ok: true; mediaType: AttachmentMediaType }
   | { ok: false; refusal: 'executable' }
   | { ok: false; refusal: 'unrecognised' }

@@ -7,9 +7,9 @@
  * refuses in names become `_`, and surrounding spaces and dots go. Pure.
  */
 
-export const FILENAME_MAX_LENGTH = 255;
+const FILENAME_MAX_LENGTH = 255;
 
-export type FilenameResult = { ok: true; filename: string } | { ok: false; message: string };
+type FilenameResult = { ok: true; filename: string } | { ok: false; message: string };
 
 // C0 and C1 controls, DEL; bidirectional embeddings, overrides and isolates; zero-width and BOM characters.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

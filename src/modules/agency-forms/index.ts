@@ -1,10 +1,10 @@
 // Agency data collection forms: versioned templates, requests to agencies, drafts, submissions and amendments.
-export { createAgencyFormsService, caseFormsPort, type AgencyFormsService, type AgencyFormsServiceOptions } from './agency-forms.service';
+export { createAgencyFormsService, caseFormsPort } from './agency-forms.service';
 export { agencyFormsRouter } from './agency-forms.routes';
 export type { FormRequestCreate, FormRequestView } from './agency-forms.types';
 export { seedNationalTemplates } from './seed-national';
-export { chaseRequests, type ChasingDeps } from './use-cases/chase-requests';
-export { chasingSteps, type ChasingPolicy, type ChasingStep } from './chasing.rule';
+export { chaseRequests } from './use-cases/chase-requests';
+export { chasingSteps } from './chasing.rule';
 export { ATTACHMENT_MEDIA_TYPES, type AttachmentMediaType } from './attachment-content';
 export * from './entities';
 import * as entities from './entities';
@@ -18,5 +18,5 @@ export const AGENCY_FORMS_ENTITIES = [
   entities.FormSubmissionEntity,
   entities.FormAttachmentEntity,
 ];
-export { submittedAnswersForRulesSql, submittedFormsOfCase, type SubmittedForm } from './agency-forms.repository';
+export { submittedAnswersForRulesSql, submittedFormsOfCase } from './agency-forms.repository';
 export { CATEGORIES_OF_DEATH } from './catalogue';

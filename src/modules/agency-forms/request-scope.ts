@@ -12,7 +12,7 @@ import { canIdentifyChild, identifiableCaseScopeSql } from '../cases';
  * Anyone else: the request does not exist for them (404). `forms:read` or
  * `forms:write` is checked per operation before this.
  */
-export function actsForAgency(p: Principal): string | null {
+function actsForAgency(p: Principal): string | null {
   if (!p.agencyId) return null;
   return p.kind === 'client' || p.roles.includes('agency_contributor') ? p.agencyId : null;
 }

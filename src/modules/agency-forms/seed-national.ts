@@ -6,7 +6,7 @@ import { NATIONAL_TEMPLATES, type TemplateDefinition } from './catalogue';
 import * as templates from './templates.repository';
 
 /** Who created the versions the service ships with. */
-export const NATIONAL_SEED_AUTHOR = 'system:national-forms';
+const NATIONAL_SEED_AUTHOR = 'system:national-forms';
 
 /**
  * Makes sure every national template version the service ships with

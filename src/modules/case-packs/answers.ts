@@ -27,7 +27,7 @@ export interface FormForPack {
   answers: Record<string, unknown>;
 }
 
-export interface PackSection {
+interface PackSection {
   title: string;
   answers: { question: string; answer: string }[];
 }

@@ -10,7 +10,7 @@ export interface CasePacksService {
   read(p: Principal, caseId: string, format: PackMediaType): Promise<CasePack>;
 }
 
-export interface CasePacksServiceOptions {
+interface CasePacksServiceOptions {
   /** The cases module's panel side (createCasesService(...).panels). */
   cases: PackCasesPort;
   /** The panel-meetings module's recusal check, when wired. */

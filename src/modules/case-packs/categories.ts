@@ -5,7 +5,6 @@ import { categoryLabel, isCategoryOfDeath, type CategoryOfDeath } from '../panel
  * their wording is the agency-forms catalogue's: docs/domain.md, "The ten categories of death").
  */
 export type DeathCategory = CategoryOfDeath;
-export const isDeathCategory = isCategoryOfDeath;
 export const deathCategoryWording = categoryLabel;
 
 /** The category with its national wording, or null when not known yet (or not one of the ten). */

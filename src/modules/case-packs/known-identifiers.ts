@@ -6,7 +6,7 @@ import type { KnownIdentifiers, KnownPerson, PersonName, Relationship } from './
  * any carer or other children of the household a form carries; the notifiers and agency contacts) and from the case
  * itself (the child as recorded, which a coordinator may have corrected). Pure; tolerant of forms of older shapes.
  */
-export interface CaseIdentity {
+interface CaseIdentity {
   givenName: string;
   familyName: string;
   dateOfBirth: string;

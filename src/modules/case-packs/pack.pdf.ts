@@ -12,7 +12,7 @@ import type { CasePack } from './case-packs.types';
  * used: Latin with every accent, Greek, Cyrillic and more. The document is built in memory: a pack is a few pages.
  */
 
-export const MARKING = 'OFFICIAL-SENSITIVE';
+const MARKING = 'OFFICIAL-SENSITIVE';
 
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 function loadFonts() {

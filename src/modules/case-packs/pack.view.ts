@@ -5,7 +5,7 @@ import type { CasePack, CasePackEvent, CasePackForm } from './case-packs.types';
 import { REDACTION_RULE_ID, REDACTION_RULE_VERSION } from './redact';
 
 /** The facts of the case the pack shows (never who the child was). */
-export interface CaseFacts {
+interface CaseFacts {
   id: string;
   reference: string | null;
   status: CaseStatus;
@@ -15,7 +15,7 @@ export interface CaseFacts {
   ageBand: AgeBand;
 }
 
-export interface ActorKind {
+interface ActorKind {
   roles: readonly string[];
   agencyType: string | null;
 }

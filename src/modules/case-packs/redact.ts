@@ -53,7 +53,7 @@ export type Relationship =
   | 'parent'
   | 'other';
 
-export const ROLE_LABELS: Record<Relationship, string> = {
+const ROLE_LABELS: Record<Relationship, string> = {
   child: 'the child',
   mother: 'mother',
   father: 'father',

@@ -8,7 +8,7 @@
 export const AGE_BANDS = ['0-27_days', '28-364_days', '1-4_years', '5-9_years', '10-14_years', '15-17_years'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 
-export interface AgeAtDeath {
+interface AgeAtDeath {
   days: number;
   band: AgeBand;
 }
@@ -36,7 +36,7 @@ export function daysBetween(dateOfBirth: string, dateOfDeath: string): number {
   return Math.round((Date.UTC(dy, dm - 1, dd) - Date.UTC(by, bm - 1, bd)) / 86_400_000);
 }
 
-export function ageBand(days: number, years: number): AgeBand {
+function ageBand(days: number, years: number): AgeBand {
   if (years >= 15) return '15-17_years';
   if (years >= 10) return '10-14_years';
   if (years >= 5) return '5-9_years';

@@ -7,7 +7,7 @@ import { nextReferenceNumber } from './cases.repository';
  * opened, and its number in the panel's gapless sequence for that year,
  * at least four digits (WOR-2026-0042); the 10,000th is WOR-2026-10000.
  */
-export function formatCaseReference(panelCode: string, year: number, n: number): string {
+function formatCaseReference(panelCode: string, year: number, n: number): string {
   return `${panelCode}-${year}-${String(n).padStart(4, '0')}`;
 }
 

@@ -79,16 +79,16 @@ const PROGRESS_ACTIONS: ReadonlySet<CaseAction> = new Set([
 const BLOCKED_BY_HOLD: ReadonlySet<CaseAction> = new Set([...PROGRESS_ACTIONS, 'merge_duplicate', 'place_hold']);
 
 /**
- * Which open flags block which actions. A possible duplicate must be merged or
- * dismissed before the panel reviews the death (it would be counted twice); a
- * case meeting the serious case review criteria waits for the safeguarding
- * review before the CDOP completes or closes its own (DOMAIN.md). Flag types
- * not listed block nothing. Later rules add their types here.
+ * Which open flags block which actions. A possible duplicate (or a second child
+ * given the same NHS number) must be merged or dismissed before the panel
+ * reviews the death: it would be counted twice. Flag types not listed block
+ * nothing. Later rules add their types here. The serious case review criteria
+ * are not a case flag: the scr-triggers module keeps its own and holds closing
+ * back through a `CaseClosurePort` (README.md in this folder).
  */
 export const FLAG_BLOCKS: Readonly<Record<string, readonly CaseAction[]>> = {
   POSSIBLE_DUPLICATE: ['schedule_for_panel', 'record_panel_review', 'close'],
   NHS_NUMBER_CONFLICT: ['schedule_for_panel', 'record_panel_review', 'close'],
-  SCR_CRITERIA_MET: ['record_panel_review', 'close'],
 };
 
 /**
@@ -126,7 +126,7 @@ const ACTION_FIELDS = {
   merge_duplicate: { required: ['flagId'], optional: ['targetCaseId', 'reason'] },
   unmerge: { required: ['reason'], optional: [] },
 } as const satisfies Record<CaseAction, { required: readonly ActionField[]; optional: readonly ActionField[] }>;
-export type ActionField = 'reason' | 'holdReason' | 'flagId' | 'targetCaseId';
+type ActionField = 'reason' | 'holdReason' | 'flagId' | 'targetCaseId';
 
 export interface CaseActionRequest {
   action: CaseAction;
@@ -182,7 +182,7 @@ export interface CaseSnapshot {
   flags: readonly { id: string; type: string; status: 'open' | 'dismissed' | 'resolved'; decidable?: boolean }[];
 }
 
-export type ActionVerdict =
+type ActionVerdict =
   | { ok: true }
   | { ok: false; code: 'CASE.ACTION_NOT_ALLOWED'; detail: string }
   | { ok: false; code: 'CASE.BLOCKED_BY_FLAG'; detail: string; flag: { id: string; type: string } };

@@ -28,7 +28,7 @@ const FLAG_OF_CASE = '(f.case_id = c.id OR f.related_case_id = c.id)';
 
 // ---------------------------------------------------------------- reads
 
-export interface CaseListFilter {
+interface CaseListFilter {
   statuses?: CaseStatus[];
   panelId?: string;
   unassigned?: boolean;
@@ -206,7 +206,7 @@ export async function findFlag(tx: Tx, p: Principal, flagId: string): Promise<Ca
 
 // ---------------------------------------------------------------- writes
 
-export interface ActionInsert {
+interface ActionInsert {
   caseId: string;
   action: string;
   fromStatus: CaseStatus | null;
@@ -272,7 +272,7 @@ export async function meetDeadlines(tx: Tx, p: Principal, caseId: string, ruleId
   return rows.map((r) => r.rule_id).sort();
 }
 
-export type NewDeadline = Pick<CaseDeadlineEntity, 'rule_id' | 'starts_from' | 'started_at' | 'due_at' | 'due_date' | 'met_at'>;
+type NewDeadline = Pick<CaseDeadlineEntity, 'rule_id' | 'starts_from' | 'started_at' | 'due_at' | 'due_date' | 'met_at'>;
 
 /** Adds clocks the case does not have yet (a clock, once started, is never restarted). Returns the rules added. */
 export async function startDeadlines(tx: Tx, p: Principal, caseId: string, deadlines: readonly NewDeadline[]): Promise<string[]> {
@@ -360,7 +360,7 @@ export async function removeMergedAgencies(
 
 export type TransferRow = CaseTransferEntity;
 
-export interface TransferInsert {
+interface TransferInsert {
   caseId: string;
   actionId: number;
   fromPanelId: string;
@@ -414,7 +414,7 @@ export async function transfersOfCase(tx: Tx, p: Principal, caseId: string): Pro
   return rows;
 }
 
-export interface TransferListFilter {
+interface TransferListFilter {
   /** Transfers into or out of these panels (already narrowed to the caller's). */
   panelIds: readonly string[];
   direction?: 'in' | 'out';
@@ -508,12 +508,12 @@ export async function nextReferenceNumber(tx: Tx, panelId: string, year: number)
   return rows[0]!.n;
 }
 
-export type NewCaseRow = Omit<
+type NewCaseRow = Omit<
   CaseEntity,
   'status' | 'hold_reason' | 'held_since' | 'merged_into_case_id' | 'category' | 'created_at' | 'updated_at' | 'version'
 >;
-export type NewFlag = Pick<CaseFlagEntity, 'type' | 'rule_id' | 'rule_version' | 'evidence' | 'related_case_id'>;
-export interface NewCaseAgency {
+type NewFlag = Pick<CaseFlagEntity, 'type' | 'rule_id' | 'rule_version' | 'evidence' | 'related_case_id'>;
+interface NewCaseAgency {
   agency_id: string;
   contacts: unknown[];
 }

@@ -67,7 +67,7 @@ export interface CasesIntake {
   notificationRecorded(tx: Tx, actor: ChangeActor, placed: PlacedNotification, notificationId: string): Promise<void>;
 }
 
-export interface CasesServiceOptions {
+interface CasesServiceOptions {
   rules?: readonly DeadlineRule[];
   now?: () => Date;
   /** The notifications module's side of a case (app.ts wires it). */

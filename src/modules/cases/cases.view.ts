@@ -80,7 +80,7 @@ function flagView(f: FlagRow): CaseFlagView {
   };
 }
 
-export interface CaseDetail {
+interface CaseDetail {
   row: CaseRow;
   flags: FlagRow[];
   deadlines: DeadlineRow[];

@@ -1,32 +1,28 @@
 // The cases module's public surface: other modules import only from here.
 import * as entities from './entities';
 
-export { createCasesService, type CasesService, type CasesServiceOptions, type CasesIntake } from './cases.service';
+export { createCasesService, type CasesIntake } from './cases.service';
 export { casesRouter } from './cases.routes';
 export type {
   CaseNotificationsPort,
   CaseNotificationRow,
   NotificationSummary,
   CaseFormsPort,
-  OutstandingForm,
   CaseClosurePort,
   CaseSafeguardingPort,
-  CaseSafeguardingFlag,
-  ClosureBlocker,
 } from './cases.ports';
-export type { CaseChange, CaseChangeContext, CaseChangeListener, ChangeActor } from './case-changes';
-export type { CasesForForms, CaseForForms } from './use-cases/forms-support';
-export type { CasesForPanels, CaseForPanel, ChildIdentityForRedaction } from './use-cases/panel-support';
+export type { CaseChange, CaseChangeContext, CaseChangeListener } from './case-changes';
+export type { CasesForForms } from './use-cases/forms-support';
+export type { CasesForPanels, CaseForPanel } from './use-cases/panel-support';
 export type { CaseOnRecord } from './cases.repository';
-export type { CaseFromNotification, NotificationForCase, IntakeActor, IntakeFlag, PlacedNotification } from './use-cases/open-case';
+export type { IntakeFlag } from './use-cases/open-case';
 export { canIdentifyChild, canSeeCase, caseScopeSql, identifiableCaseScopeSql } from './case-scope';
 export { CASE_STATUSES, HOLD_REASONS, type CaseStatus, type HoldReason } from './case-status';
-export { ageAtDeath, ageBand, type AgeAtDeath, type AgeBand } from './age-at-death';
+export { ageAtDeath, type AgeBand } from './age-at-death';
 export {
   ALLOWED_ACTIONS_BY_STATUS,
   CASE_ACTIONS,
   FLAG_BLOCKS,
-  PANEL_STEPS,
   allowedActions,
   evaluateAction,
   type CaseAction,

@@ -1,8 +1,7 @@
 // The directory module's public surface: other modules import only from here.
-export { createDirectoryService, type DirectoryService } from './directory.service';
+export { createDirectoryService } from './directory.service';
 export { directoryRouter } from './directory.routes';
 export { seedDirectoryForDevelopment } from './directory.seed';
-export type { Agency, AgencyType, Panel } from './directory.types';
 export { AgencyEntity } from './entities/agency.entity';
 export { PanelEntity } from './entities/panel.entity';
 export { PanelLocalAuthorityEntity } from './entities/panel-local-authority.entity';

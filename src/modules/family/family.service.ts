@@ -26,7 +26,7 @@ export interface FamilyService {
   answerQuestion(p: Principal, caseId: string, questionId: string, answer: string): Promise<FamilyQuestionView>;
 }
 
-export interface FamilyServiceOptions {
+interface FamilyServiceOptions {
   /** The cases module's side of a case for the panel's modules (`cases.panels`; app.ts wires it). */
   cases: FamilyCases;
   now?: () => Date;

@@ -3,8 +3,6 @@ import type { components } from '../../generated/openapi';
 type S = components['schemas'];
 export type CaseFamilyView = S['CaseFamily'];
 export type CaseFamilyUpdate = S['CaseFamilyUpdate'];
-export type KeyWorkerBody = S['KeyWorker'];
-export type BereavementSupportBody = S['BereavementSupport'];
 export type FamilyContactCreate = S['FamilyContactCreate'];
 export type FamilyContactView = S['FamilyContact'];
 export type FamilyContactList = S['FamilyContactList'];

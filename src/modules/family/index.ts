@@ -1,7 +1,6 @@
 // The family of the child who died: key worker, bereavement support, contacts, and the questions the family asked the review.
-export { createFamilyService, openFamilyQuestions, type FamilyService, type FamilyServiceOptions } from './family.service';
+export { createFamilyService, openFamilyQuestions } from './family.service';
 export { familyRouter } from './family.routes';
-export type { FamilyCases } from './use-cases/deps';
 export * from './entities';
 import * as entities from './entities';
 

@@ -33,7 +33,7 @@ export interface ChildIdentity {
   dateOfDeath: string; // YYYY-MM-DD
 }
 
-export type MatchVerdict =
+type MatchVerdict =
   { kind: 'same'; matchedOn: string[] } | { kind: 'possible'; matchedOn: string[]; differences: string[] } | { kind: 'different' };
 
 /** Lower case, diacritics and punctuation removed: "Zoë-Ann O'Neill" → "zoeann", "oneill". */

@@ -1,11 +1,6 @@
 // Notification intake: the national notification form in, exactly one case per death out.
-export {
-  createNotificationsService,
-  caseNotificationsPort,
-  type NotificationsService,
-  type NotificationsServiceOptions,
-} from './notifications.service';
+export { createNotificationsService, caseNotificationsPort } from './notifications.service';
 export { notificationsRouter } from './notifications.routes';
 export { parseNhsNumber, isValidNhsChecksum, formatNhsNumber } from './nhs-number';
-export { NotificationEntity, type NotificationMatch } from './entities/notification.entity';
+export { NotificationEntity } from './entities/notification.entity';
 export { notificationFormsOfCase, notificationsForRulesSql } from './notifications.repository';

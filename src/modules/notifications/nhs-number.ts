@@ -20,8 +20,8 @@
  * rare mis-keyed number Modulus 11 lets through (which the intake's date check
  * catches: NHS_NUMBER_CONFLICT).
  */
-export type NhsNumberProblem = 'format' | 'checksum' | 'not_issuable' | 'test_range';
-export type NhsNumberResult = { ok: true; value: string } | { ok: false; reason: NhsNumberProblem };
+type NhsNumberProblem = 'format' | 'checksum' | 'not_issuable' | 'test_range';
+type NhsNumberResult = { ok: true; value: string } | { ok: false; reason: NhsNumberProblem };
 
 export interface NhsNumberPolicy {
   /** Accept the 999 test range (development and tests only). */

@@ -12,7 +12,7 @@ import { NotificationEntity } from './entities/notification.entity';
  * nothing.
  */
 
-export type NewNotification = Omit<NotificationEntity, 'received_at'>;
+type NewNotification = Omit<NotificationEntity, 'received_at'>;
 
 export async function insertNotification(tx: Tx, row: NewNotification): Promise<void> {
   await tx.insert(NotificationEntity, row);

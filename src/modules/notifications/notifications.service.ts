@@ -21,7 +21,7 @@ export interface NotificationsService {
   list(principal: Principal, q: { since?: string; after?: (string | number)[]; limit: number }): Promise<Page<NotificationView>>;
 }
 
-export interface NotificationsServiceOptions {
+interface NotificationsServiceOptions {
   /** The cases module's intake functions (createCasesService(...).intake). */
   cases: CasesIntake;
   now?: () => Date;

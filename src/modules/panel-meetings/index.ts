@@ -1,11 +1,10 @@
 // Panel meetings: quorum rules, meetings, members and attendance, the agenda, recusals, Child Death Review Meetings.
 import * as entities from './entities';
 
-export { createPanelMeetingsService, type PanelMeetingsService, type PanelMeetingsServiceOptions } from './panel-meetings.service';
+export { createPanelMeetingsService } from './panel-meetings.service';
 export { panelMeetingsRouter } from './panel-meetings.routes';
-export type { MeetingCases, MeetingCase } from './use-cases/deps';
-export { isRecused, signOffContext, markAgendaItemReviewed, type SignOffContext } from './sign-off';
-export { CAPACITIES, DEFAULT_QUORUM_RULE, evaluateQuorum, type Capacity, type QuorumRule, type QuorumOutcome } from './quorum.rule';
+export { isRecused, signOffContext, markAgendaItemReviewed } from './sign-off';
+export { CAPACITIES, DEFAULT_QUORUM_RULE, evaluateQuorum, type Capacity, type QuorumRule } from './quorum.rule';
 export * from './entities';
 
 /** The panel-meetings module's tables. */

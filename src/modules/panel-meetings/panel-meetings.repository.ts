@@ -147,7 +147,7 @@ export const scheduledItemsOf = (tx: Tx, meetingId: string) =>
   tx.find(PanelMeetingAgendaItemEntity, { where: { meeting_id: meetingId, status: 'scheduled' }, order: { added_at: 'ASC', id: 'ASC' } });
 
 // ---- recusals
-export interface RecusalRow extends CaseRecusalEntity {
+interface RecusalRow extends CaseRecusalEntity {
   display_name: string | null;
 }
 

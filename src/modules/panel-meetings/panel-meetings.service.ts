@@ -51,7 +51,7 @@ export interface PanelMeetingsService {
   listReviewMeetings(p: Principal, caseId: string): Promise<ReviewMeetingList>;
 }
 
-export interface PanelMeetingsServiceOptions {
+interface PanelMeetingsServiceOptions {
   /** The cases module's panel side (`createCasesService(...).panels`), wired in app.ts. */
   cases: MeetingCases;
   now?: () => Date;

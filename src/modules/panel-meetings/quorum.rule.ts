@@ -48,14 +48,14 @@ export interface PresentMember {
   capacity: Capacity;
 }
 
-export interface QuorumOutcome {
+interface QuorumOutcome {
   met: boolean;
   /** What is missing, in words a coordinator understands; empty when met. */
   missing: string[];
 }
 
 /** How a capacity reads in "a member for …". */
-export const CAPACITY_WORDS: Record<Capacity, string> = {
+const CAPACITY_WORDS: Record<Capacity, string> = {
   chair: 'the chair',
   health: 'health',
   designated_doctor: 'the designated doctor',

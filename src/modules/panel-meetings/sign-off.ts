@@ -11,7 +11,7 @@ export function isRecused(tx: Tx, caseId: string, userId: string): Promise<boole
   return repo.isRecused(tx, caseId, userId);
 }
 
-export interface SignOffContext {
+interface SignOffContext {
   meetingId: string;
   panelId: string;
   status: 'scheduled' | 'held' | 'cancelled';

@@ -226,7 +226,7 @@ export async function updatesOf(tx: Tx, actionIds: readonly string[]): Promise<R
   return rows;
 }
 
-export interface ActionFilter {
+interface ActionFilter {
   status?: ReviewActionStatus;
   ownerAgencyId?: string;
   panelId?: string;

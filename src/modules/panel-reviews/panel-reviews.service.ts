@@ -39,7 +39,7 @@ export interface PanelReviewsService {
   listActions(p: Principal, q: ActionListQuery): Promise<Page<ReviewActionView>>;
 }
 
-export interface PanelReviewsServiceOptions {
+interface PanelReviewsServiceOptions {
   /** The cases module's side of a case for panels (`cases.panels`; app.ts wires it). */
   cases: ReviewCasesPort;
   /** panel-meetings: recusal, the meeting for a sign-off, the agenda item. */

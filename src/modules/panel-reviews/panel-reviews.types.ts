@@ -10,7 +10,6 @@ export type CaseReviewUpdate = S['CaseReviewUpdate'];
 export type ReviewSignOff = S['ReviewSignOff'];
 export type ReviewActionView = S['ReviewAction'];
 export type ReviewActionList = S['ReviewActionList'];
-export type ReviewActionPage = S['ReviewActionPage'];
 export type ReviewActionCreate = S['ReviewActionCreate'];
 export type ReviewActionUpdate = S['ReviewActionUpdate'];
 export type ReviewActionStatusUpdate = S['ReviewActionStatusUpdate'];

@@ -8,7 +8,7 @@ import type { CaseReviewEntity, ReviewActionStatus } from './entities';
  */
 
 /** What the cases module's state allows for the review: a reviewed or closed case keeps its signed review. */
-export type DraftDecision =
+type DraftDecision =
   { kind: 'create'; revision: number } | { kind: 'update' } | { kind: 'refuse'; code: 'REVIEW.SIGNED' | 'REVIEW.CASE_CLOSED' };
 
 /**
@@ -123,7 +123,7 @@ export function isActionOverdue(a: { due_date: string | null; status: ReviewActi
   return a.due_date !== null && a.due_date < today && ACTIVE_ACTION_STATUSES.includes(a.status);
 }
 
-export interface ClosureBlocker {
+interface ClosureBlocker {
   code: string;
   detail: string;
 }

@@ -15,10 +15,10 @@ import type { Regime, ReviewAction } from './review-workflow';
 export const RULE_ID = 'safeguarding_reviews.clocks';
 export const RULE_VERSION = 1;
 
-export type ClockStart = 'referred_on' | 'aware_on';
-export type ClockOffset = { unit: 'working_days' | 'calendar_months'; amount: number };
+type ClockStart = 'referred_on' | 'aware_on';
+type ClockOffset = { unit: 'working_days' | 'calendar_months'; amount: number };
 
-export interface ReviewClockRule {
+interface ReviewClockRule {
   id: string;
   label: string;
   /** The statutory basis, in words (shown with the clock). */
@@ -87,7 +87,7 @@ export const REVIEW_CLOCK_RULES = {
   ],
 } as const satisfies Record<Regime, readonly ReviewClockRule[]>;
 
-export interface ComputedClock {
+interface ComputedClock {
   clockId: string;
   label: string;
   basis: string;
@@ -105,7 +105,7 @@ export function clocksFor(regime: Regime, dates: { referredOn: LocalDate; awareO
   });
 }
 
-export interface ClockEffect {
+interface ClockEffect {
   met: string[];
   stopped: string[];
 }
@@ -124,7 +124,7 @@ export function metStatus(dueOn: LocalDate, metOn: LocalDate): 'met' | 'met_late
   return metOn <= dueOn ? 'met' : 'met_late';
 }
 
-export type ClockStatus = StoredClockStatus | 'overdue';
+type ClockStatus = StoredClockStatus | 'overdue';
 
 /** What a clock shows today: a pending clock past the end of its due day is overdue. */
 export function clockStatusOn(c: { status: StoredClockStatus; due_on: LocalDate }, today: LocalDate): ClockStatus {

@@ -76,7 +76,7 @@ export function imrRequestErrors(
   return errors;
 }
 
-export const ACTIVE_LEARNING_STATUSES: readonly LearningActionStatus[] = ['open', 'in_progress'];
+const ACTIVE_LEARNING_STATUSES: readonly LearningActionStatus[] = ['open', 'in_progress'];
 
 /** An action due before today and still open or in progress; a learning point is never overdue. */
 export function isLearningOverdue(l: { due_on: string | null; status: LearningActionStatus | null }, today: LocalDate): boolean {

@@ -73,14 +73,11 @@ export const TRANSITIONS = {
 /** Actions that need a reason (the decisions: why the review goes ahead or does not). */
 export const REASON_REQUIRED: ReadonlySet<ReviewAction> = new Set(['decide_to_proceed', 'decide_not_to_proceed']);
 
-/** States a review no longer leaves. */
-export const ENDED_STATES: ReadonlySet<ReviewState> = new Set(['not_proceeding', 'published']);
-
 function transitionOf(regime: Regime, action: ReviewAction): Transition | undefined {
   return (TRANSITIONS[regime] as Partial<Record<ReviewAction, Transition>>)[action];
 }
 
-export type ReviewVerdict =
+type ReviewVerdict =
   | { ok: true; to: ReviewState }
   | { ok: false; code: 'SAFEGUARDING_REVIEW.ACTION_NOT_ALLOWED'; detail: string; allowedActions: ReviewAction[] };
 

@@ -80,12 +80,6 @@ export async function findReview(tx: Tx, p: Principal, id: string, opts: { lock?
   return rows[0];
 }
 
-/** A review by id, no scope (after `open` has found the case in scope). */
-export async function reviewById(tx: Tx, id: string): Promise<ReviewRow | undefined> {
-  const { rows } = await sql<ReviewRow>(tx, `${reviewSelect(tx)} WHERE r.id = $1`, [id]);
-  return rows[0];
-}
-
 export async function updateReview(
   tx: Tx,
   id: string,
@@ -180,7 +174,7 @@ export async function settleClock(
 
 // --- the list -----------------------------------------------------------------------------------------------------
 
-export interface ReviewFilter {
+interface ReviewFilter {
   state?: ReviewState;
   regime?: Regime;
   caseId?: string;

@@ -36,7 +36,7 @@ export interface SafeguardingReviewsService {
   forFlags: SafeguardingReviewsForFlags;
 }
 
-export interface SafeguardingReviewsServiceOptions {
+interface SafeguardingReviewsServiceOptions {
   /** The cases module's side of a case for the panel's modules (`cases.panels`; app.ts wires it). */
   cases: ReviewCases;
   /** agency-forms: a form request in the caller's transaction (the service's `requestInTransaction`). */

@@ -6,6 +6,5 @@ export type SafeguardingReviewSummaryView = S['SafeguardingReviewSummary'];
 export type SafeguardingReviewClockView = S['SafeguardingReviewClock'];
 export type SafeguardingReviewActionRequest = S['SafeguardingReviewActionRequest'];
 export type SafeguardingReviewImrRequestCreate = S['SafeguardingReviewImrRequestCreate'];
-export type SafeguardingReviewImrRequestView = S['SafeguardingReviewImrRequest'];
 export type SafeguardingReviewLearningCreate = S['SafeguardingReviewLearningCreate'];
 export type SafeguardingReviewLearningView = S['SafeguardingReviewLearning'];

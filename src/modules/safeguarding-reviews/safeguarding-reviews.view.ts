@@ -11,7 +11,7 @@ import type {
   SafeguardingReviewView,
 } from './safeguarding-reviews.types';
 
-export function clockView(k: SafeguardingReviewClockEntity, today: LocalDate): SafeguardingReviewClockView {
+function clockView(k: SafeguardingReviewClockEntity, today: LocalDate): SafeguardingReviewClockView {
   const status = clockStatusOn(k, today);
   return {
     clockId: k.clock_id,

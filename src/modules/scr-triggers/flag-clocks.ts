@@ -12,7 +12,7 @@ import type { ClockDefinition } from './rules';
 export const dueOn = (awareOn: LocalDate, clock: Pick<ClockDefinition, 'workingDays'>): LocalDate =>
   addWorkingDays(awareOn, clock.workingDays);
 
-export type ClockState = 'pending' | 'overdue' | 'met' | 'met_late' | 'stopped';
+type ClockState = 'pending' | 'overdue' | 'met' | 'met_late' | 'stopped';
 
 export function clockState(c: { status: FlagClockStatus; due_on: string; met_on: string | null }, today: LocalDate): ClockState {
   if (c.status === 'stopped') return 'stopped';

@@ -2,17 +2,10 @@
 // statutory notification, run in the transaction of every change to a case; the flags, their clocks and decisions.
 import * as entities from './entities';
 
-export {
-  createScrTriggersService,
-  safeguardingClosurePort,
-  safeguardingFlagsPort,
-  type ScrTriggersService,
-  type ScrTriggersServiceOptions,
-} from './scr-triggers.service';
+export { createScrTriggersService, safeguardingClosurePort, safeguardingFlagsPort } from './scr-triggers.service';
 export { scrTriggersRouter } from './scr-triggers.routes';
 export { scrTriggersListener } from './use-cases/run-rules';
-export type { ReferralInput, SafeguardingReviewsForFlags } from './scr-triggers.ports';
-export { SCR_RULES, REGIMES, DEFAULT_REGIME, type Regime, type ScrRule, type FlagKind } from './rules';
+export { SCR_RULES, type ScrRule } from './rules';
 export * from './entities';
 
 /** The scr-triggers module's tables. */

@@ -21,7 +21,7 @@ export type FlagDecision =
   | { kind: 'raise'; rule: ScrRule; evidence: readonly EvidenceItem[] }
   | { kind: 'add_evidence'; rule: ScrRule; flagId: string; evidence: readonly EvidenceItem[] };
 
-export const isLive = (status: ExistingFlag['status']) => status !== 'dismissed';
+const isLive = (status: ExistingFlag['status']) => status !== 'dismissed';
 
 export function evaluateRules(snapshot: CaseSnapshot, rules: readonly ScrRule[]): { rule: ScrRule; finding: RuleFinding }[] {
   const out: { rule: ScrRule; finding: RuleFinding }[] = [];

@@ -43,7 +43,7 @@ export async function saveRegime(tx: Tx, panelId: string, regime: Regime, at: Da
 }
 
 /** What the rules read of a case, and what they reconcile with: one statement (README, "Cost"). */
-export interface RuleInputs {
+interface RuleInputs {
   notifications: { id: string; form: Record<string, unknown> }[];
   forms: { requestId: string; templateId: string; templateVersion: number; revision: number; answers: Record<string, unknown> }[];
   analysis: {
@@ -193,7 +193,7 @@ export async function eventsOf(tx: Tx, flagId: string): Promise<SafeguardingFlag
   return rows;
 }
 
-export interface FlagFilter {
+interface FlagFilter {
   kind?: FlagKind;
   status?: SafeguardingFlagStatus;
   panelId?: string;

@@ -33,7 +33,7 @@ export interface ScrTriggersService {
   updateSettings(p: Principal, panelId: string, body: SafeguardingSettingsUpdate): Promise<SafeguardingSettingsView>;
 }
 
-export interface ScrTriggersServiceOptions {
+interface ScrTriggersServiceOptions {
   /** The safeguarding-reviews module's side: opening a referral (app.ts wires it). */
   referrals: SafeguardingReviewsForFlags;
   now?: () => Date;

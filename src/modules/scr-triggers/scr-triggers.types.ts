@@ -2,7 +2,6 @@ import type { components } from '../../generated/openapi';
 
 type S = components['schemas'];
 export type SafeguardingFlagView = S['SafeguardingFlag'];
-export type SafeguardingFlagPage = S['SafeguardingFlagPage'];
 export type FlagClockView = S['FlagClock'];
 export type FlagEventView = S['FlagEvent'];
 export type FlagReason = S['FlagReason'];

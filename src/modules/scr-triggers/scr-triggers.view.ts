@@ -9,7 +9,7 @@ import type { FlagClockView, FlagEventView, SafeguardingFlagView } from './scr-t
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function clockView(c: SafeguardingFlagClockEntity, today: LocalDate): FlagClockView {
+function clockView(c: SafeguardingFlagClockEntity, today: LocalDate): FlagClockView {
   const status = clockState(c, today);
   return {
     clockId: c.clock_id,
@@ -26,7 +26,7 @@ export function clockView(c: SafeguardingFlagClockEntity, today: LocalDate): Fla
 /** Reasons are free text: the case's coordinators and the chairs read them; members see that a decision was made. */
 const readsReasons = (p: Principal, f: FlagRow) => canIdentifyChild(p, { panelId: f.panel_id }) || p.roles.includes('panel_chair');
 
-export function eventView(e: SafeguardingFlagEventEntity, withReason: boolean): FlagEventView {
+function eventView(e: SafeguardingFlagEventEntity, withReason: boolean): FlagEventView {
   return {
     action: e.action,
     at: e.at.toISOString(),

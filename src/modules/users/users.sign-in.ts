@@ -18,7 +18,7 @@ export interface SignedInPerson {
   agencyId: string | null;
 }
 
-export type SignInUser = SignedInPerson & { id: string; disabledAt: Date | null };
+type SignInUser = SignedInPerson & { id: string; disabledAt: Date | null };
 
 function toSignInUser(r: UserEntity): SignInUser {
   return {

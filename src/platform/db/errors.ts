@@ -15,7 +15,7 @@ export class DatabaseConnectionLost extends Error {
 }
 
 /** Why the database could not serve a request for now, and when to try again. */
-export interface DatabaseTrouble {
+interface DatabaseTrouble {
   /** unavailable: not reachable or shutting down; busy: out of time, connections or resources; conflict: lost a lock race (retry at once). */
   kind: 'unavailable' | 'busy' | 'conflict';
   retryAfterS: number;

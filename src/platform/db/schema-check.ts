@@ -16,13 +16,13 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
  * Columns of a type TypeORM cannot map (xid8) are declared per table in
  * `unmapped` with their type, and checked as such.
  */
-export interface SchemaDifference {
+interface SchemaDifference {
   table: string;
   column?: string;
   problem: string;
 }
 
-export interface SchemaCheckOptions {
+interface SchemaCheckOptions {
   /** table → column → PostgreSQL type, for columns no entity maps. */
   unmapped?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Tables that belong to tooling, not to the service (the migrations log). */

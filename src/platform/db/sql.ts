@@ -1,7 +1,7 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Tx } from './transaction';
 
-export interface SqlResult<T> {
+interface SqlResult<T> {
   rows: T[];
   rowCount: number;
 }

@@ -8,7 +8,7 @@ export interface FieldError {
   code?: string;
 }
 
-export interface ProblemInit {
+interface ProblemInit {
   status: number;
   code: string;
   title: string;

@@ -8,7 +8,7 @@ import { AppError } from './problem';
 /** The table of migration RateLimits; the library never creates it. */
 const RATE_LIMIT_TABLE = 'rate_limits';
 
-export interface RateLimitRule {
+interface RateLimitRule {
   /** Stable name, part of the stored key (e.g. `token-client`). */
   name: string;
   /** Requests allowed per window; 0: no limit. */

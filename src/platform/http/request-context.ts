@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
  * its child logger and (once authenticated) the principal. Services and
  * repositories read it instead of taking `req`.
  */
-export interface RequestContext {
+interface RequestContext {
   requestId: string;
   log: Logger;
   /** Set by authentication; the access module gives it a type. */

@@ -13,7 +13,7 @@ export function assertDailyTime(at: string): void {
   if (m[1] === '01') throw new RangeError(`${at}: times from 01:00 to 01:59 do not happen exactly once a day in London; choose another`);
 }
 
-export interface DailySlot {
+interface DailySlot {
   /** The instant the run was due. */
   slot: Date;
   /** Its London date. */

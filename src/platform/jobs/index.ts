@@ -1,13 +1,4 @@
 // Scheduled work: daily jobs at a London time, run once across instances (scheduler.ts), ticked by pg-boss (job-queue.ts).
-export { assertDailyTime, latestDailySlot, type DailySlot } from './daily-slot';
+export { latestDailySlot } from './daily-slot';
 export { startJobQueue, TICK_QUEUE, JOBS_SCHEMA, type JobQueue, type JobQueueOptions } from './job-queue';
-export { ScheduledRunEntity } from './scheduled-run.entity';
-export {
-  createScheduler,
-  errorCodeOf,
-  type DailyHandler,
-  type DailyJobOptions,
-  type DailyRun,
-  type RunOutcome,
-  type Scheduler,
-} from './scheduler';
+export { createScheduler, type DailyRun, type Scheduler } from './scheduler';

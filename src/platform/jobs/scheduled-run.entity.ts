@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type ScheduledRunStatus = 'running' | 'done' | 'failed';
+type ScheduledRunStatus = 'running' | 'done' | 'failed';
 
 /**
  * One run of a daily job at its scheduled instant (`slot`), claimed by one

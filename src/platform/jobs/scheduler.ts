@@ -77,7 +77,7 @@ interface Registered {
 }
 
 /** An error's code or class name, safe to store: never its message (which may quote data). */
-export function errorCodeOf(err: unknown): string {
+function errorCodeOf(err: unknown): string {
   const e = (err ?? {}) as { code?: unknown; name?: unknown };
   if (typeof e.code === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(e.code)) return e.code;
   if (typeof e.name === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(e.name)) return e.name;

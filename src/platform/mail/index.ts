@@ -5,8 +5,6 @@ export {
   isPermanentMailError,
   mailErrorCode,
   recipientDomain,
-  SMTP_TIMEOUTS_MS,
   type MailTransport,
-  type OutgoingMail,
   type SmtpSettings,
 } from './mail-transport';

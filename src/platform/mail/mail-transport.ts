@@ -38,7 +38,7 @@ export interface SmtpSettings {
 }
 
 /** Every network step is bounded, so a send can never outlive the relay's transaction (outbox-relay.ts). */
-export const SMTP_TIMEOUTS_MS = { connection: 10_000, greeting: 10_000, socket: 20_000, dns: 5_000 } as const;
+const SMTP_TIMEOUTS_MS = { connection: 10_000, greeting: 10_000, socket: 20_000, dns: 5_000 } as const;
 
 /** An SMTP transport (nodemailer); one connection per message, which suits the low volume of reminders. */
 export function createSmtpTransport(settings: SmtpSettings): MailTransport {

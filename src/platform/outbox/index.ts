@@ -1,12 +1,3 @@
 // Messages written in the caller's transaction (outbox.ts) and delivered after commit (outbox-relay.ts).
-export { enqueueMessage, validateMessage, InvalidMessageError, OUTBOX_LIMITS, type Enqueued, type NewMessage } from './outbox';
-export { OutboxMessageEntity, type OutboxStatus } from './outbox-message.entity';
-export {
-  createOutboxRelay,
-  messageIdFor,
-  purgeOutbox,
-  retryDelayMs,
-  type OutboxRelay,
-  type OutboxRelayOptions,
-  type RelayRound,
-} from './outbox-relay';
+export { enqueueMessage, InvalidMessageError, type NewMessage } from './outbox';
+export { createOutboxRelay, messageIdFor, purgeOutbox, retryDelayMs, type OutboxRelay } from './outbox-relay';

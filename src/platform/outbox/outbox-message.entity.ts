@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type OutboxStatus = 'pending' | 'sent' | 'dead';
+type OutboxStatus = 'pending' | 'sent' | 'dead';
 
 /**
  * An e-mail to send, written in the transaction of the change that causes it

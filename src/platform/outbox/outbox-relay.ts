@@ -24,7 +24,7 @@ import { OutboxMessageEntity } from './outbox-message.entity';
  *   (`<outbox id@sender's domain>`), by which mail systems and clients can
  *   recognise it.
  */
-export interface OutboxRelayOptions {
+interface OutboxRelayOptions {
   dataSource: DataSource;
   transport: MailTransport;
   /** The From of every message (MAIL_FROM); its domain is the Message-ID's. */

@@ -27,14 +27,14 @@ export interface NewMessage {
   dedupeKey?: string;
 }
 
-export interface Enqueued {
+interface Enqueued {
   /** The message's id (also in its Message-ID), or the existing one's when dedupeKey matched. */
   id: string;
   /** False when a message with the same dedupeKey already existed (nothing new was written). */
   created: boolean;
 }
 
-export const OUTBOX_LIMITS = { subject: 200, text: 20_000, dedupeKey: 200, address: 254 } as const;
+const OUTBOX_LIMITS = { subject: 200, text: 20_000, dedupeKey: 200, address: 254 } as const;
 
 const KIND = /^[a-z][a-z0-9_.-]{0,63}$/;
 // One plain address: local@domain, no display name, no spaces, no list. Deliverability is the SMTP server's business.
@@ -56,7 +56,7 @@ export class InvalidMessageError extends Error {
 }
 
 /** Checks a message before it is stored; the error names the field, never its value. */
-export function validateMessage(m: NewMessage): void {
+function validateMessage(m: NewMessage): void {
   if (!KIND.test(m.kind)) throw new InvalidMessageError('kind', 'must match ' + KIND.source);
   if (m.to.length > OUTBOX_LIMITS.address || !ADDRESS.test(m.to)) throw new InvalidMessageError('to', 'must be one e-mail address');
   if (!m.subject.trim() || m.subject.length > OUTBOX_LIMITS.subject || CONTROL_OR_NEWLINE.test(m.subject)) {

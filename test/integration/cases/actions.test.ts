@@ -231,8 +231,9 @@ describe('flags', () => {
   });
 
   it('when a dismissed flag is restored, then it is open and blocks again', async () => {
+    const holder = await worCase();
     const c = await worCase({ status: 'reviewed' });
-    const flagId = await insertFlag(t.ds, c.id, { type: 'SCR_CRITERIA_MET' });
+    const flagId = await insertFlag(t.ds, c.id, { type: 'NHS_NUMBER_CONFLICT', relatedCaseId: holder.id });
     await act(c.id, { action: 'dismiss_flag', flagId, reason: 'Raised in error' });
     const restored = await act(c.id, { action: 'restore_flag', flagId });
     expect(restored.body.flags[0]).toMatchObject({ status: 'open', closedAt: null });
@@ -243,8 +244,10 @@ describe('flags', () => {
   it('when the flag id is not a flag of this case, then 400 naming body.flagId', async () => {
     const c = await worCase();
     const elsewhere = await worCase();
-    const theirs = await insertFlag(t.ds, elsewhere.id, { type: 'SCR_CRITERIA_MET' });
-    await insertFlag(t.ds, c.id, { type: 'SCR_CRITERIA_MET' });
+    const third = await worCase();
+    // Both flags name the third case; neither names the other's case, so the second is not this case's.
+    const theirs = await insertFlag(t.ds, elsewhere.id, { relatedCaseId: third.id });
+    await insertFlag(t.ds, c.id, { type: 'NHS_NUMBER_CONFLICT', relatedCaseId: third.id });
     const res = await act(c.id, { action: 'dismiss_flag', flagId: theirs, reason: 'x' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'CASE.UNKNOWN_FLAG', errors: [{ field: 'body.flagId' }] });
@@ -353,8 +356,9 @@ describe('merging duplicates', () => {
     const wrong = await act(dup.id, { action: 'merge_duplicate', flagId, targetCaseId: stranger.id });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].field).toBe('body.targetCaseId');
-    const scr = await insertFlag(t.ds, dup.id, { type: 'SCR_CRITERIA_MET' });
-    expect((await act(dup.id, { action: 'merge_duplicate', flagId: scr })).body.code).toBe('CASE.UNKNOWN_FLAG');
+    // No rule raises another type of case flag today, but the table takes any rule's: only the duplicate types merge.
+    const other = await insertFlag(t.ds, dup.id, { type: 'OTHER_RULE' });
+    expect((await act(dup.id, { action: 'merge_duplicate', flagId: other })).body.code).toBe('CASE.UNKNOWN_FLAG');
     expect(await placement()).toBe(before);
   });
 

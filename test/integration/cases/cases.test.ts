@@ -149,10 +149,14 @@ describe('reading a case', () => {
   it('when a coordinator of the panel reads the case, then the child is identified, with an ETag, flags, clocks and allowed actions', async () => {
     const c = await worCase({ alternativeNames: [{ givenName: 'Millie', familyName: 'Hartley' }] });
     await attachNotification(t.ds, c.id, w.agencies.police, { match: 'nhs_number' });
-    const flagId = await insertFlag(t.ds, c.id, {
-      type: 'SCR_CRITERIA_MET',
-      evidence: { rule: 'abuse_or_neglect_suspected', answers: ['q12'] },
-      ruleVersion: 3,
+    // A later notification gave c's NHS number for a child born on another day: that case is flagged against c.
+    const later = await worCase({ nhsNumber: null, dateOfBirth: '2025-04-02' });
+    const flagId = await insertFlag(t.ds, later.id, {
+      type: 'NHS_NUMBER_CONFLICT',
+      relatedCaseId: c.id,
+      ruleId: 'notification.duplicate_match',
+      ruleVersion: 2,
+      evidence: { matchedOn: ['nhs_number'], differences: ['date_of_birth'] },
     });
     const res = await request(t.app).get(`/v1/cases/${c.id}`).set(coordinatorOf(w.panels.wor.id));
     expect(res.status).toBe(200);
@@ -168,7 +172,7 @@ describe('reading a case', () => {
       sex: 'female',
       expectedDeath: 'unexpected',
       notificationCount: 2,
-      allowedActions: ['request_information', 'place_hold', 'dismiss_flag'],
+      allowedActions: ['request_information', 'place_hold', 'dismiss_flag', 'merge_duplicate'],
       child: {
         nhsNumber: NHS,
         nhsNumberExceptionReason: null,
@@ -182,12 +186,13 @@ describe('reading a case', () => {
     expect(res.body.flags).toEqual([
       expect.objectContaining({
         id: flagId,
-        type: 'SCR_CRITERIA_MET',
+        type: 'NHS_NUMBER_CONFLICT',
         status: 'open',
-        ruleId: 'test.scr_criteria_met',
-        ruleVersion: 3,
-        evidence: { rule: 'abuse_or_neglect_suspected', answers: ['q12'] },
-        blocks: ['record_panel_review', 'close'],
+        ruleId: 'notification.duplicate_match',
+        ruleVersion: 2,
+        evidence: { matchedOn: ['nhs_number'], differences: ['date_of_birth'] },
+        relatedCaseId: later.id,
+        blocks: ['schedule_for_panel', 'record_panel_review', 'close'],
       }),
     ]);
     expect(res.body.deadlines.map((d: { ruleId: string; status: string }) => [d.ruleId, d.status])).toEqual(
@@ -295,7 +300,7 @@ describe('listing cases', () => {
     await setDeadlineDue(t.ds, mid.id, 'panel_review_target', new Date(Date.now() - 1000));
     await setDeadlineDue(t.ds, late.id, 'panel_review_target', new Date(Date.now() - 1000)); // closed: never overdue
     await insertFlag(t.ds, her.id, { relatedCaseId: early.id });
-    await insertFlag(t.ds, late.id, { type: 'SCR_CRITERIA_MET' });
+    await insertFlag(t.ds, late.id, { type: 'NHS_NUMBER_CONFLICT', relatedCaseId: early.id });
     const list = async (query: Record<string, unknown>) => {
       const res = await request(t.app).get('/v1/cases').query(query).set(who);
       expect(res.status).toBe(200);
@@ -307,16 +312,17 @@ describe('listing cases', () => {
     expect(await list({ panelId: w.panels.her.id })).toEqual([her.id]);
     expect(await list({ overdue: true })).toEqual([mid.id]);
     expect(await list({ overdue: false })).toEqual([late.id, her.id, early.id]);
-    // A possible-duplicate flag concerns both cases of the pair.
+    // A flag relating two cases concerns both of the pair.
     expect(await list({ flagged: true })).toEqual([late.id, her.id, early.id]);
     expect(await list({ flagType: 'POSSIBLE_DUPLICATE' })).toEqual([her.id, early.id]);
+    expect(await list({ flagType: 'NHS_NUMBER_CONFLICT' })).toEqual([late.id, early.id]);
     expect(await list({ flagged: false })).toEqual([mid.id]);
     expect(await list({ dateOfDeathFrom: '2026-03-03', dateOfDeathTo: '2026-05-20' })).toEqual([mid.id, her.id]);
     expect(await list({ category: 4 })).toEqual([early.id]);
     expect(await list({ unassigned: false, category: 9 })).toEqual([mid.id]);
     expect(await list({ unassigned: true })).toEqual([]);
-    const flagged = (await request(t.app).get('/v1/cases').query({ flagType: 'SCR_CRITERIA_MET' }).set(who)).body.items[0];
-    expect(flagged.openFlags).toEqual([{ id: expect.any(String), type: 'SCR_CRITERIA_MET' }]);
+    const flagged = (await request(t.app).get('/v1/cases').query({ flagType: 'NHS_NUMBER_CONFLICT' }).set(who)).body.items[0];
+    expect(flagged.openFlags).toEqual([{ id: expect.any(String), type: 'NHS_NUMBER_CONFLICT' }]);
   });
 
   it('when filters are malformed, then 400 names each one and the list is not audited as read', async () => {

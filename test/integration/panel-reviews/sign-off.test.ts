@@ -211,10 +211,12 @@ describe('signing the review off', () => {
     expect((await signOff(s)).status).toBe(200);
   });
 
-  it('when the workflow refuses the step (an open SCR flag), then its 409 comes through and nothing is written', async () => {
+  it('when the workflow refuses the step (a possible duplicate flagged after scheduling), then its 409 comes through and nothing is written', async () => {
     const s = await setUp();
-    await insertFlag(t.ds, s.caseId, { type: 'SCR_CRITERIA_MET' });
+    const other = await insertCase(t.ds, { panelId: w.panels.wor.id, notifierAgencyId: w.agencies.gp });
+    const flagId = await insertFlag(t.ds, other.id, { relatedCaseId: s.caseId });
     const res = await signOff(s);
     await expectRefused(s, res, 409, 'CASE.BLOCKED_BY_FLAG');
+    expect(res.body.flag).toEqual({ id: flagId, type: 'POSSIBLE_DUPLICATE' });
   });
 });

@@ -107,8 +107,9 @@ describe('the unassigned queue, merges and flags', () => {
     ['POSSIBLE_DUPLICATE', 'ready_for_panel', 'schedule_for_panel'],
     ['POSSIBLE_DUPLICATE', 'scheduled_for_panel', 'record_panel_review'],
     ['POSSIBLE_DUPLICATE', 'reviewed', 'close'],
-    ['SCR_CRITERIA_MET', 'reviewed', 'close'],
-    ['SCR_CRITERIA_MET', 'scheduled_for_panel', 'record_panel_review'],
+    ['NHS_NUMBER_CONFLICT', 'ready_for_panel', 'schedule_for_panel'],
+    ['NHS_NUMBER_CONFLICT', 'scheduled_for_panel', 'record_panel_review'],
+    ['NHS_NUMBER_CONFLICT', 'reviewed', 'close'],
   ])(
     'when an open %s flag is on a %s case, then %s is 409 BLOCKED_BY_FLAG naming the flag and left out of allowedActions',
     (type, status, action) => {
@@ -122,7 +123,15 @@ describe('the unassigned queue, merges and flags', () => {
   it('when the blocking flag is dismissed or resolved, or of a type that blocks nothing, then the action is allowed', () => {
     expect(evaluateAction(plain('reviewed', { flags: [dup('dismissed')] }), 'close').ok).toBe(true);
     expect(evaluateAction(plain('reviewed', { flags: [dup('resolved')] }), 'close').ok).toBe(true);
-    expect(evaluateAction(plain('reviewed', { flags: [{ id: 'f', type: 'SOMETHING_NEW', status: 'open' }] }), 'close').ok).toBe(true);
+    const unlisted = [{ id: 'f', type: 'SOMETHING_NEW', status: 'open' as const }];
+    expect(FLAG_BLOCKS.SOMETHING_NEW).toBeUndefined();
+    for (const [status, action] of [
+      ['ready_for_panel', 'schedule_for_panel'],
+      ['scheduled_for_panel', 'record_panel_review'],
+      ['reviewed', 'close'],
+    ] as const) {
+      expect(evaluateAction(plain(status, { flags: unlisted }), action).ok).toBe(true);
+    }
   });
 
   it("when a flag is not the caller's to decide (it names a case they cannot see), then it still blocks but cannot be dismissed, restored or merged", () => {
@@ -173,7 +182,7 @@ describe('properties', () => {
     flags: fc.array(
       fc.record({
         id: fc.constantFrom('a', 'b', 'c'),
-        type: fc.constantFrom('POSSIBLE_DUPLICATE', 'SCR_CRITERIA_MET', 'OTHER'),
+        type: fc.constantFrom('POSSIBLE_DUPLICATE', 'NHS_NUMBER_CONFLICT', 'OTHER'),
         status: fc.constantFrom('open' as const, 'dismissed' as const, 'resolved' as const),
         decidable: fc.boolean(),
       }),

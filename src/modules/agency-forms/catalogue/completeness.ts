@@ -19,7 +19,7 @@ import { NOT_APPLICABLE, NOT_KNOWN, type TemplateDefinition } from './types';
  * - `share` = answered / (questions − notApplicable), from 0 to 1; 1 when every
  *   question is 'not_applicable' (nothing that applies is missing).
  */
-export interface Completeness {
+interface Completeness {
   questions: number;
   answered: number;
   notKnown: number;

@@ -9,7 +9,7 @@ import { NOT_APPLICABLE, NOT_KNOWN, type TemplateDefinition } from './types';
  * benchmarks (`bench/form-validation.ts`); it reads only the schema and the
  * display's follow-up rules, so it works for any template, not only ours.
  */
-export interface ExampleOptions {
+interface ExampleOptions {
   /** Answer every n-th question that allows it 'not_known' (0: never). Default 0. */
   notKnownEvery?: number;
   /** Records to put in each list of records. Default 1. */

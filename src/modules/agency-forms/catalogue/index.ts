@@ -6,21 +6,12 @@ import type { TemplateDefinition } from './types';
 
 export { NATIONAL_TEMPLATES } from './national';
 export { ANALYSIS_2018, LEGACY_FORM_C, CATEGORIES_OF_DEATH, buildAnalysisTemplate } from './national';
-export type { AnalysisDomain, AnalysisVariant, AnalysisTemplateMeta, RelevanceScale } from './national';
-export { createTemplateValidator, type TemplateValidator, type AnswersValidation, type AnswerError } from './validate';
-export { completeness, type Completeness } from './completeness';
-export {
-  suggestForms,
-  caseFactsFromNotification,
-  SUGGESTION_RULES_VERSION,
-  SUGGESTION_KEYWORDS,
-  SUGGESTION_EXCLUSIONS,
-  type CaseFacts,
-  type FormSuggestion,
-} from './suggest';
-export { exampleAnswers, type ExampleOptions } from './example-answers';
-export { NOT_KNOWN, NOT_APPLICABLE, TEMPLATE_KINDS } from './types';
-export type { TemplateKind, TemplateDefinition, SectionDisplay, FieldDisplay, OptionDisplay } from './types';
+export { createTemplateValidator } from './validate';
+export { completeness } from './completeness';
+export { suggestForms, caseFactsFromNotification, SUGGESTION_RULES_VERSION, SUGGESTION_KEYWORDS, type CaseFacts } from './suggest';
+export { exampleAnswers } from './example-answers';
+export { NOT_KNOWN, NOT_APPLICABLE } from './types';
+export type { TemplateDefinition, FieldDisplay } from './types';
 
 const BY_KEY = new Map(NATIONAL_TEMPLATES.map((t) => [t.key, t]));
 

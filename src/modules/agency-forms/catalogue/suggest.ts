@@ -49,7 +49,7 @@ export interface CaseFacts {
   circumstances: string | null;
 }
 
-export interface FormSuggestion {
+interface FormSuggestion {
   key: string;
   reason: string;
 }
@@ -230,7 +230,7 @@ export const SUGGESTION_KEYWORDS: readonly KeywordRule[] = [
 ];
 
 /** Removed before matching: phrases that contain a keyword without meaning its topic. */
-export const SUGGESTION_EXCLUSIONS: readonly string[] = [
+const SUGGESTION_EXCLUSIONS: readonly string[] = [
   'cardiac arrest',
   'cardiorespiratory arrest',
   'cardio respiratory arrest',

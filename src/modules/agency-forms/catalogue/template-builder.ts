@@ -17,7 +17,7 @@ export type OptionValue = string | number;
 /** [value, label] or [value, label, help]. */
 export type Options = readonly (readonly [OptionValue, string] | readonly [OptionValue, string, string])[];
 
-export interface QuestionOptions {
+interface QuestionOptions {
   help?: string;
   /** Whether 'not_known' is an answer. Default true: the national forms allow it almost everywhere. */
   notKnown?: boolean;
@@ -56,11 +56,11 @@ export interface Section {
 }
 
 const ID = /^[a-z][A-Za-z0-9]*$/;
-export const DEFAULT_TEXT_MAX = 2000;
-export const LONG_TEXT_MAX = 8000;
+const DEFAULT_TEXT_MAX = 2000;
+const LONG_TEXT_MAX = 8000;
 
 /** The shared building blocks every template carries in `$defs`. */
-export const SHARED_DEFS = {
+const SHARED_DEFS = {
   yesNoNotKnown: { enum: ['yes', 'no', NOT_KNOWN] },
   yesNoNotKnownNotApplicable: { enum: ['yes', 'no', NOT_KNOWN, NOT_APPLICABLE] },
   notKnown: { const: NOT_KNOWN },
@@ -197,7 +197,7 @@ function sentinelsOf(q: Question): string[] {
   return [...(q.notKnown ? [NOT_KNOWN] : []), ...(q.notApplicable ? [NOT_APPLICABLE] : [])];
 }
 
-export function answerSchema(q: Question): Json {
+function answerSchema(q: Question): Json {
   const sentinels = sentinelsOf(q);
   if (q.choices && 'enum' in q.value) {
     if (q.choices.length === 2 && q.choices[0] === 'yes' && q.choices[1] === 'no' && q.notKnown) {
@@ -256,7 +256,7 @@ function fieldDisplay(q: Question, prefix: string, sectionId?: string): FieldDis
   };
 }
 
-export interface TemplateSpec {
+interface TemplateSpec {
   key: string;
   kind: TemplateKind;
   title: string;

@@ -6,13 +6,6 @@
  */
 export type TemplateKind = 'reporting' | 'supplementary' | 'individual_management_review' | 'analysis';
 
-export const TEMPLATE_KINDS = [
-  'reporting',
-  'supplementary',
-  'individual_management_review',
-  'analysis',
-] as const satisfies readonly TemplateKind[];
-
 /** The answer that means "asked, and nobody knows". Counted in completeness as not answered. */
 export const NOT_KNOWN = 'not_known';
 /** The answer that means "this question does not apply to this child". Left out of completeness altogether. */

@@ -19,15 +19,15 @@ import { NOT_APPLICABLE } from './types';
  *   a list (of choices or records) is looked into, so a bad record field is named;
  * - a follow-up rule names the follow-up, never the section.
  */
-export interface AnswerError {
+interface AnswerError {
   pointer: string;
   message: string;
   keyword: string;
 }
 
-export type AnswersValidation = { ok: true } | { ok: false; errors: AnswerError[] };
+type AnswersValidation = { ok: true } | { ok: false; errors: AnswerError[] };
 
-export interface TemplateValidator {
+interface TemplateValidator {
   /** A complete submission: every question answered, follow-ups consistent. */
   validate(templateId: string, schema: Record<string, unknown>, answers: unknown): AnswersValidation;
   /** A draft: the answers given so far must be valid answers; none is required and follow-up rules wait for the submission. */
@@ -79,7 +79,7 @@ export function createTemplateValidator(): TemplateValidator {
 }
 
 /** The same schema with nothing required and without the follow-up rules (the section-level allOf of if/then/else). */
-export function draftSchema(schema: Json): Json {
+function draftSchema(schema: Json): Json {
   const strip = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(strip);
     if (!node || typeof node !== 'object') return node;
@@ -212,7 +212,7 @@ function describeAt(entry: Compiled, schemaPath: string): string {
 }
 
 /** What an answer may be, in words, from its schema: "a date (YYYY-MM-DD) or not_known". */
-export function describe(root: Json, node: Json): string {
+function describe(root: Json, node: Json): string {
   const words = alternatives(root, node);
   return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
 }

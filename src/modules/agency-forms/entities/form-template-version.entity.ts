@@ -1,10 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { SectionDisplay } from '../catalogue/types';
 
-export type TemplateVersionStatus = 'draft' | 'published' | 'retired';
+type TemplateVersionStatus = 'draft' | 'published' | 'retired';
 
 /** Display metadata of a template version: sections of fields, each a JSON pointer into the answers (catalogue/types.ts). */
-export interface TemplateDisplay {
+interface TemplateDisplay {
   sections: SectionDisplay[];
 }
 

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type TemplateKind = 'reporting' | 'supplementary' | 'individual_management_review' | 'analysis';
+type TemplateKind = 'reporting' | 'supplementary' | 'individual_management_review' | 'analysis';
 
 /** A data collection form, by its stable key ('reporting', 'sudi', …); its content is versioned. Table `form_templates`. */
 @Entity({ name: 'form_templates' })

@@ -8,7 +8,7 @@ import type { LocalDate } from '../../../platform/time';
 import { coordinatorEmailsOfPanel } from '../../users';
 import { chasingHorizon, chasingSteps, RULE_ID, RULE_VERSION, type ChasingPolicy, type ChasingStep } from '../chasing.rule';
 
-export interface ChasingDeps {
+interface ChasingDeps {
   ds: DataSource;
   log: Logger;
   policy: ChasingPolicy;

@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Principal } from '../../../access/principal';
-import { audit, refusalOf, runAuditedCommand, type AuditEntry } from '../../../audit';
+import { refusalOf, runAuditedCommand, type AuditEntry } from '../../../audit';
 import type { Tx } from '../../../platform/db/transaction';
 import { londonDateOf } from '../../../platform/time';
 import type { CaseNotificationsPort, CasesForForms } from '../../cases';
@@ -45,5 +44,4 @@ export function runFormsCommand<T>(
   return runAuditedCommand(deps.ds, refusalOf(auditAction, resource), work);
 }
 
-export { audit };
-export type { Principal, Tx };
+export type { Tx };

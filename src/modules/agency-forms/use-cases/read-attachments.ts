@@ -11,7 +11,7 @@ import { requestEvent, runFormsCommand, type AgencyFormsDeps } from './deps';
 /** Reads of a request's attachments: the agency asked and the case's coordinators (request-scope.ts); every read audited. */
 
 /** How much of a file one statement reads while it is downloaded. */
-export const SLICE_BYTES = 256 * 1024;
+const SLICE_BYTES = 256 * 1024;
 
 export function listAttachments(deps: AgencyFormsDeps, p: Principal, requestId: string): Promise<FormAttachmentList> {
   return runFormsCommand(deps, 'attachment.list', { type: 'form_request', id: requestId }, async (tx) => {

@@ -17,8 +17,8 @@ export const START_EVENTS = [
 ] as const;
 export type StartEvent = (typeof START_EVENTS)[number];
 
-export const OFFSET_UNITS = ['working_days', 'calendar_days', 'hours', 'calendar_months'] as const;
-export type OffsetUnit = (typeof OFFSET_UNITS)[number];
+const OFFSET_UNITS = ['working_days', 'calendar_days', 'hours', 'calendar_months'] as const;
+type OffsetUnit = (typeof OFFSET_UNITS)[number];
 
 // Upper bounds are sanity limits, not policy: they catch a slipped digit in
 // config and bound the working-day loop. Two years in each unit.
@@ -63,7 +63,6 @@ const ruleSchema = z.strictObject({
   offset: offsetSchema,
 });
 
-export type DeadlineOffset = z.infer<typeof offsetSchema>;
 export type DeadlineRule = z.infer<typeof ruleSchema>;
 
 const DEFAULTS: DeadlineRule[] = [

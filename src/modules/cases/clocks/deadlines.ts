@@ -9,7 +9,7 @@ import {
   type LocalDate,
 } from '../../../platform/time';
 
-export interface Deadline {
+interface Deadline {
   ruleId: string;
   /** The last instant that still counts as on time (UTC). */
   dueAt: Date;
@@ -44,7 +44,7 @@ export function computeDeadline(rule: DeadlineRule, startInstant: Date): Deadlin
   return { ruleId: rule.id, dueAt: endOfLondonDay(dueDate), dueDate };
 }
 
-export type DeadlineStatus = 'pending' | 'overdue' | 'met' | 'met_late';
+type DeadlineStatus = 'pending' | 'overdue' | 'met' | 'met_late';
 
 /**
  * Once satisfied, a clock stops: a late form that has arrived is no longer "overdue"

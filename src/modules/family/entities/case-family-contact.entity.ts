@@ -1,7 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const CONTACT_METHODS = ['phone', 'visit', 'letter', 'email', 'meeting', 'other'] as const;
-export type ContactMethod = (typeof CONTACT_METHODS)[number];
+type ContactMethod = 'phone' | 'visit' | 'letter' | 'email' | 'meeting' | 'other';
 
 /** A contact made with the family, append-only (trigger). Table `case_family_contacts`. */
 @Entity({ name: 'case_family_contacts' })

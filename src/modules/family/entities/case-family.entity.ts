@@ -1,7 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const BEREAVEMENT_OFFERED = ['yes', 'no', 'declined', 'not_known'] as const;
-export type BereavementOffered = (typeof BEREAVEMENT_OFFERED)[number];
+type BereavementOffered = 'yes' | 'no' | 'declined' | 'not_known';
 
 /**
  * A case's key worker and the bereavement support offered to the family, one

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { NotificationCreate } from '../notifications.types';
 
-export type NotificationMatch = 'new_case' | 'nhs_number' | 'demographics' | 'merged';
+type NotificationMatch = 'new_case' | 'nhs_number' | 'demographics' | 'merged';
 
 /** One notification of a death as received (the national form); several can belong to one case. Table `notifications`. */
 @Entity({ name: 'notifications' })

@@ -32,7 +32,7 @@ import { validateNotification, type ValidatedNotification } from '../notificatio
 import * as notifications from '../notifications.repository';
 import type { NotificationCreate, NotificationReceipt } from '../notifications.types';
 
-export interface RecordNotificationDeps {
+interface RecordNotificationDeps {
   ds: DataSource;
   cases: CasesIntake;
   now: () => Date;

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type PostMortemReport = 'yes' | 'no' | 'not_applicable' | 'awaited';
-export type ModifiableFactors = 'yes' | 'no' | 'insufficient_information';
+type PostMortemReport = 'yes' | 'no' | 'not_applicable' | 'awaited';
+type ModifiableFactors = 'yes' | 'no' | 'insufficient_information';
 
 /** A Child Death Review Meeting held locally for a case, with the draft analysis for the panel. Table `case_review_meetings`. */
 @Entity({ name: 'case_review_meetings' })

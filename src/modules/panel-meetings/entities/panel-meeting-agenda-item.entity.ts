@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type AgendaItemStatus = 'scheduled' | 'reviewed' | 'removed';
+type AgendaItemStatus = 'scheduled' | 'reviewed' | 'removed';
 
 /** A case on a meeting's agenda (at most one scheduled item per case: unique index). Table `panel_meeting_agenda_items`. */
 @Entity({ name: 'panel_meeting_agenda_items' })

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type MeetingStatus = 'scheduled' | 'held' | 'cancelled';
+type MeetingStatus = 'scheduled' | 'held' | 'cancelled';
 
 /** A meeting of a panel. Table `panel_meetings`. */
 @Entity({ name: 'panel_meetings' })

@@ -4,7 +4,7 @@ import { ANALYSIS_2018_V1 } from './analysis-2018';
 import { LEGACY_FORM_C_V1 } from './legacy-form-c';
 import type { AnalysisTemplate } from './types';
 
-export type { AnalysisDomain, AnalysisTemplate, RelevancePoint } from './types';
+export type { AnalysisTemplate } from './types';
 export { ANALYSIS_2018_V1, LEGACY_FORM_C_V1 };
 
 /** Every version of every analysis template, oldest first within a template. Add a version; never edit one. */

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type ReviewStatus = 'draft' | 'signed';
+type ReviewStatus = 'draft' | 'signed';
 export type ModifiableFactors = 'yes' | 'no' | 'insufficient_information';
 export type SafeguardingCriteriaMet = 'yes' | 'no' | 'not_known';
 

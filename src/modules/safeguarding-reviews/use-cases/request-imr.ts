@@ -18,7 +18,7 @@ import type { ReviewResult } from './read-reviews';
 import { takeStep } from './take-step';
 
 /** The national individual management review form (src/modules/agency-forms/catalogue/national/imr.ts). */
-export const IMR_TEMPLATE_ID = 'imr';
+const IMR_TEMPLATE_ID = 'imr';
 
 /**
  * POST /v1/reviews/{reviewId}/imr-requests: ask an agency of the case for its individual management review, in one

@@ -6,7 +6,7 @@ import * as repo from '../safeguarding-reviews.repository';
 import type { ReviewRow } from '../safeguarding-reviews.repository';
 import { actorOf, audit, reviewEvent, type Principal, type SafeguardingReviewsDeps, type Tx } from './deps';
 
-export interface StepInput {
+interface StepInput {
   action: ReviewAction;
   reason?: string;
   note?: string;

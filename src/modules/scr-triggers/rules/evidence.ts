@@ -15,7 +15,7 @@ export interface FormQuestion {
   answers: readonly string[];
 }
 
-export function formAnswers(s: CaseSnapshot, q: FormQuestion): EvidenceItem[] {
+function formAnswers(s: CaseSnapshot, q: FormQuestion): EvidenceItem[] {
   const out: EvidenceItem[] = [];
   for (const f of s.forms) {
     if (!q.templates.includes(f.templateId)) continue;

@@ -11,7 +11,7 @@ const REPORTING = ['reporting'];
 const SUICIDE = ['suicide-self-harm'];
 
 /** Abuse or neglect known or suspected, as an agency recorded it. */
-export const ABUSE_OR_NEGLECT_QUESTIONS: readonly FormQuestion[] = [
+const ABUSE_OR_NEGLECT_QUESTIONS: readonly FormQuestion[] = [
   { templates: REPORTING, section: 'safeguarding', question: 'abuseOrNeglectSuspected', answers: ['yes'] },
   { templates: REPORTING, section: 'parenting', question: 'neglectConcerns', answers: ['yes'] },
   { templates: SUICIDE, section: 'factors', question: 'abuseOrNeglect', answers: ['yes'] },

@@ -3,7 +3,7 @@ import { anyFormAnswers, notificationAnswers } from './evidence';
 import type { ScrRule } from './rule';
 
 /** The places of death (or of the fatal event) on the notification form that are regulated or secure settings. */
-export const REGULATED_OR_SECURE_PLACES = [
+const REGULATED_OR_SECURE_PLACES = [
   'childrens_home',
   'secure_childrens_home',
   'secure_training_centre',

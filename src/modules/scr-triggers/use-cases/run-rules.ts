@@ -25,7 +25,7 @@ export function scrTriggersListener(rules: readonly ScrRule[] = SCR_RULES): Case
   };
 }
 
-export async function runRules(tx: Tx, change: CaseChange, ctx: CaseChangeContext, rules: readonly ScrRule[]): Promise<FlagDecision[]> {
+async function runRules(tx: Tx, change: CaseChange, ctx: CaseChangeContext, rules: readonly ScrRule[]): Promise<FlagDecision[]> {
   const inputs = await repo.ruleInputsOf(tx, ctx.caseId, ctx.panelId);
   const findings = evaluateRules(
     { caseId: ctx.caseId, category: ctx.category, notifications: inputs.notifications, forms: inputs.forms, analysis: inputs.analysis },

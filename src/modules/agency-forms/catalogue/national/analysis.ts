@@ -19,20 +19,20 @@ import { NATIONAL_EFFECTIVE_FROM } from './shared';
  * "Information not available" is stored as 'not_known', with the form's own label,
  * so completeness treats it as the unknown it is.
  */
-export interface AnalysisDomain {
+interface AnalysisDomain {
   /** The section id of the domain in the answers, e.g. 'childFactors'. */
   id: string;
   title: string;
   help: string;
 }
 
-export interface RelevanceScale {
+interface RelevanceScale {
   /** The form's wording of its "0 – information not available" point, stored as 'not_known'. */
   informationNotAvailable: string;
   points: readonly (readonly [string, string])[];
 }
 
-export interface AnalysisVariant {
+interface AnalysisVariant {
   domains: readonly AnalysisDomain[];
   relevance: RelevanceScale;
 }
@@ -160,7 +160,7 @@ function domainSection(d: AnalysisDomain, scale: RelevanceScale): Section {
   );
 }
 
-export interface AnalysisTemplateMeta {
+interface AnalysisTemplateMeta {
   key: string;
   title: string;
   version: number;

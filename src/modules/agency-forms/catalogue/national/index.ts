@@ -31,4 +31,3 @@ export const NATIONAL_TEMPLATES: readonly TemplateDefinition[] = [
 ];
 
 export { ANALYSIS_2018, LEGACY_FORM_C, CATEGORIES_OF_DEATH, buildAnalysisTemplate } from './analysis';
-export type { AnalysisDomain, AnalysisVariant, RelevanceScale, AnalysisTemplateMeta } from './analysis';
