@@ -37,7 +37,7 @@ async function seedPanel(ds: DataSource, code: string, la: { code: string; name:
   return { id: p.id, code };
 }
 
-async function seedAgency(ds: DataSource, name: string, type: string, odsCode: string | null = null): Promise<string> {
+export async function seedAgency(ds: DataSource, name: string, type: string, odsCode: string | null = null): Promise<string> {
   const [a] = await ds.query(`INSERT INTO agencies (name, type, ods_code) VALUES ($1, $2, $3) RETURNING id`, [name, type, odsCode]);
   return a.id as string;
 }
