@@ -6,12 +6,12 @@ import { createAuthMechanisms, type AuthMechanism } from '../../src/auth';
 import { createHttpServer } from '../../src/platform/http/http-server';
 import { loadOpenApi } from '../../src/platform/http/openapi';
 import { capturingLogger, testConfig } from '../support/app';
-import { openTestDataSource } from '../support/db';
+import { openTestDataSource, truncateAll } from '../support/db';
 import { testAuthenticator } from '../support/principals';
 import { fuzzOperations, type FuzzOperation } from './operations';
 import { fingerprinter, Oracle } from './oracle';
 import { runOperation, type OperationResult, type RunContext } from './runner';
-import { emptyTables, seedWorld, type World } from './world';
+import { seedWorld, type World } from './world';
 import type { DataSource } from 'typeorm';
 
 // Who may call: everyone. Every operation of the contract is sent requests derived from its schemas (valid ones and
@@ -102,7 +102,7 @@ it(
       // read leaves the world as it found it, audit rows aside, so the next operation shares it: most of the suite's
       // time in `npm test` went into seeding a world for every operation.
       if (!world || Date.now() - seededAt > WORLD_MAX_AGE_MS) {
-        await emptyTables(ds);
+        await truncateAll(ds);
         world = await seedWorld(ds, app, base.tokenUrl);
         seededAt = Date.now();
       }

@@ -39,21 +39,6 @@ export interface FuzzPrincipal {
 const NHS_1 = '9434765919';
 const NHS_2 = nhsNumberFrom(401_023_117);
 
-/**
- * Empties every table but the migrations log, like test/support/db.ts's truncateAll but with DELETE: on tables
- * this small it takes a few milliseconds where TRUNCATE takes hundreds, and the suite does it once per operation.
- * Triggers (the audit tables' append-only guard, foreign keys) are off for this one transaction, as there.
- */
-export async function emptyTables(ds: DataSource): Promise<void> {
-  const rows: { tablename: string }[] = await ds.query(
-    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
-  );
-  await ds.transaction(async (tx) => {
-    await tx.query(`SET LOCAL session_replication_role = replica`);
-    for (const r of rows) await tx.query(`DELETE FROM "${r.tablename}"`);
-  });
-}
-
 export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string): Promise<World> {
   const w = await seedCaseWorld(ds);
   const { wor, her } = w.panels;

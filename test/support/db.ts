@@ -23,15 +23,23 @@ export async function openTestDataSource(url = workerDatabaseUrl()): Promise<Dat
   return ds;
 }
 
-/** Empties every table but the migrations log, between tests. */
+/**
+ * Empties every table but the migrations log, between tests, and restarts their sequences. With DELETE, not TRUNCATE:
+ * on tables this small it takes a few milliseconds where TRUNCATE, which gives each of some 150 tables and indexes a
+ * new file, took over a hundred, and the suite does it before nearly every test. Triggers (the audit tables'
+ * append-only guard, the foreign keys) are off for this one transaction; tests run as a superuser.
+ */
 export async function truncateAll(ds: DataSource): Promise<void> {
-  const rows: { tablename: string }[] = await ds.query(
-    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+  const rows: { tables: string[] | null; sequences: string[] | null }[] = await ds.query(
+    `SELECT (SELECT array_agg(format('%I', tablename)) FROM pg_tables
+              WHERE schemaname = 'public' AND tablename <> 'schema_migrations') AS tables,
+            (SELECT array_agg(format('%I', sequencename)) FROM pg_sequences WHERE schemaname = 'public') AS sequences`,
   );
-  if (!rows.length) return;
-  // The audit tables refuse TRUNCATE by trigger; tests (as superuser) switch triggers off for this one statement.
+  const { tables, sequences } = rows[0]!;
+  if (!tables) return;
+  // One round trip: a parameterless query may hold several statements.
+  const statements = [...tables.map((t) => `DELETE FROM ${t}`), ...(sequences ?? []).map((q) => `ALTER SEQUENCE ${q} RESTART`)];
   await ds.transaction(async (tx) => {
-    await tx.query(`SET LOCAL session_replication_role = replica`);
-    await tx.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    await tx.query(`SET LOCAL session_replication_role = replica; ${statements.join('; ')}`);
   });
 }
