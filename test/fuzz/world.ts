@@ -39,6 +39,53 @@ export interface FuzzPrincipal {
 const NHS_1 = '9434765919';
 const NHS_2 = nhsNumberFrom(401_023_117);
 
+/**
+ * The world's rows, copied once into a schema of their own (`fuzz_world`), so an operation that may have written gets
+ * the same world back in one round trip instead of seeding it again (some 40 statements, a client registration and a
+ * token request). Restoring empties every table and copies the rows back with triggers off (the audit tables'
+ * append-only guard, foreign keys), as `truncateAll` does, and puts the sequences back where they were.
+ */
+export interface WorldSnapshot {
+  restoreSql: string;
+}
+
+export async function snapshotWorld(ds: DataSource): Promise<WorldSnapshot> {
+  // Generated columns are computed again on insert; identity columns are copied as they are (OVERRIDING SYSTEM VALUE).
+  const tables: { t: string; cols: string }[] = await ds.query(
+    `SELECT format('%I', c.relname) AS t, string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum) AS cols
+       FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+      WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relispartition AND c.relname <> 'schema_migrations'
+      GROUP BY c.relname`,
+  );
+  const sequences: { s: string; v: string | null }[] = await ds.query(
+    `SELECT format('%I', sequencename) AS s, last_value::text AS v FROM pg_sequences WHERE schemaname = 'public'`,
+  );
+  await ds.query(
+    [
+      'DROP SCHEMA IF EXISTS fuzz_world CASCADE',
+      'CREATE SCHEMA fuzz_world',
+      ...tables.map(({ t, cols }) => `CREATE TABLE fuzz_world.${t} AS SELECT ${cols} FROM public.${t}`),
+    ].join('; '),
+  );
+  const restoreSql = [
+    'SET LOCAL session_replication_role = replica',
+    ...tables.map(({ t }) => `DELETE FROM public.${t}`),
+    ...tables.map(({ t, cols }) => `INSERT INTO public.${t} (${cols}) OVERRIDING SYSTEM VALUE SELECT ${cols} FROM fuzz_world.${t}`),
+    ...sequences.map(({ s, v }) => (v === null ? `ALTER SEQUENCE public.${s} RESTART` : `SELECT setval('public.${s}', ${v})`)),
+  ].join('; ');
+  return { restoreSql };
+}
+
+export async function restoreWorld(ds: DataSource, snapshot: WorldSnapshot): Promise<void> {
+  await ds.transaction((tx) => tx.query(snapshot.restoreSql));
+}
+
+export async function dropWorldSnapshot(ds: DataSource): Promise<void> {
+  await ds.query('DROP SCHEMA IF EXISTS fuzz_world CASCADE');
+}
+
 export async function seedWorld(ds: DataSource, app: Express, tokenUrl: string): Promise<World> {
   const w = await seedCaseWorld(ds);
   const { wor, her } = w.panels;
